@@ -1,0 +1,111 @@
+package dev.cadre.api;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Something that happened in a run. Serialised as JSON with a {@code type} tag; every event carries the run id, the
+ * step path (e.g. {@code debate/round-2/skeptic}; empty for the run itself), a sequence number that starts at 1 and
+ * has no gaps within a run, and a timestamp. Events are journaled before they are published.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = RunEvent.RunStarted.class, name = "run_started"),
+        @JsonSubTypes.Type(value = RunEvent.RunFinished.class, name = "run_finished"),
+        @JsonSubTypes.Type(value = RunEvent.RunFailed.class, name = "run_failed"),
+        @JsonSubTypes.Type(value = RunEvent.RunCancelled.class, name = "run_cancelled"),
+        @JsonSubTypes.Type(value = RunEvent.StepStarted.class, name = "step_started"),
+        @JsonSubTypes.Type(value = RunEvent.StepFinished.class, name = "step_finished"),
+        @JsonSubTypes.Type(value = RunEvent.StepFailed.class, name = "step_failed"),
+        @JsonSubTypes.Type(value = RunEvent.ModelRequested.class, name = "model_requested"),
+        @JsonSubTypes.Type(value = RunEvent.ModelResponded.class, name = "model_responded"),
+        @JsonSubTypes.Type(value = RunEvent.TokenStreamed.class, name = "token_streamed"),
+        @JsonSubTypes.Type(value = RunEvent.ToolCalled.class, name = "tool_called"),
+        @JsonSubTypes.Type(value = RunEvent.ToolReturned.class, name = "tool_returned"),
+        @JsonSubTypes.Type(value = RunEvent.CheckpointRequested.class, name = "checkpoint_requested"),
+        @JsonSubTypes.Type(value = RunEvent.CheckpointResolved.class, name = "checkpoint_resolved"),
+        @JsonSubTypes.Type(value = RunEvent.BudgetWarning.class, name = "budget_warning"),
+})
+public sealed interface RunEvent {
+
+    String runId();
+
+    String stepPath();
+
+    long seq();
+
+    Instant timestamp();
+
+    /** A message sent to the model, reduced to what an audit needs. */
+    record PromptMessage(String role, String text) {}
+
+    /** A tool call the model asked for; {@code arguments} is the raw JSON the model wrote. */
+    record ToolCall(String id, String name, String arguments) {}
+
+    /** The run began. */
+    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, String task,
+                      Map<String, String> inputs) implements RunEvent {}
+
+    /** The run succeeded with {@code output}. */
+    record RunFinished(String runId, String stepPath, long seq, Instant timestamp, String output, Usage usage)
+            implements RunEvent {}
+
+    /** The run failed; {@code reason} is one sentence naming what went wrong and where. */
+    record RunFailed(String runId, String stepPath, long seq, Instant timestamp, String reason, Usage usage)
+            implements RunEvent {}
+
+    /** The run was cancelled; finished steps' outputs are kept. */
+    record RunCancelled(String runId, String stepPath, long seq, Instant timestamp, String reason, Usage usage)
+            implements RunEvent {}
+
+    /** A step began: an agent working on a task ({@code agent} set), or a composite step of a pattern. */
+    record StepStarted(String runId, String stepPath, long seq, Instant timestamp, String agent, String kind,
+                       String description) implements RunEvent {}
+
+    /** A step produced its output. */
+    record StepFinished(String runId, String stepPath, long seq, Instant timestamp, String output, Usage usage)
+            implements RunEvent {}
+
+    /** A step failed. */
+    record StepFailed(String runId, String stepPath, long seq, Instant timestamp, String reason, Usage usage)
+            implements RunEvent {}
+
+    /**
+     * A model call went out. {@code newMessages} are the messages added since the agent's previous call in this
+     * step (the whole prompt on the first call), so a journal holds each message once.
+     */
+    record ModelRequested(String runId, String stepPath, long seq, Instant timestamp, String agent, String model,
+                          int turn, List<PromptMessage> newMessages, List<String> tools) implements RunEvent {}
+
+    /** A model call came back. {@code usage} holds this call's tokens and cost. */
+    record ModelResponded(String runId, String stepPath, long seq, Instant timestamp, String agent, String model,
+                          int turn, String text, List<ToolCall> toolCalls, String finishReason, Usage usage,
+                          boolean cached) implements RunEvent {}
+
+    /** A piece of a streamed answer. */
+    record TokenStreamed(String runId, String stepPath, long seq, Instant timestamp, String agent, String token)
+            implements RunEvent {}
+
+    /** A tool call is about to run (journaled before the call: its intent survives a crash). */
+    record ToolCalled(String runId, String stepPath, long seq, Instant timestamp, String agent, String callId,
+                      String tool, String arguments) implements RunEvent {}
+
+    /** A tool call returned; {@code error} when the model was told it failed. */
+    record ToolReturned(String runId, String stepPath, long seq, Instant timestamp, String agent, String callId,
+                        String tool, String result, boolean error) implements RunEvent {}
+
+    /** The run stopped at a checkpoint. */
+    record CheckpointRequested(String runId, String stepPath, long seq, Instant timestamp, Checkpoint checkpoint)
+            implements RunEvent {}
+
+    /** A checkpoint was decided. */
+    record CheckpointResolved(String runId, String stepPath, long seq, Instant timestamp, String checkpointId,
+                              Decision decision) implements RunEvent {}
+
+    /** A budget limit passed its warning threshold. */
+    record BudgetWarning(String runId, String stepPath, long seq, Instant timestamp, String limit, double used,
+                         double max) implements RunEvent {}
+}

@@ -1,0 +1,45 @@
+package dev.cadre.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
+
+/**
+ * Something an agent can do besides talking: the Tool SPI.
+ *
+ * <p>The specification is LangChain4j's, so its name, description and JSON-schema parameters go to any provider
+ * unchanged. {@link #invoke} may block: the orchestrator always subscribes to it on a scheduler meant for
+ * blocking work, never on a parallel (non-blocking) thread. A tool that fails should return
+ * {@link ToolResult#error(String)} or signal an error; either way the model sees a message and can recover.
+ */
+public interface Tool {
+
+    /** Names that OpenAI and Anthropic accept in tool calls: letters, digits, {@code _} and {@code -}, 1 to 64. */
+    Pattern VALID_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+
+    /** The name, description and parameter schema the model sees. */
+    ToolSpecification specification();
+
+    /** Runs the tool with arguments that already passed the specification's schema. */
+    Mono<ToolResult> invoke(JsonNode arguments, ToolContext context);
+
+    /** How much harm a call can do. */
+    RiskLevel risk();
+
+    /** Whether calling it twice with the same arguments has the same effect as calling it once. */
+    boolean idempotent();
+
+    default String name() {
+        return specification().name();
+    }
+
+    /** Throws an {@link IllegalArgumentException} naming the problem when {@code name} is not a valid tool name. */
+    static String requireValidName(String name) {
+        if (name == null || !VALID_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Tool name '" + name + "' is invalid: use 1 to 64 letters, digits, '_' or '-'"
+                    + " (model providers reject other names, dots included).");
+        }
+        return name;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.cadre.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class RunEventJsonTest {
+
+    private final ObjectMapper mapper = CadreJson.mapper();
+
+    @Test
+    void everyEventTypeRoundTripsThroughJsonWithItsTypeTag() throws Exception {
+        List<RunEvent> events = Events.oneOfEach("run-1");
+        Set<Class<?>> covered = events.stream().map(Object::getClass).collect(Collectors.toSet());
+        assertThat(covered).containsExactlyInAnyOrder(RunEvent.class.getPermittedSubclasses());
+
+        for (RunEvent event : events) {
+            String json = mapper.writeValueAsString(event);
+            JsonNode tree = mapper.readTree(json);
+            assertThat(tree.get("type").asText()).as(json).matches("[a-z_]+");
+            assertThat(tree.get("runId").asText()).isEqualTo("run-1");
+            assertThat(tree.get("seq").asLong()).isEqualTo(event.seq());
+            assertThat(tree.get("timestamp").asText()).isEqualTo("2026-11-23T10:15:30.123456Z");
+            assertThat(mapper.readValue(json, RunEvent.class)).as(json).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void typeTagsAreTheDocumentedNames() throws Exception {
+        List<String> tags = Events.oneOfEach("r").stream().map(e -> {
+            try {
+                return mapper.readTree(mapper.writeValueAsString(e)).get("type").asText();
+            } catch (Exception ex) {
+                throw new AssertionError(ex);
+            }
+        }).distinct().toList();
+        assertThat(tags).contains("run_started", "run_finished", "run_failed", "run_cancelled", "step_started",
+                "step_finished", "model_requested", "model_responded", "token_streamed", "tool_called", "tool_returned",
+                "checkpoint_requested", "checkpoint_resolved", "budget_warning");
+    }
+
+    @Test
+    void usageAddsUpAndKeepsCostExact() {
+        Usage a = Usage.ofModelCall(100, 20, new java.math.BigDecimal("0.1"));
+        Usage b = Usage.ofModelCall(50, 5, new java.math.BigDecimal("0.2")).plus(Usage.ofToolCall());
+        Usage sum = a.plus(b);
+        assertThat(sum.inputTokens()).isEqualTo(150);
+        assertThat(sum.outputTokens()).isEqualTo(25);
+        assertThat(sum.totalTokens()).isEqualTo(175);
+        assertThat(sum.modelCalls()).isEqualTo(2);
+        assertThat(sum.toolCalls()).isEqualTo(1);
+        assertThat(sum.cost()).isEqualByComparingTo("0.3");
+    }
+}
