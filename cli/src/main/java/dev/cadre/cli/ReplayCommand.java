@@ -1,0 +1,38 @@
+package dev.cadre.cli;
+
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.journal.JournalReader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cadre replay JOURNAL}: re-renders a past run from its journal. */
+@Command(name = "replay", mixinStandardHelpOptions = true, description = "Re-render a past run from its journal (a .jsonl file).")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "JOURNAL", description = "The run's journal, e.g. .cadre/runs/<run-id>.jsonl")
+    Path journal;
+
+    @Option(names = "--json", description = "Print the events as JSON Lines.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        JournalReader.Journal read = JournalReader.read(journal);
+        EventPrinter printer = new EventPrinter(System.out);
+        for (RunEvent event : read.events()) {
+            if (json) {
+                System.out.println(DemoCommand.writeJson(event));
+            } else {
+                printer.print(event);
+            }
+        }
+        if (read.tornTail()) {
+            System.err.println("Note: the journal's last line was cut off (the run was interrupted while writing it); it was skipped.");
+        }
+        RunEvent last = read.events().isEmpty() ? null : read.events().get(read.events().size() - 1);
+        return last instanceof RunEvent.RunFinished || last == null ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+    }
+}
