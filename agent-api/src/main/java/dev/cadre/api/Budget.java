@@ -32,6 +32,28 @@ public record Budget(Long maxTokens, BigDecimal maxCost, Long maxModelCalls, Dur
     public Budget withMaxModelCalls(long calls) { return new Budget(maxTokens, maxCost, calls, maxWallTime); }
     public Budget withMaxWallTime(Duration time) { return new Budget(maxTokens, maxCost, maxModelCalls, time); }
 
+    /** Each limit that is set, with how much of it {@code usage} and {@code elapsed} use. */
+    public java.util.List<Consumption> consumption(Usage usage, Duration elapsed) {
+        java.util.List<Consumption> all = new java.util.ArrayList<>();
+        if (maxTokens != null) all.add(new Consumption("tokens", usage.totalTokens(), maxTokens));
+        if (maxCost != null) all.add(new Consumption("cost", usage.cost().doubleValue(), maxCost.doubleValue()));
+        if (maxModelCalls != null) all.add(new Consumption("model calls", usage.modelCalls(), maxModelCalls));
+        if (maxWallTime != null) all.add(new Consumption("wall time (ms)", elapsed.toMillis(), maxWallTime.toMillis()));
+        return all;
+    }
+
+    /** This budget with every limit multiplied by {@code factor} (a human granted more). */
+    public Budget times(int factor) {
+        return new Budget(maxTokens == null ? null : maxTokens * factor,
+                maxCost == null ? null : maxCost.multiply(BigDecimal.valueOf(factor)),
+                maxModelCalls == null ? null : maxModelCalls * factor,
+                maxWallTime == null ? null : maxWallTime.multipliedBy(factor));
+    }
+
+    public boolean isUnlimited() {
+        return maxTokens == null && maxCost == null && maxModelCalls == null && maxWallTime == null;
+    }
+
     /** The most consumed limit, if any limit is set. */
     public Optional<Consumption> mostConsumed(Usage usage, Duration elapsed) {
         Consumption worst = null;

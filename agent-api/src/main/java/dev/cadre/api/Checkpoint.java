@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param requestedAt    when the run stopped
  * @param timeout        how long to wait before {@code onTimeout} applies, or {@code null} to wait forever
  * @param onTimeout      the decision taken when the timeout passes, or {@code null}
+ * @param agent          the agent whose work waits, or {@code null}
+ * @param risk           for a tool approval, the tool's risk level; otherwise {@code null}
  */
 public record Checkpoint(String id, String runId, String stepPath, Kind kind, String question, String proposedOutput,
-                         Instant requestedAt, Duration timeout, Decision onTimeout) {
+                         Instant requestedAt, Duration timeout, Decision onTimeout, String agent, RiskLevel risk) {
 
     public enum Kind {
         /** Review a task before it starts. */

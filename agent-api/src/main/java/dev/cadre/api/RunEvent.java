@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Something that happened in a run. Serialised as JSON with a {@code type} tag; every event carries the run id, the
@@ -45,9 +44,9 @@ public sealed interface RunEvent {
     /** A tool call the model asked for; {@code arguments} is the raw JSON the model wrote. */
     record ToolCall(String id, String name, String arguments) {}
 
-    /** The run began. */
-    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, String task,
-                      Map<String, String> inputs) implements RunEvent {}
+    /** The run began: the crew's name and the task it was given (kept whole, so the run can be resumed). */
+    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task)
+            implements RunEvent {}
 
     /** The run succeeded with {@code output}. */
     record RunFinished(String runId, String stepPath, long seq, Instant timestamp, String output, Usage usage)
@@ -65,9 +64,12 @@ public sealed interface RunEvent {
     record StepStarted(String runId, String stepPath, long seq, Instant timestamp, String agent, String kind,
                        String description) implements RunEvent {}
 
-    /** A step produced its output. */
-    record StepFinished(String runId, String stepPath, long seq, Instant timestamp, String output, Usage usage)
-            implements RunEvent {}
+    /**
+     * A step produced its output. {@code outcome} says how a composite step ended ("converged after 2 iterations",
+     * "majority 2 of 3"); {@code null} for an agent's step.
+     */
+    record StepFinished(String runId, String stepPath, long seq, Instant timestamp, String output, Usage usage,
+                        String outcome) implements RunEvent {}
 
     /** A step failed. */
     record StepFailed(String runId, String stepPath, long seq, Instant timestamp, String reason, Usage usage)
@@ -90,12 +92,15 @@ public sealed interface RunEvent {
             implements RunEvent {}
 
     /** A tool call is about to run (journaled before the call: its intent survives a crash). */
-    record ToolCalled(String runId, String stepPath, long seq, Instant timestamp, String agent, String callId,
-                      String tool, String arguments) implements RunEvent {}
+    record ToolCalled(String runId, String stepPath, long seq, Instant timestamp, String agent, int turn,
+                      String callId, String tool, String arguments) implements RunEvent {}
 
-    /** A tool call returned; {@code error} when the model was told it failed. */
-    record ToolReturned(String runId, String stepPath, long seq, Instant timestamp, String agent, String callId,
-                        String tool, String result, boolean error) implements RunEvent {}
+    /**
+     * A tool call returned; {@code error} when the model was told it failed, {@code cached} when an idempotent
+     * tool's earlier result was reused.
+     */
+    record ToolReturned(String runId, String stepPath, long seq, Instant timestamp, String agent, int turn,
+                        String callId, String tool, String result, boolean error, boolean cached) implements RunEvent {}
 
     /** The run stopped at a checkpoint. */
     record CheckpointRequested(String runId, String stepPath, long seq, Instant timestamp, Checkpoint checkpoint)

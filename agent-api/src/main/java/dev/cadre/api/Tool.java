@@ -30,6 +30,15 @@ public interface Tool {
     /** Whether calling it twice with the same arguments has the same effect as calling it once. */
     boolean idempotent();
 
+    /**
+     * Called on resume for a call whose intent was journaled but whose result was not (the process died during the
+     * call). If the call's effect is already present, return the result to report and the call is not made again;
+     * return an empty Mono to make the call again. The default cannot check, so such tools are at-least-once.
+     */
+    default Mono<ToolResult> recoverInterruptedCall(JsonNode arguments, ToolContext context) {
+        return Mono.empty();
+    }
+
     default String name() {
         return specification().name();
     }

@@ -24,8 +24,8 @@ final class EventPrinter {
     static String render(RunEvent event) {
         String at = event.stepPath().isEmpty() ? "" : "[" + event.stepPath() + "] ";
         if (event instanceof RunEvent.RunStarted e) {
-            return "run " + e.runId() + " started: crew " + e.crew() + ", task " + e.task()
-                    + (e.inputs().isEmpty() ? "" : ", inputs " + e.inputs());
+            return "run " + e.runId() + " started: crew " + e.crew() + ", task " + e.task().id()
+                    + (e.task().inputs().isEmpty() ? "" : ", inputs " + new java.util.TreeMap<>(e.task().inputs()));
         } else if (event instanceof RunEvent.StepStarted e) {
             return at + (e.agent() != null ? e.agent() + " starts: " + clip(e.description()) : e.kind() + " starts");
         } else if (event instanceof RunEvent.ModelRequested e) {
@@ -50,7 +50,8 @@ final class EventPrinter {
         } else if (event instanceof RunEvent.BudgetWarning e) {
             return at + "budget warning: " + e.limit() + " at " + Math.round(100 * e.used() / Math.max(e.max(), 1e-9)) + "%";
         } else if (event instanceof RunEvent.StepFinished e) {
-            return at + "done: " + clip(e.output()) + (e.usage() == null ? "" : "  " + usage(e.usage()));
+            return at + "done: " + clip(e.output()) + (e.outcome() == null ? "" : "  [" + e.outcome() + "]")
+                    + (e.usage() == null ? "" : "  " + usage(e.usage()));
         } else if (event instanceof RunEvent.StepFailed e) {
             return at + "failed: " + e.reason();
         } else if (event instanceof RunEvent.RunFinished e) {

@@ -9,10 +9,25 @@ import dev.cadre.api.RunHandle;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
 import dev.cadre.api.journal.JournalWriter;
-import dev.cadre.orchestrator.internal.AgentTurn;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cadre.api.HumanGate;
+import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.internal.Budgets;
+import dev.cadre.orchestrator.internal.Checkpoints;
+import dev.cadre.orchestrator.internal.Crews;
 import dev.cadre.orchestrator.internal.DefaultRunHandle;
 import dev.cadre.orchestrator.internal.JsonSchemas;
+import dev.cadre.orchestrator.internal.RecordedRun;
+import dev.cadre.orchestrator.internal.RunContext;
 import dev.cadre.orchestrator.internal.RunRecorder;
+import dev.cadre.orchestrator.internal.StepFailedException;
+import dev.cadre.orchestrator.internal.StepRunner;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import reactor.core.publisher.Mono;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -27,8 +42,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Runs agents on tasks. Every run is a stream of {@link RunEvent}s, each appended to the run's journal
- * ({@code <runsDirectory>/<runId>.jsonl}) before it is published.
+ * Runs crews (and single agents) on tasks. Every run is a stream of {@link RunEvent}s, each appended to the run's
+ * journal ({@code <runsDirectory>/<runId>.jsonl}) before it is published; a run can be resumed from its journal.
  *
  * <pre>{@code
  * Orchestrator orchestrator = Orchestrator.builder()
@@ -53,7 +68,9 @@ public final class Orchestrator {
     private final PriceTable prices;
     private final boolean fsync;
     private final int maxConcurrentTools;
+    private final HumanGate gate;
     private final JsonSchemas schemas = new JsonSchemas();
+    private final Cache<RunContext.ModelCacheKey, ChatResponse> modelCache;
     private final SecureRandom random = new SecureRandom();
 
     private Orchestrator(Builder b) {
@@ -65,6 +82,8 @@ public final class Orchestrator {
         this.prices = b.prices;
         this.fsync = b.fsync;
         this.maxConcurrentTools = b.maxConcurrentTools;
+        this.gate = b.gate;
+        this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
         tools.forEach(t -> Tool.requireValidName(t.name()));
     }
 
@@ -86,27 +105,98 @@ public final class Orchestrator {
         return Agent.resolve(persona, tools);
     }
 
-    /** Runs one agent on one task. */
+    /** Runs one agent on one task, under the default crew policy. */
     public RunHandle run(Agent agent, Task task) {
         return run(agent, task, RunOptions.DEFAULTS);
     }
 
-    /** Runs one agent on one task; the step's path is the task's id. */
+    /** Runs one agent on one task, under the default crew policy; the step's path is the task's id. */
     public RunHandle run(Agent agent, Task task, RunOptions options) {
+        return run(soloCrew(agent, task), task, options);
+    }
+
+    /** Runs a crew on a task: the task's inputs fill every step's variables, and {@code {task}} is its description. */
+    public RunHandle run(Crew crew, Task task) {
+        return run(crew, task, RunOptions.DEFAULTS);
+    }
+
+    /** Runs a crew on a task. Configuration errors (a context no step produces) are thrown before anything runs. */
+    public RunHandle run(Crew crew, Task task, RunOptions options) {
+        Set<String> names = Crews.outputNames(crew.process());
+        Crews.validate(crew, names, options.context().keySet());
         String runId = options.runId() != null ? options.runId() : newRunId();
         if (options.runId() != null && Files.exists(JournalWriter.fileFor(runsDirectory, runId))) {
             throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal "
                     + JournalWriter.fileFor(runsDirectory, runId) + " already exists.");
         }
         RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync), clock);
-        DefaultRunHandle handle = new DefaultRunHandle(recorder);
-        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, agent.id(), task.id(), task.inputs()));
-        AgentTurn turn = new AgentTurn(recorder, new AgentTurn.Settings(models, prices, blocking, schemas,
-                options.maxOutputRetries(), options.streaming(), maxConcurrentTools));
-        String path = task.id();
-        handle.start(turn.run(new AgentTurn.Spec(agent, task, options.context(), path))
-                .doOnNext(output -> handle.stepOutput(path, output))
-                .contextWrite(ctx -> ctx.put("cadre.run_id", runId)));
+        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task));
+        return start(recorder, crew, task, options, names, clock.instant());
+    }
+
+    /**
+     * Resumes a run from its journal after a crash or restart: finished steps are not executed again (recorded
+     * model answers, tool results and decisions are reused), a checkpoint still waiting waits again, and the rest
+     * continues. {@code crew} must be the crew the run was started with. A run that had already ended is returned
+     * ended.
+     */
+    public RunHandle resume(String runId, Crew crew, RunOptions options) {
+        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId));
+        List<RunEvent> events = journal.events();
+        if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " does not begin with the run's start.");
+        }
+        if (!started.crew().equals(crew.name())) {
+            throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew()
+                    + "', not '" + crew.name() + "': resume it with the same crew.");
+        }
+        RecordedRun recorded = RecordedRun.of(events);
+        RunEvent last = events.get(events.size() - 1);
+        if (last instanceof RunEvent.RunFinished || last instanceof RunEvent.RunFailed || last instanceof RunEvent.RunCancelled) {
+            RunRecorder recorder = new RunRecorder(runId, null, clock, recorded);
+            recorder.complete();
+            return DefaultRunHandle.ended(recorder, Crews.resultFrom(events));
+        }
+        Set<String> names = Crews.outputNames(crew.process());
+        RunRecorder recorder = new RunRecorder(runId, JournalWriter.reopen(journal, fsync), clock, recorded);
+        return start(recorder, crew, started.task(), options, names, started.timestamp());
+    }
+
+    /** Resumes a one-agent run (see {@link #resume(String, Crew, RunOptions)}). */
+    public RunHandle resume(String runId, Agent agent, RunOptions options) {
+        RunEvent first = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId)).events().stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal is empty."));
+        if (!(first instanceof RunEvent.RunStarted started)) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal does not begin with the run's start.");
+        }
+        return resume(runId, soloCrew(agent, started.task()), options);
+    }
+
+    private static Crew soloCrew(Agent agent, Task task) {
+        return Crew.of(agent.id(), new Step.Work(task.id(), agent, null, Review.NONE));
+    }
+
+    private RunHandle start(RunRecorder recorder, Crew crew, Task task, RunOptions options, Set<String> names, Instant startedAt) {
+        DefaultRunHandle handle = new DefaultRunHandle(recorder, startedAt);
+        CrewPolicy policy = crew.policy();
+        HumanGate runGate = options.gate() != null ? options.gate() : gate;
+        Checkpoints checkpoints = new Checkpoints(recorder, runGate, policy.checkpointTimeout(), policy.onCheckpointTimeout(),
+                handle::waiting);
+        handle.checkpoints(checkpoints);
+        Budgets budgets = new Budgets(policy, recorder, checkpoints, startedAt);
+        RunContext context = new RunContext(recorder, handle, crew, task,
+                new RunContext.Services(models, prices, blocking, schemas, maxConcurrentTools, modelCache),
+                options.maxOutputRetries(), options.streaming(), checkpoints, budgets, startedAt, names, options.context());
+        Mono<String> pipeline = new StepRunner(context).run(crew.process(), "");
+        Duration wallTime = policy.runBudget().maxWallTime();
+        if (wallTime != null && policy.onBudgetExceeded() == BudgetPolicy.FAIL) {
+            Duration left = wallTime.minus(Duration.between(startedAt, clock.instant()));
+            pipeline = pipeline.timeout(left.isNegative() ? Duration.ZERO : left, Mono.error(() -> new StepFailedException(
+                    "Budget exceeded: the limit of " + wallTime.toMillis() + " ms of wall time for the run has passed.")));
+        }
+        String runId = recorder.runId();
+        handle.start(pipeline.contextWrite(ctx -> ctx.put("cadre.run_id", runId)));
         return handle;
     }
 
@@ -126,8 +216,15 @@ public final class Orchestrator {
         private PriceTable prices = PriceTable.NONE;
         private boolean fsync;
         private int maxConcurrentTools = 4;
+        private HumanGate gate = HumanGate.programmatic();
+        private long modelCacheSize = 10_000;
 
         private Builder() {}
+
+        /** Who decides checkpoints (default: nobody but {@link RunHandle#resolve}, so runs wait for it). */
+        public Builder gate(HumanGate gate) { this.gate = Objects.requireNonNull(gate); return this; }
+        /** How many model answers the cache of crews with caching on keeps (default 10,000). */
+        public Builder modelCacheSize(long size) { this.modelCacheSize = size; return this; }
 
         public Builder models(ModelRegistry models) { this.models = models; return this; }
         public Builder tool(Tool tool) { this.tools.add(tool); return this; }

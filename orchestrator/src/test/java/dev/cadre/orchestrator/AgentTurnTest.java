@@ -282,9 +282,9 @@ class AgentTurnTest {
 
     @Test
     void aFailingModelFailsTheRunWithTheProvidersMessage() {
-        ScriptedModel model = ScriptedModel.of(Reply.fail(new IllegalStateException("500 Internal Server Error")));
+        ScriptedModel model = ScriptedModel.of(Reply.fail(new IllegalStateException("401 Unauthorized: invalid API key")));
         RunResult result = await(orchestrator(model).run(Agent.of(analyst), count));
-        assertThat(result).failed().hasReasonContaining("Model 'scripted:default' failed for agent 'analyst' at step 'count': IllegalStateException: 500 Internal Server Error");
+        assertThat(result).failed().hasReasonContaining("Model 'scripted:default' failed for agent 'analyst' at step 'count': IllegalStateException: 401 Unauthorized: invalid API key");
     }
 
     @Test

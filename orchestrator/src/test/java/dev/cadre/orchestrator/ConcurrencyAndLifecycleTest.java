@@ -86,7 +86,7 @@ class ConcurrencyAndLifecycleTest {
         });
         ScriptedModel model = ScriptedModel.builder().agent("worker", threeCalls("write"), Reply.text("done")).build();
         Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).tool(write)
-                .runsDirectory(runs).build();
+                .gate(dev.cadre.api.HumanGate.autoApprove()).runsDirectory(runs).build();
 
         assertThat(orchestrator.run(orchestrator.agent(worker), task).result().block(WAIT)).succeeded();
         assertThat(maxRunning).hasValue(1);

@@ -63,7 +63,7 @@ class NonBlockingTest {
                 Reply.toolCall("save", "{\"text\":\"a\"}").after(Duration.ofMillis(10)),
                 Reply.text("done").after(Duration.ofMillis(10))).build();
         Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).tool(fileTool)
-                .runsDirectory(runs).build();
+                .gate(dev.cadre.api.HumanGate.autoApprove()).runsDirectory(runs).build();
 
         // Start the run from a parallel thread, as a reactive caller would.
         RunHandle run = Mono.fromCallable(() -> orchestrator.run(orchestrator.agent(saver), Task.of("save", "Save a.")))

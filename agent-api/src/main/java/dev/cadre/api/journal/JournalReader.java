@@ -19,9 +19,10 @@ public final class JournalReader {
 
     /**
      * The events of a journal, and whether its last line was torn (the writer died mid-line). A torn last line is
-     * dropped, not fatal; any other unreadable line is an error naming the file and line.
+     * dropped, not fatal; any other unreadable line is an error naming the file and line. {@code validLength} is the
+     * length in bytes of the complete lines: where appending may safely continue.
      */
-    public record Journal(Path file, List<RunEvent> events, boolean tornTail) {
+    public record Journal(Path file, List<RunEvent> events, boolean tornTail, long validLength) {
         public Journal {
             events = List.copyOf(events);
         }
@@ -42,26 +43,29 @@ public final class JournalReader {
         boolean torn = false;
         int start = 0;
         int lineNo = 0;
+        int validChars = 0;
         while (start < text.length()) {
             int end = text.indexOf('\n', start);
-            boolean complete = end >= 0;
-            String line = complete ? text.substring(start, end) : text.substring(start);
+            if (end < 0) {
+                // An event is committed when its newline is written: a line without one was torn by a crash.
+                torn = !text.substring(start).isBlank();
+                break;
+            }
+            String line = text.substring(start, end);
             lineNo++;
-            start = complete ? end + 1 : text.length();
+            start = end + 1;
+            validChars = start;
             if (line.isBlank()) {
                 continue;
             }
             try {
                 events.add(mapper.readValue(line, RunEvent.class));
             } catch (JsonProcessingException e) {
-                if (!complete) {
-                    torn = true;
-                    break;
-                }
                 throw new JournalException("Journal " + file + " line " + lineNo + " is not a readable event: "
                         + e.getOriginalMessage(), e);
             }
         }
-        return new Journal(file, events, torn);
+        long validLength = text.substring(0, validChars).getBytes(StandardCharsets.UTF_8).length;
+        return new Journal(file, events, torn, validLength);
     }
 }

@@ -48,6 +48,26 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an existing journal to continue it (on resume): a torn last line is cut off first, so the next event
+     * starts on a line of its own.
+     */
+    public static JournalWriter reopen(JournalReader.Journal journal, boolean fsync) {
+        Path file = journal.file();
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+            if (channel.size() > journal.validLength()) {
+                channel.truncate(journal.validLength());
+            }
+            channel.position(journal.validLength());
+            channel.close();
+            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return new JournalWriter(file, channel, fsync);
+        } catch (IOException e) {
+            throw new JournalException("Cannot reopen journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public Path file() {
         return file;
     }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import dev.cadre.api.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,12 +43,19 @@ class JournalTest {
         JournalReader.Journal journal = JournalReader.read(file);
         assertThat(journal.events()).containsExactlyElementsOf(events.subList(0, 3));
         assertThat(journal.tornTail()).isTrue();
+
+        try (JournalWriter writer = JournalWriter.reopen(journal, false)) {
+            writer.append(events.get(3));
+        }
+        JournalReader.Journal continued = JournalReader.read(file);
+        assertThat(continued.events()).containsExactlyElementsOf(events.subList(0, 4));
+        assertThat(continued.tornTail()).isFalse();
     }
 
     @Test
     void aCorruptLineInTheMiddleNamesFileAndLine() throws Exception {
         Path file = runs.resolve("bad.jsonl");
-        RunEvent ok = new RunEvent.RunStarted("bad", "", 1, Instant.EPOCH, "crew", "task", Map.of());
+        RunEvent ok = new RunEvent.RunStarted("bad", "", 1, Instant.EPOCH, "crew", Task.of("task", "Do it."));
         String line = dev.cadre.api.CadreJson.mapper().writeValueAsString(ok);
         Files.writeString(file, line + "\n{not json}\n" + line + "\n");
         assertThatThrownBy(() -> JournalReader.read(file))
@@ -60,7 +67,7 @@ class JournalTest {
 
     @Test
     void appendingReopensWithoutLosingEarlierLines() {
-        RunEvent first = new RunEvent.RunStarted("r-3", "", 1, Instant.EPOCH, "crew", "task", Map.of());
+        RunEvent first = new RunEvent.RunStarted("r-3", "", 1, Instant.EPOCH, "crew", Task.of("task", "Do it."));
         RunEvent second = new RunEvent.RunFinished("r-3", "", 2, Instant.EPOCH, "out", null);
         try (JournalWriter w = JournalWriter.open(runs, "r-3", false)) {
             w.append(first);

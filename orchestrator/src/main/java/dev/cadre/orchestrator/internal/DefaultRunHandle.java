@@ -18,7 +18,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** The handle of a run: ends it exactly once, whichever of success, failure or cancel comes first. */
+/** The handle of a run: ends it exactly once, whichever of success, failure, abort or cancel comes first. */
 public final class DefaultRunHandle implements RunHandle {
 
     private final RunRecorder recorder;
@@ -27,21 +27,37 @@ public final class DefaultRunHandle implements RunHandle {
     private final Disposable.Swap work = Disposables.swap();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Map<String, String> outputs = new LinkedHashMap<>();
+    private final Map<String, String> outcomes = new LinkedHashMap<>();
+    private volatile Checkpoints checkpoints;
     private volatile RunStatus status = RunStatus.RUNNING;
 
-    public DefaultRunHandle(RunRecorder recorder) {
+    public DefaultRunHandle(RunRecorder recorder, Instant started) {
         this.recorder = recorder;
-        this.started = recorder.clock().instant();
+        this.started = started;
     }
 
-    /** Runs {@code pipeline}; its output ends the run as succeeded, its error as failed. */
+    public void checkpoints(Checkpoints checkpoints) {
+        this.checkpoints = checkpoints;
+    }
+
+    /** Called by the checkpoints when the run starts or stops waiting on a human. */
+    public void waiting(boolean waiting) {
+        if (!ended.get()) {
+            status = waiting ? RunStatus.WAITING_FOR_HUMAN : RunStatus.RUNNING;
+        }
+    }
+
+    /** Runs {@code pipeline}; its output ends the run as succeeded, its error as failed (or cancelled, for an abort). */
     public void start(Mono<String> pipeline) {
         work.update(pipeline.subscribe(this::succeed, this::fail));
     }
 
     /** Records a finished step's output (kept even when the run later fails or is cancelled). */
-    public synchronized void stepOutput(String stepPath, String output) {
+    public synchronized void stepOutput(String stepPath, String output, String outcome) {
         outputs.put(stepPath, output);
+        if (outcome != null) {
+            outcomes.put(stepPath, outcome);
+        }
     }
 
     @Override
@@ -66,12 +82,17 @@ public final class DefaultRunHandle implements RunHandle {
 
     @Override
     public List<Checkpoint> pendingCheckpoints() {
-        return List.of();
+        Checkpoints c = checkpoints;
+        return c == null ? List.of() : c.pending();
     }
 
     @Override
     public void resolve(String checkpointId, Decision decision) {
-        throw new IllegalArgumentException("Run '" + runId() + "' has no pending checkpoint '" + checkpointId + "'.");
+        Checkpoints c = checkpoints;
+        if (c == null || ended.get()) {
+            throw new IllegalArgumentException("Run '" + runId() + "' has no pending checkpoint '" + checkpointId + "'.");
+        }
+        c.resolve(checkpointId, decision);
     }
 
     @Override
@@ -91,7 +112,8 @@ public final class DefaultRunHandle implements RunHandle {
 
     private void fail(Throwable error) {
         if (ended.compareAndSet(false, true)) {
-            end(RunStatus.FAILED, null, error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage());
+            String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+            end(error instanceof RunAbortedException ? RunStatus.CANCELLED : RunStatus.FAILED, null, reason);
         }
     }
 
@@ -105,14 +127,25 @@ public final class DefaultRunHandle implements RunHandle {
         try {
             recorder.emitFinal(last);
         } finally {
-            Map<String, String> kept;
+            Map<String, String> keptOutputs;
+            Map<String, String> keptOutcomes;
             synchronized (this) {
-                kept = new LinkedHashMap<>(outputs);
+                keptOutputs = new LinkedHashMap<>(outputs);
+                keptOutcomes = new LinkedHashMap<>(outcomes);
             }
             status = finalStatus;
             Duration elapsed = Duration.between(started, recorder.clock().instant());
-            result.emitValue(new RunResult(runId(), finalStatus, output, kept, usage, reason, elapsed),
+            result.emitValue(new RunResult(runId(), finalStatus, output, keptOutputs, usage, reason, elapsed, keptOutcomes),
                     Sinks.EmitFailureHandler.FAIL_FAST);
         }
+    }
+
+    /** A handle for a run that had already ended when it was resumed: its journal says how. */
+    public static RunHandle ended(RunRecorder recorder, RunResult result) {
+        DefaultRunHandle handle = new DefaultRunHandle(recorder, Instant.EPOCH);
+        handle.ended.set(true);
+        handle.status = result.status();
+        handle.result.emitValue(result, Sinks.EmitFailureHandler.FAIL_FAST);
+        return handle;
     }
 }

@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Builds an agent's prompt: persona as the system message, examples as earlier turns, then the task with only the
- * context it names. Nothing else enters the prompt (no transcript, no internal ids).
+ * context it was given (the outputs its task names, in that order, and what its pattern adds: a reviewer's
+ * feedback, the other debaters' answers). Nothing else enters the prompt (no transcript, no internal ids).
  */
 public final class Prompts {
 
@@ -56,8 +57,8 @@ public final class Prompts {
         if (schema != null) {
             s.append("\n\nAnswer with one JSON value that matches this JSON Schema, and nothing else:\n").append(schema);
         }
-        for (String name : task.context()) {
-            s.append("\n\n## Context: ").append(name).append('\n').append(context.get(name).strip());
+        for (Map.Entry<String, String> entry : context.entrySet()) {
+            s.append("\n\n## Context: ").append(entry.getKey()).append('\n').append(entry.getValue().strip());
         }
         return s.toString();
     }

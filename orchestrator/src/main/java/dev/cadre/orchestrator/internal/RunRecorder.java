@@ -23,15 +23,33 @@ public final class RunRecorder {
     private final String runId;
     private final JournalWriter journal;
     private final Clock clock;
+    private final RecordedRun recorded;
     private final Sinks.Many<RunEvent> sink = Sinks.many().replay().all();
     private long seq;
     private boolean closed;
     private Usage usage = Usage.ZERO;
 
     public RunRecorder(String runId, JournalWriter journal, Clock clock) {
+        this(runId, journal, clock, RecordedRun.empty());
+    }
+
+    /**
+     * A recorder that continues a journal: the recorded events are published first (subscribers see the whole
+     * run), and events the resumed run makes again are recognised and not journaled twice.
+     */
+    public RunRecorder(String runId, JournalWriter journal, Clock clock, RecordedRun recorded) {
         this.runId = runId;
         this.journal = journal;
         this.clock = clock;
+        this.recorded = recorded;
+        for (RunEvent event : recorded.events()) {
+            sink.emitNext(event, Sinks.EmitFailureHandler.FAIL_FAST);
+        }
+        this.seq = recorded.lastSeq();
+    }
+
+    public RecordedRun recorded() {
+        return recorded;
     }
 
     public String runId() {
@@ -48,13 +66,19 @@ public final class RunRecorder {
 
     /**
      * Journals and publishes an event. Returns {@code null} when the run has already ended (late signals of
-     * disposed work after a cancel are dropped, not recorded).
+     * disposed work after a cancel are dropped, not recorded). When a resumed run makes an event its journal
+     * already holds, the recorded event is returned and nothing is written.
      */
+    @SuppressWarnings("unchecked")
     public synchronized <T extends RunEvent> T emit(EventFactory<T> factory) {
         if (closed) {
             return null;
         }
         T event = factory.create(runId, seq + 1, clock.instant());
+        RunEvent earlier = recorded.get(RecordedRun.key(event));
+        if (earlier != null && earlier.getClass() == event.getClass()) {
+            return (T) earlier;
+        }
         journal.append(event);
         seq++;
         sink.emitNext(event, Sinks.EmitFailureHandler.FAIL_FAST);
@@ -78,6 +102,17 @@ public final class RunRecorder {
             }
         }
         return event;
+    }
+
+    /** Ends the stream without an event (for a resumed run whose journal shows it had already ended). */
+    public synchronized void complete() {
+        if (!closed) {
+            closed = true;
+            if (journal != null) {
+                journal.close();
+            }
+            sink.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);
+        }
     }
 
     public synchronized boolean isClosed() {

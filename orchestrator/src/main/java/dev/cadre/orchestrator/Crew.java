@@ -1,0 +1,28 @@
+package dev.cadre.orchestrator;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A crew: a name, a process (a tree of {@link Step}s whose leaves are agents working on tasks) and the policy it
+ * runs under. Data: build it in Java or load it from YAML.
+ */
+public record Crew(String name, Step process, CrewPolicy policy) {
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
+
+    public Crew {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Crew name '" + name + "' is invalid: use 1 to 64 letters, digits, '_', '.' or '-'.");
+        }
+        Objects.requireNonNull(process, "process");
+        policy = policy == null ? CrewPolicy.DEFAULT : policy;
+    }
+
+    public static Crew of(String name, Step process) {
+        return new Crew(name, process, CrewPolicy.DEFAULT);
+    }
+
+    public Crew withPolicy(CrewPolicy policy) {
+        return new Crew(name, process, policy);
+    }
+}

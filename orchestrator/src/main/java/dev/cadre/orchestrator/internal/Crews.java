@@ -1,0 +1,107 @@
+package dev.cadre.orchestrator.internal;
+
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunResult;
+import dev.cadre.api.RunStatus;
+import dev.cadre.api.Task;
+import dev.cadre.api.Usage;
+import dev.cadre.orchestrator.Crew;
+import dev.cadre.orchestrator.Step;
+import dev.cadre.orchestrator.Worker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Checks on a crew before it runs, and a run's result read back from its journal. */
+public final class Crews {
+
+    private Crews() {}
+
+    /** The names outputs go by in this process: each step's name (a work step's is its task id). */
+    public static Set<String> outputNames(Step step) {
+        Set<String> names = new LinkedHashSet<>();
+        collect(step, names);
+        return names;
+    }
+
+    private static void collect(Step step, Set<String> names) {
+        names.add(step.name());
+        if (step instanceof Step.Sequential s) s.steps().forEach(c -> collect(c, names));
+        if (step instanceof Step.Loop l) l.steps().forEach(c -> collect(c, names));
+        if (step instanceof Step.Parallel p) p.branches().forEach(c -> collect(c, names));
+        if (step instanceof Step.Hierarchical h) h.workers().forEach(w -> {
+            if (w instanceof Worker.Team t) collect(t.team(), names);
+        });
+    }
+
+    /** Every context a task of the crew names must be produced by a step of the crew or given with the run. */
+    public static void validate(Crew crew, Set<String> names, Set<String> given) {
+        List<Task> tasks = new ArrayList<>();
+        tasks(crew.process(), tasks);
+        for (Task task : tasks) {
+            for (String name : task.context()) {
+                if (!names.contains(name) && !given.contains(name)) {
+                    throw new IllegalArgumentException("Crew '" + crew.name() + "': task '" + task.id() + "' takes context '"
+                            + name + "', which no step of the crew produces and the run was not given; outputs: "
+                            + String.join(", ", new TreeSet<>(names)) + ".");
+                }
+            }
+        }
+    }
+
+    private static void tasks(Step step, List<Task> tasks) {
+        if (step instanceof Step.Work w && w.task() != null) tasks.add(w.task());
+        if (step instanceof Step.Sequential s) s.steps().forEach(c -> tasks(c, tasks));
+        if (step instanceof Step.Loop l) l.steps().forEach(c -> tasks(c, tasks));
+        if (step instanceof Step.Parallel p) p.branches().forEach(c -> tasks(c, tasks));
+        if (step instanceof Step.Hierarchical h) {
+            if (h.goal() != null) tasks.add(h.goal());
+            h.workers().forEach(w -> {
+                if (w instanceof Worker.Team t) tasks(t.team(), tasks);
+            });
+        }
+        if (step instanceof Step.Debate d && d.question() != null) tasks.add(d.question());
+        if (step instanceof Step.Vote v && v.question() != null) tasks.add(v.question());
+    }
+
+    /** The result of an ended run, from its journal. */
+    public static RunResult resultFrom(List<RunEvent> events) {
+        RunEvent first = events.get(0);
+        RunEvent last = events.get(events.size() - 1);
+        Map<String, String> outputs = new LinkedHashMap<>();
+        Map<String, String> outcomes = new LinkedHashMap<>();
+        for (RunEvent e : events) {
+            if (e instanceof RunEvent.StepFinished f) {
+                outputs.put(f.stepPath(), f.output());
+                if (f.outcome() != null) {
+                    outcomes.put(f.stepPath(), f.outcome());
+                }
+            }
+        }
+        RunStatus status;
+        String output = null;
+        String reason = null;
+        Usage usage;
+        if (last instanceof RunEvent.RunFinished f) {
+            status = RunStatus.SUCCEEDED;
+            output = f.output();
+            usage = f.usage();
+        } else if (last instanceof RunEvent.RunFailed f) {
+            status = RunStatus.FAILED;
+            reason = f.reason();
+            usage = f.usage();
+        } else {
+            RunEvent.RunCancelled c = (RunEvent.RunCancelled) last;
+            status = RunStatus.CANCELLED;
+            reason = c.reason();
+            usage = c.usage();
+        }
+        return new RunResult(first.runId(), status, output, outputs, usage, reason,
+                Duration.between(first.timestamp(), last.timestamp()), outcomes);
+    }
+}
