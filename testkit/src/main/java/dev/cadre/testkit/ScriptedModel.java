@@ -69,6 +69,7 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
     private static final Pattern WORD = Pattern.compile("\\S+\\s*|\\s+");
 
     private final List<Rule> rules;
+    private final Map<String, List<Reply>> steps;
     private final Map<String, List<Reply>> scripts;
     private final Map<String, Deque<Reply>> remaining = new LinkedHashMap<>();
     private final Map<String, Integer> turns = new LinkedHashMap<>();
@@ -78,6 +79,9 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
 
     private ScriptedModel(Builder builder) {
         this.rules = List.copyOf(builder.rules);
+        Map<String, List<Reply>> stepCopy = new LinkedHashMap<>();
+        builder.steps.forEach((path, replies) -> stepCopy.put(path, List.copyOf(replies)));
+        this.steps = stepCopy;
         Map<String, List<Reply>> copy = new LinkedHashMap<>();
         builder.scripts.forEach((agent, replies) -> copy.put(agent, List.copyOf(replies)));
         this.scripts = copy;
@@ -266,7 +270,21 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         requests.add(new RecordedRequest(agent, turn, request, thread.getName(), Schedulers.isInNonBlockingThread()));
 
         Reply reply = null;
+        Object path = attributes == null ? null : attributes.get(ModelCallAttributes.STEP_PATH);
+        Object stepTurn = attributes == null ? null : attributes.get(ModelCallAttributes.TURN);
+        List<Reply> stepScript = path == null ? null : steps.get(path.toString());
+        if (stepScript != null) {
+            int t = stepTurn instanceof Integer i ? i : 1;
+            if (t > stepScript.size()) {
+                throw new ScriptExhaustedException("ScriptedModel has no reply for step '" + path + "' turn " + t
+                        + ": its script has " + stepScript.size() + " replies");
+            }
+            reply = stepScript.get(t - 1);
+        }
         for (Rule rule : rules) {
+            if (reply != null) {
+                break;
+            }
             if (rule.when.test(request)) {
                 reply = rule.reply;
                 break;
@@ -352,6 +370,7 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
     /** Builds a {@link ScriptedModel}. */
     public static final class Builder {
         private final List<Rule> rules = new ArrayList<>();
+        private final Map<String, List<Reply>> steps = new LinkedHashMap<>();
         private final Map<String, List<Reply>> scripts = new LinkedHashMap<>();
         private Scheduler timer = Schedulers.parallel();
 
@@ -360,6 +379,16 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         /** Appends replies to an agent's script: its first call gets the first reply, and so on. */
         public Builder agent(String agent, Reply... replies) {
             scripts.computeIfAbsent(agent, a -> new ArrayList<>()).addAll(List.of(replies));
+            return this;
+        }
+
+        /**
+         * Replies for the calls made at one step path, by the call's turn within the step (from the call's
+         * {@link ModelCallAttributes#TURN} attribute): the same step and turn always get the same reply, however many
+         * calls came before. This is what makes a resumed run, which skips recorded calls, answer as the first did.
+         */
+        public Builder atStep(String stepPath, Reply... replies) {
+            steps.computeIfAbsent(stepPath, p -> new ArrayList<>()).addAll(List.of(replies));
             return this;
         }
 
