@@ -56,7 +56,8 @@ import reactor.core.scheduler.Schedulers;
 public final class ScriptedModel implements ChatModel, StreamingChatModel {
 
     /** One request the model received. */
-    public record RecordedRequest(String agent, int turn, ChatRequest request, String thread, boolean nonBlockingThread) {
+    public record RecordedRequest(String agent, int turn, ChatRequest request, String thread, boolean nonBlockingThread,
+                                  java.time.Instant at) {
         /** The text of the last user message, or {@code ""}. */
         public String lastUserText() {
             return ScriptedModel.lastUserText(request);
@@ -267,7 +268,8 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         String agent = agentAttribute == null ? ANY : agentAttribute.toString();
         int turn = turns.merge(agent, 1, Integer::sum);
         Thread thread = Thread.currentThread();
-        requests.add(new RecordedRequest(agent, turn, request, thread.getName(), Schedulers.isInNonBlockingThread()));
+        requests.add(new RecordedRequest(agent, turn, request, thread.getName(), Schedulers.isInNonBlockingThread(),
+                java.time.Instant.now()));
 
         Reply reply = null;
         Object path = attributes == null ? null : attributes.get(ModelCallAttributes.STEP_PATH);

@@ -4,29 +4,31 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cadre.api.CadreJson;
 import dev.cadre.api.RunEvent;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Appends a run's events to its JSON Lines file, one event per line, each line written whole with one write call.
  * A line reaches the operating system before {@link #append} returns, so it survives the process being killed;
  * with {@code fsync} it also survives a power cut, at a cost per event.
+ *
+ * <p>Writes go through a {@link FileOutputStream}, not a {@code FileChannel}: an interrupted thread (Reactor
+ * interrupts workers whose task is cancelled) would close a channel for good and lose the rest of the journal.
  */
 public final class JournalWriter implements AutoCloseable {
 
     private final Path file;
-    private final FileChannel channel;
+    private final FileOutputStream out;
     private final boolean fsync;
     private final ObjectMapper mapper = CadreJson.mapper();
 
-    private JournalWriter(Path file, FileChannel channel, boolean fsync) {
+    private JournalWriter(Path file, FileOutputStream out, boolean fsync) {
         this.file = file;
-        this.channel = channel;
+        this.out = out;
         this.fsync = fsync;
     }
 
@@ -40,9 +42,7 @@ public final class JournalWriter implements AutoCloseable {
         Path file = fileFor(runsDirectory, runId);
         try {
             Files.createDirectories(runsDirectory);
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
-            return new JournalWriter(file, channel, fsync);
+            return new JournalWriter(file, new FileOutputStream(file.toFile(), true), fsync);
         } catch (IOException e) {
             throw new JournalException("Cannot open journal " + file + ": " + e.getMessage(), e);
         }
@@ -55,14 +55,12 @@ public final class JournalWriter implements AutoCloseable {
     public static JournalWriter reopen(JournalReader.Journal journal, boolean fsync) {
         Path file = journal.file();
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
-            if (channel.size() > journal.validLength()) {
-                channel.truncate(journal.validLength());
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+                if (raf.length() > journal.validLength()) {
+                    raf.setLength(journal.validLength());
+                }
             }
-            channel.position(journal.validLength());
-            channel.close();
-            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            return new JournalWriter(file, channel, fsync);
+            return new JournalWriter(file, new FileOutputStream(file.toFile(), true), fsync);
         } catch (IOException e) {
             throw new JournalException("Cannot reopen journal " + file + ": " + e.getMessage(), e);
         }
@@ -82,12 +80,9 @@ public final class JournalWriter implements AutoCloseable {
                     + " for journal " + file + ": " + e.getOriginalMessage(), e);
         }
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(line);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            out.write(line);
             if (fsync) {
-                channel.force(false);
+                out.getFD().sync();
             }
         } catch (IOException e) {
             throw new JournalException("Cannot append to journal " + file + ": " + e.getMessage(), e);
@@ -97,7 +92,7 @@ public final class JournalWriter implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
-            channel.close();
+            out.close();
         } catch (IOException e) {
             throw new JournalException("Cannot close journal " + file + ": " + e.getMessage(), e);
         }

@@ -54,16 +54,18 @@ public final class Checkpoints {
             Instant requestedAt = earlier.map(e -> e.checkpoint().requestedAt()).orElse(recorder.clock().instant());
             Checkpoint checkpoint = earlier.map(RunEvent.CheckpointRequested::checkpoint).orElseGet(() ->
                     new Checkpoint(id, recorder.runId(), path, kind, question, proposed, requestedAt, timeout, onTimeout, agent, risk));
-            recorder.emit((run, seq, at) -> new RunEvent.CheckpointRequested(run, path, seq, at, checkpoint));
             Optional<RunEvent.CheckpointResolved> decided = recorded.checkpointResolved(id);
             if (decided.isPresent()) {
+                recorder.emit((run, seq, at) -> new RunEvent.CheckpointRequested(run, path, seq, at, checkpoint));
                 return Mono.just(decided.get().decision());
             }
             Sinks.One<Decision> human = Sinks.one();
             synchronized (this) {
+                // registered before the event is published, so whoever sees the event can resolve it at once
                 pending.put(id, new Pending(checkpoint, human));
                 waiting.accept(true);
             }
+            recorder.emit((run, seq, at) -> new RunEvent.CheckpointRequested(run, path, seq, at, checkpoint));
             Mono<Decision> byGate = Mono.defer(() -> gate.decide(checkpoint))
                     .onErrorResume(e -> {
                         log.warn("The human gate failed on checkpoint {} of run {}; waiting for a decision through the run handle",
