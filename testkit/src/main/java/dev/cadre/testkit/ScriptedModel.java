@@ -76,7 +76,6 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
     private final Map<String, Integer> turns = new LinkedHashMap<>();
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final Scheduler timer;
-    private int callIds;
 
     private ScriptedModel(Builder builder) {
         this.rules = List.copyOf(builder.rules);
@@ -303,7 +302,8 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
             reply = queue.poll();
         }
         reply = reply.resolve(request);
-        return new Answer(reply, reply.failure() != null ? null : response(agent, turn, request, reply));
+        int idTurn = stepTurn instanceof Integer i ? i : turn;
+        return new Answer(reply, reply.failure() != null ? null : response(agent, idTurn, request, reply));
     }
 
     private ScriptExhaustedException exhausted(String agent, int turn, ChatRequest request) {
@@ -326,8 +326,10 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
 
     private ChatResponse response(String agent, int turn, ChatRequest request, Reply reply) {
         List<ToolExecutionRequest> calls = new ArrayList<>();
+        int index = 0;
         for (ToolExecutionRequest call : reply.toolCalls()) {
-            String id = call.id() != null ? call.id() : "call_" + (agent.equals(ANY) ? "any" : agent) + "_" + turn + "_" + (++callIds);
+            // deterministic ids (agent, turn, position), so a resumed run's calls carry the ids the first run's did
+            String id = call.id() != null ? call.id() : "call_" + (agent.equals(ANY) ? "any" : agent) + "_" + turn + "_" + (++index);
             calls.add(ToolExecutionRequest.builder().id(id).name(call.name()).arguments(call.arguments()).build());
         }
         AiMessage message = calls.isEmpty() ? AiMessage.from(reply.text())
