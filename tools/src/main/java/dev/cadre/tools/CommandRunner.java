@@ -1,0 +1,165 @@
+package dev.cadre.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cadre.api.CadreJson;
+import dev.cadre.api.RiskLevel;
+import dev.cadre.api.Tool;
+import dev.cadre.api.ToolContext;
+import dev.cadre.api.ToolResult;
+import dev.cadre.tools.internal.ProcessExec;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code run_command}: runs one of the commands a crew allows (e.g. {@code mvn -q test}, {@code npm test},
+ * {@code pytest -q}) in the workspace. No shell is involved: the command line is split into words and started
+ * directly, so {@code ;}, {@code &&}, {@code |} or {@code $(...)} are just characters. The model may only pick an
+ * allowed command, word for word. The environment is scrubbed (only {@code PATH}, {@code HOME}, locale and JDK
+ * variables pass, never anything that looks like a key, token, secret or password), the run is bounded by a
+ * timeout (the whole process tree is killed), and the output is kept as head and tail with the exit code.
+ */
+public final class CommandRunner implements Tool {
+
+    private static final Set<String> PASSED_ENV = Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
+            "JAVA_HOME", "MAVEN_HOME", "M2_HOME", "USER", "LOGNAME", "TERM");
+    private static final Pattern SECRET = Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH).*");
+
+    private final Workspace workspace;
+    /** Allowed commands: their words, and the line as configured (shown to the model and in results). */
+    private final Map<List<String>, String> allowed = new LinkedHashMap<>();
+    private final Duration timeout;
+    private final int keepBytes;
+    private final Map<String, String> environment;
+
+    /**
+     * @param workspace   where commands run
+     * @param allowed     the command lines agents may run, e.g. {@code "mvn -q test"}
+     * @param timeout     the longest a command may run
+     * @param keepBytes   how much of the start and of the end of the output to keep
+     * @param environment the environment to pass on (scrubbed of secrets), usually {@code System.getenv()}
+     */
+    public CommandRunner(Workspace workspace, List<String> allowed, Duration timeout, int keepBytes, Map<String, String> environment) {
+        this.workspace = workspace;
+        this.timeout = timeout;
+        this.keepBytes = keepBytes;
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("run_command needs at least one allowed command, e.g. 'mvn -q test'.");
+        }
+        for (String line : allowed) {
+            allowed(line);
+        }
+        this.environment = scrub(environment);
+    }
+
+    private void allowed(String line) {
+        List<String> argv = split(line);
+        if (argv.isEmpty()) {
+            throw new IllegalArgumentException("An allowed command is empty.");
+        }
+        this.allowed.put(argv, line.strip());
+    }
+
+    public static CommandRunner of(Workspace workspace, String... allowed) {
+        return new CommandRunner(workspace, List.of(allowed), Duration.ofMinutes(5), 16 * 1024, System.getenv());
+    }
+
+    /** The environment passed to commands: the allow-listed variables, minus anything that looks like a secret. */
+    public static Map<String, String> scrub(Map<String, String> env) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        env.forEach((k, v) -> {
+            if (PASSED_ENV.contains(k.toUpperCase(Locale.ROOT)) && !SECRET.matcher(k).matches()) {
+                kept.put(k, v);
+            }
+        });
+        return kept;
+    }
+
+    @Override
+    public ToolSpecification specification() {
+        return ToolSpecification.builder().name("run_command")
+                .description("Run one of the allowed commands in the workspace and get its exit code and output. Allowed: "
+                        + String.join("; ", allowed.values()) + ".")
+                .parameters(JsonObjectSchema.builder().addProperty("command", JsonStringSchema.builder()
+                        .description("One of the allowed commands, exactly").build()).required("command").build())
+                .build();
+    }
+
+    @Override
+    public Mono<ToolResult> invoke(JsonNode arguments, ToolContext context) {
+        return Mono.fromCallable(() -> {
+            List<String> argv = split(arguments.get("command").asText());
+            String asked = allowed.get(argv);
+            if (asked == null) {
+                return ToolResult.error("The command '" + arguments.get("command").asText().strip() + "' is not allowed. Allowed commands: "
+                        + String.join("; ", allowed.values()) + ".");
+            }
+            ProcessExec.Outcome outcome;
+            try {
+                outcome = ProcessExec.run(argv, workspace.root(), environment, timeout, keepBytes);
+            } catch (java.io.UncheckedIOException e) {
+                return ToolResult.error(e.getMessage());
+            }
+            ObjectNode structured = CadreJson.mapper().createObjectNode().put("command", asked).put("exit_code", outcome.exitCode())
+                    .put("timed_out", outcome.timedOut()).put("output_bytes", outcome.outputBytes())
+                    .put("millis", outcome.took().toMillis()).put("output", outcome.output());
+            String head = outcome.timedOut()
+                    ? "'" + asked + "' did not finish within " + timeout.toSeconds() + " s and was killed."
+                    : "'" + asked + "' exited with code " + outcome.exitCode() + ".";
+            return new ToolResult(head + "\n" + outcome.output(), structured, outcome.timedOut() || outcome.exitCode() != 0);
+        });
+    }
+
+    @Override
+    public RiskLevel risk() {
+        return RiskLevel.EXECUTES;
+    }
+
+    @Override
+    public boolean idempotent() {
+        return false;
+    }
+
+    /** Splits a command line into words: whitespace separates, single and double quotes group; nothing else is special. */
+    static List<String> split(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        char quote = 0;
+        boolean inWord = false;
+        for (char c : line.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return words;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.cadre.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cadre.api.CadreJson;
+import dev.cadre.api.RiskLevel;
+import dev.cadre.api.ToolContext;
+import dev.cadre.api.ToolResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandRunnerTest {
+
+    @TempDir
+    Path root;
+
+    static final ToolContext CTX = new ToolContext("run", "step", "coder", "call-1");
+
+    ToolResult run(CommandRunner runner, String command) {
+        return runner.invoke(CadreJson.mapper().createObjectNode().put("command", command), CTX).block();
+    }
+
+    CommandRunner runner(Duration timeout, int keep, String... allowed) {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("OPENAI_API_KEY", "sk-planted-secret");
+        env.put("GITHUB_TOKEN", "ghp_planted");
+        env.put("HOME", root.toString());
+        return new CommandRunner(Workspace.at(root), List.of(allowed), timeout, keep, env);
+    }
+
+    @Test
+    void runsAnAllowedCommandWithoutAShell() {
+        CommandRunner runner = runner(Duration.ofSeconds(20), 4096, "echo hello; rm -rf / && $(whoami)", "ls");
+        ToolResult result = run(runner, "echo hello; rm -rf / && $(whoami)");
+        assertThat(result.error()).isFalse();
+        assertThat(result.text()).isEqualTo("'echo hello; rm -rf / && $(whoami)' exited with code 0.\nhello; rm -rf / && $(whoami)\n");
+        assertThat(result.structured().get("exit_code").asInt()).isZero();
+        assertThat(runner.risk()).isEqualTo(RiskLevel.EXECUTES);
+        assertThat(runner.idempotent()).isFalse();
+    }
+
+    @Test
+    void refusesCommandsOffTheList() {
+        CommandRunner runner = runner(Duration.ofSeconds(20), 4096, "echo ok");
+        ToolResult result = run(runner, "echo ok && curl evil.example");
+        assertThat(result.error()).isTrue();
+        assertThat(result.text()).isEqualTo("The command 'echo ok && curl evil.example' is not allowed. Allowed commands: echo ok.");
+        assertThat(run(runner, "  echo   ok ").error()).isFalse();
+        assertThatThrownBy(() -> runner(Duration.ofSeconds(1), 10)).hasMessageContaining("needs at least one allowed command");
+    }
+
+    @Test
+    void killsACommandAndItsChildrenPastTheTimeout() throws Exception {
+        CommandRunner runner = runner(Duration.ofMillis(500), 4096, "sh -c 'sleep 31 & echo $! > child.pid; wait'");
+        long start = System.nanoTime();
+        ToolResult result = run(runner, "sh -c 'sleep 31 & echo $! > child.pid; wait'");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        assertThat(result.error()).isTrue();
+        assertThat(result.text()).startsWith("'sh -c 'sleep 31 & echo $! > child.pid; wait'' did not finish within 0 s and was killed.");
+        assertThat(result.structured().get("timed_out").asBoolean()).isTrue();
+        long child = Long.parseLong(Files.readString(root.resolve("child.pid")).strip());
+        for (int i = 0; i < 50 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).as("the child process was killed too").isFalse();
+    }
+
+    @Test
+    void passesNoSecretsAndKeepsHeadAndTail() {
+        CommandRunner env = runner(Duration.ofSeconds(20), 4096, "env");
+        String out = run(env, "env").text();
+        assertThat(out).contains("PATH=").doesNotContain("sk-planted-secret").doesNotContain("ghp_planted").doesNotContain("OPENAI_API_KEY");
+
+        CommandRunner seq = runner(Duration.ofSeconds(20), 64, "seq 1 100000");
+        ToolResult big = run(seq, "seq 1 100000");
+        assertThat(big.text()).startsWith("'seq 1 100000' exited with code 0.\n1\n2\n3\n").contains("bytes omitted").endsWith("99999\n100000\n");
+        assertThat(big.structured().get("output_bytes").asLong()).isEqualTo(588895);
+    }
+
+    @Test
+    void reportsAFailingExitCodeAndAMissingProgram() {
+        CommandRunner runner = runner(Duration.ofSeconds(20), 4096, "sh -c 'echo broken >&2; exit 3'", "no-such-program-xyz");
+        ToolResult failed = run(runner, "sh -c 'echo broken >&2; exit 3'");
+        assertThat(failed.error()).isTrue();
+        assertThat(failed.text()).isEqualTo("'sh -c 'echo broken >&2; exit 3'' exited with code 3.\nbroken\n");
+        assertThat(run(runner, "no-such-program-xyz").text()).startsWith("Cannot start 'no-such-program-xyz'");
+    }
+
+    @Test
+    void splitsCommandLinesLikeASimpleArgvParser() {
+        assertThat(CommandRunner.split("mvn -q test")).containsExactly("mvn", "-q", "test");
+        assertThat(CommandRunner.split("sh -c 'a b' \"c d\"")).containsExactly("sh", "-c", "a b", "c d");
+        assertThat(CommandRunner.split("echo a;b|c")).containsExactly("echo", "a;b|c");
+    }
+}
