@@ -22,6 +22,16 @@ public record Crew(String name, Step process, CrewPolicy policy) {
         return new Crew(name, process, CrewPolicy.DEFAULT);
     }
 
+    /** The names this crew's outputs go by (each step's name; a work step's is its task id), which tasks can take as context. */
+    public java.util.Set<String> outputNames() {
+        return dev.cadre.orchestrator.internal.Crews.outputNames(process);
+    }
+
+    /** The output names of a process (see {@link #outputNames()}). */
+    public static java.util.Set<String> outputNames(Step process) {
+        return dev.cadre.orchestrator.internal.Crews.outputNames(process);
+    }
+
     public Crew withPolicy(CrewPolicy policy) {
         return new Crew(name, process, policy);
     }
