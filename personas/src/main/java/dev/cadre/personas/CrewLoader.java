@@ -106,7 +106,7 @@ public final class CrewLoader {
                     ctx.personas = ctx.personas.withDefinition(inline);
                     personaId = inline.id();
                 }
-                ctx.agents.put(e.getKey(), agent(ctx, personaId, value));
+                ctx.agents.put(e.getKey(), agent(ctx, personaId, value, e.getKey()));
                 ctx.agentNodes.put(e.getKey(), value);
             }
         }
@@ -144,8 +144,11 @@ public final class CrewLoader {
                 : "; personas: " + String.join(", ", ctx.personas.ids()));
     }
 
-    /** A persona with its tools resolved; an exact tool name that is not available is an error at its line. */
-    private Agent agent(Context ctx, String personaId, Node where) {
+    /**
+     * The agent {@code agentName}: its persona (renamed to the agent's name, so two agents may share a persona and
+     * events name the agent) with its tools resolved; an exact tool name that is not available is an error at its line.
+     */
+    private Agent agent(Context ctx, String personaId, Node where, String agentName) {
         Persona persona;
         try {
             persona = ctx.personas.persona(personaId);
@@ -176,7 +179,11 @@ public final class CrewLoader {
                 }
             }
         }
-        return new Agent(persona, chosen);
+        try {
+            return new Agent(persona.id().equals(agentName) ? persona : persona.toBuilder().id(agentName).build(), chosen);
+        } catch (IllegalArgumentException e) {
+            throw where.error(e.getMessage().replaceAll("\\.$", ""));
+        }
     }
 
     private Agent agentNamed(Context ctx, Node at, String name) {
@@ -185,7 +192,7 @@ public final class CrewLoader {
             return agent;
         }
         if (ctx.personas.contains(name)) {
-            agent = agent(ctx, name, at);
+            agent = agent(ctx, name, at, name);
             ctx.agents.put(name, agent);
             return agent;
         }
@@ -340,8 +347,8 @@ public final class CrewLoader {
     }
 
     private Step.Hierarchical hierarchical(Node node, Context ctx, String name) {
-        Agent manager = agentNamed(ctx, node.require("manager", "a hierarchical step").child("manager").isText()
-                ? node.child("manager") : node.child("manager"), node.child("manager").text("manager"));
+        Node managerNode = node.require("manager", "a hierarchical step");
+        Agent manager = agentNamed(ctx, managerNode, managerNode.text("manager"));
         List<Worker> workers = new ArrayList<>();
         for (Node w : node.require("workers", "a hierarchical step").items("'workers'")) {
             if (w.isText()) {
