@@ -39,22 +39,35 @@ import java.util.Set;
  */
 public final class CrewLoader {
 
-    static final Set<String> CREW_KEYS = Set.of("name", "description", "personas", "agents", "tasks", "process", "policy", "inputs");
+    static final Set<String> CREW_KEYS = Set.of("name", "description", "personas", "agents", "tasks", "process", "policy",
+            "inputs", "commands");
     static final Set<String> TASK_KEYS = Set.of("id", "description", "expected_output", "agent", "context", "human_review",
             "output_schema", "inputs");
     static final Set<String> STEP_TYPES = Set.of("sequential", "loop", "parallel", "hierarchical", "debate", "vote");
 
     private final PersonaLibrary library;
-    private final List<Tool> tools;
+    private final List<Tool> baseTools;
+    private final dev.cadre.tools.Workspace workspace;
+    private List<Tool> tools;
 
-    private CrewLoader(PersonaLibrary library, Collection<? extends Tool> tools) {
+    private CrewLoader(PersonaLibrary library, Collection<? extends Tool> tools, dev.cadre.tools.Workspace workspace) {
         this.library = library;
-        this.tools = List.copyOf(tools);
+        this.baseTools = List.copyOf(tools);
+        this.tools = baseTools;
+        this.workspace = workspace;
     }
 
     /** A loader resolving persona ids in {@code library} and tool names among {@code tools}. */
     public static CrewLoader of(PersonaLibrary library, Collection<? extends Tool> tools) {
-        return new CrewLoader(library, tools);
+        return new CrewLoader(library, tools, null);
+    }
+
+    /**
+     * The same loader for crews working in {@code workspace}: a crew file's {@code commands:} (e.g.
+     * {@code ["mvn -q test"]}) become a {@code run_command} tool there, allowing exactly those commands.
+     */
+    public CrewLoader inWorkspace(dev.cadre.tools.Workspace workspace) {
+        return new CrewLoader(library, baseTools, workspace);
     }
 
     public CrewFile load(Path file) {
@@ -80,8 +93,22 @@ public final class CrewLoader {
         final Map<String, Review> reviews = new LinkedHashMap<>();
     }
 
-    CrewFile load(Doc doc, String defaultName) {
+    synchronized CrewFile load(Doc doc, String defaultName) {
         Node root = doc.root().allowOnly(CREW_KEYS, "a crew");
+        tools = baseTools;
+        if (root.has("commands")) {
+            List<String> commands = root.texts("commands");
+            if (workspace == null) {
+                throw root.child("commands").keyError("the crew allows commands, but it is loaded without a workspace to run"
+                        + " them in (CrewLoader.inWorkspace)");
+            }
+            if (commands.isEmpty()) {
+                throw root.child("commands").error("'commands' is empty; list the command lines agents may run, e.g. mvn -q test");
+            }
+            List<Tool> withRunner = new ArrayList<>(baseTools.stream().filter(t -> !t.name().equals("run_command")).toList());
+            withRunner.add(new dev.cadre.tools.CommandRunner(workspace, commands, Duration.ofMinutes(5), 16 * 1024, System.getenv()));
+            tools = withRunner;
+        }
         Context ctx = new Context();
         String name = root.has("name") ? root.child("name").text("name") : defaultName;
         if (root.has("personas")) {

@@ -130,6 +130,25 @@ class CrewLoaderTest {
     }
 
     @Test
+    void aCrewsAllowedCommandsBecomeItsRunCommandTool() throws Exception {
+        Path file = write("cmd.yaml", """
+                commands: ["echo tests pass", "ls"]
+                agents:
+                  coder: {role: Coder, tools: [run_command]}
+                tasks:
+                  - {id: a, description: x, agent: coder}
+                """);
+        Crew crew = loader().inWorkspace(Workspace.at(dir)).load(file).crew();
+        Tool runner = ((Step.Work) ((Step.Sequential) crew.process()).steps().get(0)).agent().tools().get(0);
+        assertThat(runner.name()).isEqualTo("run_command");
+        assertThat(runner.specification().description()).contains("Allowed: echo tests pass; ls.");
+        assertThat(runner.invoke(dev.cadre.api.CadreJson.mapper().createObjectNode().put("command", "echo tests pass"),
+                new dev.cadre.api.ToolContext("r", "s", "coder", "c")).block().text()).endsWith("tests pass\n");
+        assertThatThrownBy(() -> loader().load(file))
+                .hasMessage(file + ":1:1: the crew allows commands, but it is loaded without a workspace to run them in (CrewLoader.inWorkspace)");
+    }
+
+    @Test
     void jsonCrewFilesWork() throws Exception {
         Path file = write("crew.json", """
                 {
