@@ -1,0 +1,505 @@
+package dev.cadre.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.api.CadreJson;
+import dev.cadre.api.Checkpoint;
+import dev.cadre.api.Decision;
+import dev.cadre.api.HumanGate;
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.Persona;
+import dev.cadre.api.RiskLevel;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunHandle;
+import dev.cadre.api.RunResult;
+import dev.cadre.api.Task;
+import dev.cadre.api.Templates;
+import dev.cadre.api.Tool;
+import dev.cadre.api.ToolContext;
+import dev.cadre.api.ToolResult;
+import dev.cadre.mcp.internal.Cancellations;
+import dev.cadre.mcp.internal.ElicitationGate;
+import dev.cadre.mcp.internal.HttpGuard;
+import dev.cadre.mcp.internal.InspectingInputStream;
+import dev.cadre.mcp.internal.SamplingModels;
+import dev.cadre.orchestrator.Orchestrator;
+import dev.cadre.orchestrator.RunOptions;
+import dev.cadre.personas.CrewFile;
+import dev.cadre.tools.Workspace;
+import dev.cadre.tools.WorkspaceException;
+import dev.cadre.tools.WorkspaceTools;
+import dev.langchain4j.internal.JsonSchemaElementUtils;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServer;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.DispatcherType;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Cadre as an MCP server for IDE agents (Claude Code, VS Code, Cursor): the workspace tools, every configured crew
+ * as a tool ({@code crew_<name>}, with progress notifications while it runs), checkpoints through elicitation or
+ * through the {@code cadre_*} tools, personas as prompts and run journals as resources ({@code cadre://runs/{id}}).
+ * Over stdio nothing but JSON-RPC reaches stdout; over HTTP it binds to loopback, checks Host and Origin, and
+ * requires the bearer token when one is set.
+ */
+public final class CadreMcpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CadreMcpServer.class);
+    private static final Pattern RUN_URI = Pattern.compile("cadre://runs/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
+    private static final String NAME = "cadre";
+    private static final String VERSION = "0.1.0";
+
+    private final McpServerConfig config;
+    private final McpJsonMapper json = new JacksonMcpJsonMapper(CadreJson.newMapper());
+    private final Cancellations cancellations = new Cancellations();
+    private final Map<String, RunHandle> runs = new ConcurrentHashMap<>();
+    private final Map<Path, Map<String, Tool>> workspaceTools = new ConcurrentHashMap<>();
+    private final boolean http;
+    private McpAsyncServer server;
+    private Server jetty;
+    private int port;
+
+    private CadreMcpServer(McpServerConfig config, boolean http) {
+        this.config = config;
+        this.http = http;
+    }
+
+    /** Serves over stdio: {@code in} and {@code out} carry JSON-RPC only. */
+    public static CadreMcpServer stdio(McpServerConfig config, InputStream in, OutputStream out) {
+        CadreMcpServer s = new CadreMcpServer(config, false);
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(s.json,
+                new InspectingInputStream(in, s.cancellations), out);
+        s.server = s.features(McpServer.async(transport)).build();
+        return s;
+    }
+
+    /**
+     * Serves streamable HTTP at {@code http://host:port/mcp} ({@code port} 0 picks a free one). {@code token}, when
+     * not null, is required as {@code Authorization: Bearer <token>}; {@code allowedOrigins} are browser origins
+     * allowed besides this server's own.
+     */
+    public static CadreMcpServer http(McpServerConfig config, String host, int port, String token, List<String> allowedOrigins) {
+        CadreMcpServer s = new CadreMcpServer(config, true);
+        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(s.json).mcpEndpoint("/mcp").keepAliveInterval(Duration.ofSeconds(30)).build();
+        s.server = s.features(McpServer.async(transport)).build();
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(host);
+        connector.setPort(port);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        ServletHolder servlet = new ServletHolder(transport);
+        servlet.setAsyncSupported(true);
+        context.addServlet(servlet, "/mcp");
+        FilterHolder guard = new FilterHolder(new HttpGuard(token, allowedOrigins, () -> s.port, s.cancellations));
+        guard.setAsyncSupported(true);
+        context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
+        jetty.setHandler(context);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the MCP HTTP server on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        s.jetty = jetty;
+        s.port = connector.getLocalPort();
+        return s;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port + "/mcp");
+    }
+
+    /** Runs started through this server, by id. */
+    public Map<String, RunHandle> runs() {
+        return Map.copyOf(runs);
+    }
+
+    @Override
+    public void close() {
+        runs.values().forEach(RunHandle::cancel);
+        try {
+            server.closeGracefully().block(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.debug("MCP server did not close gracefully", e);
+        }
+        if (jetty != null) {
+            try {
+                jetty.stop();
+            } catch (Exception e) {
+                log.warn("Jetty did not stop cleanly", e);
+            }
+        }
+    }
+
+    // ---- features ----
+
+    private McpServer.AsyncSpecification<?> features(McpServer.AsyncSpecification<?> spec) {
+        spec.serverInfo(NAME, VERSION)
+                .instructions("Cadre runs crews of role-based agents. Call crew_<name> with a task to run a crew;"
+                        + " use cadre_run_status, cadre_checkpoints_list and cadre_checkpoint_resolve to follow runs"
+                        + " and answer their checkpoints when your client has no elicitation.")
+                .requestTimeout(config.checkpointTimeout().plusMinutes(1))
+                .validateToolInputs(true)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().build());
+        List<McpServerFeatures.AsyncToolSpecification> tools = new ArrayList<>();
+        Map<String, Tool> probe = new LinkedHashMap<>();
+        WorkspaceTools.create(Workspace.at(config.root() != null ? config.root() : Path.of("."))).forEach(t -> probe.put(t.name(), t));
+        for (Tool tool : probe.values()) {
+            tools.add(toolSpec(tool, (exchange, args) -> workspaceTool(exchange, tool.name()).flatMap(t -> invoke(t, args, exchange))));
+        }
+        for (Tool tool : config.extraTools()) {
+            tools.add(toolSpec(tool, (exchange, args) -> invoke(tool, args, exchange)));
+        }
+        config.crews().forEach((name, crew) -> tools.add(crewTool(name, crew)));
+        tools.addAll(runTools());
+        spec.tools(tools);
+        spec.prompts(config.personas().all().stream().map(this::prompt).toList());
+        spec.resourceTemplates(new McpServerFeatures.AsyncResourceTemplateSpecification(
+                McpSchema.ResourceTemplate.builder("cadre://runs/{id}", "run-journal").title("Run journal")
+                        .description("A run's journal: its events as JSON Lines").mimeType("application/x-ndjson").build(),
+                (exchange, request) -> readJournal(request.uri())));
+        return spec;
+    }
+
+    private interface Body {
+        Mono<McpSchema.CallToolResult> call(McpAsyncServerExchange exchange, Map<String, Object> arguments);
+    }
+
+    private McpServerFeatures.AsyncToolSpecification toolSpec(Tool tool, Body body) {
+        Map<String, Object> schema = tool.specification().parameters() == null ? Map.of("type", "object")
+                : JsonSchemaElementUtils.toMap(tool.specification().parameters());
+        McpSchema.Tool mcpTool = McpSchema.Tool.builder().name(tool.name()).description(tool.specification().description())
+                .inputSchema(schema)
+                .annotations(new McpSchema.ToolAnnotations(null, tool.risk() == RiskLevel.READ_ONLY,
+                        tool.risk() != RiskLevel.READ_ONLY, tool.idempotent(), tool.risk() == RiskLevel.EXTERNAL, null))
+                .build();
+        return McpServerFeatures.AsyncToolSpecification.builder().tool(mcpTool)
+                .callHandler((exchange, request) -> body.call(exchange, request.arguments() == null ? Map.of() : request.arguments()))
+                .build();
+    }
+
+    private Mono<Tool> workspaceTool(McpAsyncServerExchange exchange, String name) {
+        if (config.root() != null) {
+            return Mono.just(tools(config.root()).get(name));
+        }
+        if (exchange.getClientCapabilities() == null || exchange.getClientCapabilities().roots() == null) {
+            return Mono.error(new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "No workspace: start 'cadre mcp' with --root DIR, or use a client that shares its roots.", null)));
+        }
+        return exchange.listRoots().map(roots -> {
+            McpSchema.Root root = roots.roots().stream().filter(r -> r.uri().startsWith("file:")).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("The client shares no file:// root to work in."));
+            return tools(Path.of(URI.create(root.uri()))).get(name);
+        });
+    }
+
+    private Map<String, Tool> tools(Path root) {
+        return workspaceTools.computeIfAbsent(root.toAbsolutePath().normalize(), r -> {
+            Map<String, Tool> byName = new LinkedHashMap<>();
+            WorkspaceTools.create(Workspace.at(r)).forEach(t -> byName.put(t.name(), t));
+            return byName;
+        });
+    }
+
+    private Mono<McpSchema.CallToolResult> invoke(Tool tool, Map<String, Object> arguments, McpAsyncServerExchange exchange) {
+        JsonNode args = CadreJson.mapper().valueToTree(arguments);
+        ToolContext context = new ToolContext("mcp-" + exchange.sessionId(), "mcp/" + tool.name(), "mcp-client", null);
+        return Mono.defer(() -> tool.invoke(args, context)).subscribeOn(Schedulers.boundedElastic())
+                .onErrorResume(e -> e instanceof WorkspaceException || e instanceof IllegalArgumentException,
+                        e -> Mono.just(ToolResult.error(e.getMessage())))
+                .map(CadreMcpServer::toResult);
+    }
+
+    private static McpSchema.CallToolResult toResult(ToolResult result) {
+        McpSchema.CallToolResult.Builder builder = McpSchema.CallToolResult.builder().addTextContent(result.text()).isError(result.error());
+        if (result.structured() != null && result.structured().isObject()) {
+            builder.structuredContent(CadreJson.mapper().convertValue(result.structured(), Map.class));
+        }
+        return builder.build();
+    }
+
+    // ---- crews as tools ----
+
+    private McpServerFeatures.AsyncToolSpecification crewTool(String name, CrewFile crew) {
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("type", "object");
+        inputs.put("additionalProperties", Map.of("type", "string"));
+        inputs.put("description", "Values for the crew's {variables}" + (crew.inputs().isEmpty() ? "" : "; defaults: " + crew.inputs()));
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", Map.of("task", Map.of("type", "string", "description", "What the crew should do"), "inputs", inputs));
+        schema.put("required", List.of("task"));
+        String toolName = ("crew_" + name).replaceAll("[^a-zA-Z0-9_-]", "_");
+        McpSchema.Tool tool = McpSchema.Tool.builder().name(toolName.length() > 64 ? toolName.substring(0, 64) : toolName)
+                .description("Run the crew '" + name + "' on a task and return its final output. Progress arrives as notifications;"
+                        + " checkpoints are asked through elicitation or left for cadre_checkpoint_resolve.")
+                .inputSchema(schema).build();
+        return McpServerFeatures.AsyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> Mono.defer(() -> {
+            Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
+            Map<String, String> values = new LinkedHashMap<>(crew.inputs());
+            if (args.get("inputs") instanceof Map<?, ?> given) {
+                given.forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
+            }
+            ModelRegistry models = config.models();
+            boolean sampling = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().sampling() != null;
+            if (models == null) {
+                if (!sampling) {
+                    return Mono.just(error("No model is configured: set CADRE_MODEL (for example openai:gpt-4.1-mini with"
+                            + " OPENAI_API_KEY) when starting cadre mcp, or use a client that supports sampling."));
+                }
+                models = new SamplingModels(exchange, config.checkpointTimeout());
+            }
+            boolean elicitation = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().elicitation() != null;
+            HumanGate gate = elicitation ? new ElicitationGate(exchange, config.checkpointTimeout()) : HumanGate.programmatic();
+            Orchestrator orchestrator = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).gate(gate).build();
+            RunHandle run = orchestrator.run(crew.crew(), Task.of("task", String.valueOf(args.getOrDefault("task", ""))).withInputs(values),
+                    RunOptions.DEFAULTS);
+            runs.put(run.runId(), run);
+            Object token = request.meta() == null ? null : request.meta().get("progressToken");
+            Object requestId = request.meta() == null ? null : request.meta().get(Cancellations.REQUEST_ID);
+            String key = requestId == null ? null
+                    : cancellations.register(http ? exchange.sessionId() : "stdio", requestId, run::cancel);
+            String uri = "cadre://runs/" + run.runId();
+            run.events().subscribe(event -> {
+                if (token != null && !(event instanceof RunEvent.TokenStreamed)) {
+                    exchange.progressNotification(new McpSchema.ProgressNotification(token, (double) event.seq(), null,
+                            describe(event))).subscribe(x -> { }, e -> log.debug("progress not sent", e));
+                }
+                server.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri))
+                        .subscribe(x -> { }, e -> log.debug("resource update not sent", e));
+            });
+            return awaitRun(run, elicitation).doFinally(s -> {
+                if (key != null) {
+                    cancellations.done(key);
+                }
+            });
+        })).build();
+    }
+
+    /** The run's result, or (without elicitation) the first checkpoint it waits at, whichever comes first. */
+    private Mono<McpSchema.CallToolResult> awaitRun(RunHandle run, boolean elicitation) {
+        Mono<McpSchema.CallToolResult> done = run.result().map(this::finished);
+        if (elicitation) {
+            return done;
+        }
+        Mono<McpSchema.CallToolResult> waiting = run.events()
+                .filter(e -> e instanceof RunEvent.CheckpointRequested)
+                .filter(e -> run.pendingCheckpoints().stream().anyMatch(c -> c.id().equals(((RunEvent.CheckpointRequested) e).checkpoint().id())))
+                .next().map(e -> waiting(run, ((RunEvent.CheckpointRequested) e).checkpoint()));
+        return Mono.firstWithValue(done, waiting);
+    }
+
+    private McpSchema.CallToolResult finished(RunResult result) {
+        Map<String, Object> structured = new LinkedHashMap<>();
+        structured.put("runId", result.runId());
+        structured.put("status", result.status().name());
+        if (result.output() != null) structured.put("output", result.output());
+        if (result.reason() != null) structured.put("reason", result.reason());
+        structured.put("usage", CadreJson.mapper().convertValue(result.usage(), Map.class));
+        String text = result.succeeded() ? result.output() : "Run " + result.runId() + " " + result.status().name().toLowerCase()
+                + ": " + result.reason();
+        return McpSchema.CallToolResult.builder().addTextContent(text == null ? "" : text).structuredContent(structured)
+                .isError(!result.succeeded()).build();
+    }
+
+    private McpSchema.CallToolResult waiting(RunHandle run, Checkpoint checkpoint) {
+        Map<String, Object> structured = new LinkedHashMap<>();
+        structured.put("runId", run.runId());
+        structured.put("status", "WAITING_FOR_HUMAN");
+        structured.put("checkpoint", CadreJson.mapper().convertValue(checkpoint, Map.class));
+        String text = "Run " + run.runId() + " waits at checkpoint '" + checkpoint.id() + "': " + checkpoint.question()
+                + (checkpoint.proposedOutput() == null ? "" : "\n\n" + checkpoint.proposedOutput())
+                + "\n\nAnswer it with cadre_checkpoint_resolve (decision: approve, reject, edit or abort).";
+        return McpSchema.CallToolResult.builder().addTextContent(text).structuredContent(structured).build();
+    }
+
+    private static McpSchema.CallToolResult error(String message) {
+        return McpSchema.CallToolResult.builder().addTextContent(message).isError(true).build();
+    }
+
+    // ---- run tools: status, checkpoints, resolve ----
+
+    private List<McpServerFeatures.AsyncToolSpecification> runTools() {
+        List<McpServerFeatures.AsyncToolSpecification> list = new ArrayList<>();
+        list.add(simple("cadre_run_status", "A run's status, output and pending checkpoints.",
+                Map.of("type", "object", "properties", Map.of("run_id", Map.of("type", "string")), "required", List.of("run_id")),
+                (exchange, args) -> {
+                    RunHandle run = runs.get(String.valueOf(args.get("run_id")));
+                    if (run == null) {
+                        return Mono.just(error("There is no run '" + args.get("run_id") + "' in this server; runs: "
+                                + (runs.isEmpty() ? "none" : String.join(", ", runs.keySet())) + "."));
+                    }
+                    Map<String, Object> s = new LinkedHashMap<>();
+                    s.put("runId", run.runId());
+                    s.put("status", run.status().name());
+                    s.put("pendingCheckpoints", run.pendingCheckpoints().stream().map(c -> CadreJson.mapper().convertValue(c, Map.class)).toList());
+                    RunResult result = run.status().isFinal() ? run.result().block(Duration.ofSeconds(1)) : null;
+                    if (result != null && result.output() != null) s.put("output", result.output());
+                    if (result != null && result.reason() != null) s.put("reason", result.reason());
+                    return Mono.just(McpSchema.CallToolResult.builder().addTextContent(CadreJson.mapper().valueToTree(s).toString())
+                            .structuredContent(s).build());
+                }));
+        list.add(simple("cadre_checkpoints_list", "Checkpoints waiting for a decision, in every run of this server.",
+                Map.of("type", "object", "properties", Map.of()),
+                (exchange, args) -> {
+                    List<Object> pending = runs.values().stream().flatMap(r -> r.pendingCheckpoints().stream())
+                            .map(c -> (Object) CadreJson.mapper().convertValue(c, Map.class)).toList();
+                    Map<String, Object> s = Map.of("checkpoints", pending);
+                    return Mono.just(McpSchema.CallToolResult.builder()
+                            .addTextContent(pending.isEmpty() ? "No checkpoint is waiting." : CadreJson.mapper().valueToTree(s).toString())
+                            .structuredContent(s).build());
+                }));
+        list.add(simple("cadre_checkpoint_resolve", "Decide a checkpoint, then wait for the run to end or stop at its next checkpoint.",
+                Map.of("type", "object", "properties", Map.of(
+                        "run_id", Map.of("type", "string"),
+                        "checkpoint_id", Map.of("type", "string"),
+                        "decision", Map.of("type", "string", "enum", List.of("approve", "reject", "edit", "abort")),
+                        "feedback", Map.of("type", "string"),
+                        "edited_output", Map.of("type", "string")), "required", List.of("run_id", "checkpoint_id", "decision")),
+                (exchange, args) -> {
+                    RunHandle run = runs.get(String.valueOf(args.get("run_id")));
+                    if (run == null) {
+                        return Mono.just(error("There is no run '" + args.get("run_id") + "' in this server."));
+                    }
+                    try {
+                        String by = exchange.getClientInfo() == null ? "mcp-client" : "mcp:" + exchange.getClientInfo().name();
+                        Decision decision = ElicitationGate.toDecision(args, by);
+                        Set<String> before = new LinkedHashSet<>();
+                        run.pendingCheckpoints().forEach(c -> before.add(c.id()));
+                        run.resolve(String.valueOf(args.get("checkpoint_id")), decision);
+                        Mono<McpSchema.CallToolResult> done = run.result().map(this::finished);
+                        Mono<McpSchema.CallToolResult> next = run.events().filter(e -> e instanceof RunEvent.CheckpointRequested c
+                                        && !before.contains(c.checkpoint().id()) && !c.checkpoint().id().equals(args.get("checkpoint_id")))
+                                .next().map(e -> waiting(run, ((RunEvent.CheckpointRequested) e).checkpoint()));
+                        return Mono.firstWithValue(done, next);
+                    } catch (IllegalArgumentException e) {
+                        return Mono.just(error(e.getMessage()));
+                    }
+                }));
+        return list;
+    }
+
+    private McpServerFeatures.AsyncToolSpecification simple(String name, String description, Map<String, Object> schema, Body body) {
+        return McpServerFeatures.AsyncToolSpecification.builder()
+                .tool(McpSchema.Tool.builder().name(name).description(description).inputSchema(schema).build())
+                .callHandler((exchange, request) -> body.call(exchange, request.arguments() == null ? Map.of() : request.arguments()))
+                .build();
+    }
+
+    // ---- prompts ----
+
+    private static final Pattern VARIABLE = Pattern.compile("\\{([a-zA-Z_][a-zA-Z0-9_.-]*)}");
+
+    private McpServerFeatures.AsyncPromptSpecification prompt(Persona persona) {
+        Set<String> variables = new LinkedHashSet<>();
+        Stream.of(persona.role(), persona.goal(), persona.backstory(), persona.instructions()).filter(s -> s != null).forEach(s -> {
+            Matcher m = VARIABLE.matcher(s);
+            while (m.find()) {
+                variables.add(m.group(1));
+            }
+        });
+        variables.remove("task");
+        List<McpSchema.PromptArgument> arguments = new ArrayList<>();
+        arguments.add(new McpSchema.PromptArgument("task", "What to do", false));
+        variables.forEach(v -> arguments.add(new McpSchema.PromptArgument(v, "Fills {" + v + "}", true)));
+        McpSchema.Prompt prompt = new McpSchema.Prompt(persona.id(), persona.role(), persona.goal(), arguments);
+        return new McpServerFeatures.AsyncPromptSpecification(prompt, (exchange, request) -> {
+            Map<String, String> values = new LinkedHashMap<>();
+            if (request.arguments() != null) {
+                request.arguments().forEach((k, v) -> values.put(k, String.valueOf(v)));
+            }
+            for (String v : variables) {
+                if (!values.containsKey(v)) {
+                    return Mono.error(new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
+                            "Prompt '" + persona.id() + "' needs the argument '" + v + "'.", null)));
+                }
+            }
+            StringBuilder text = new StringBuilder("You are ").append(Templates.fill(persona.role(), values)).append('.');
+            if (persona.goal() != null) text.append("\nYour goal: ").append(Templates.fill(persona.goal(), values));
+            if (persona.backstory() != null) text.append("\n").append(Templates.fill(persona.backstory(), values));
+            if (persona.instructions() != null) text.append("\n\n").append(Templates.fill(persona.instructions().strip(), values));
+            if (values.containsKey("task")) text.append("\n\nTask: ").append(values.get("task"));
+            return Mono.just(new McpSchema.GetPromptResult(persona.goal(),
+                    List.of(new McpSchema.PromptMessage(McpSchema.Role.USER, new McpSchema.TextContent(text.toString())))));
+        });
+    }
+
+    // ---- resources ----
+
+    private Mono<McpSchema.ReadResourceResult> readJournal(String uri) {
+        return Mono.fromCallable(() -> {
+            Matcher m = RUN_URI.matcher(URLDecoder.decode(uri, StandardCharsets.UTF_8));
+            if (!m.matches()) {
+                throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
+                        "Resource '" + uri + "' is not a run journal (cadre://runs/<run-id>).", null));
+            }
+            Path file = config.runsDirectory().resolve(m.group(1) + ".jsonl");
+            if (!Files.isRegularFile(file)) {
+                throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.RESOURCE_NOT_FOUND,
+                        "There is no run '" + m.group(1) + "'.", Map.of("uri", uri)));
+            }
+            return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(uri, "application/x-ndjson",
+                    Files.readString(file))));
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    // ---- progress messages ----
+
+    static String describe(RunEvent event) {
+        String at = event.stepPath().isEmpty() ? "" : "[" + event.stepPath() + "] ";
+        if (event instanceof RunEvent.RunStarted e) return "Run " + e.runId() + " started (crew " + e.crew() + ")";
+        if (event instanceof RunEvent.StepStarted e) return at + (e.agent() != null ? e.agent() + " is working" : e.kind() + " started");
+        if (event instanceof RunEvent.ModelRequested e) return at + e.agent() + " is thinking (" + e.model() + ")";
+        if (event instanceof RunEvent.ModelResponded e) return at + e.agent() + " answered (" + e.usage().totalTokens() + " tokens)";
+        if (event instanceof RunEvent.ToolCalled e) return at + e.agent() + " calls " + e.tool();
+        if (event instanceof RunEvent.ToolReturned e) return at + e.tool() + (e.error() ? " failed" : " returned");
+        if (event instanceof RunEvent.CheckpointRequested e) return at + "waiting for a decision: " + e.checkpoint().question();
+        if (event instanceof RunEvent.CheckpointResolved e) return at + "decided: " + e.decision().kind();
+        if (event instanceof RunEvent.BudgetWarning e) return at + "budget warning: " + e.limit();
+        if (event instanceof RunEvent.StepFinished e) return at + "done" + (e.outcome() == null ? "" : " (" + e.outcome() + ")");
+        if (event instanceof RunEvent.StepFailed e) return at + "failed: " + e.reason();
+        if (event instanceof RunEvent.RunFinished) return "Run finished";
+        if (event instanceof RunEvent.RunFailed e) return "Run failed: " + e.reason();
+        if (event instanceof RunEvent.RunCancelled e) return "Run cancelled: " + e.reason();
+        return event.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.cadre.mcp;
+
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.Tool;
+import dev.cadre.personas.CrewFile;
+import dev.cadre.personas.PersonaLibrary;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a Cadre MCP server offers.
+ *
+ * @param root              the workspace root for the workspace tools; {@code null} to use the client's MCP roots
+ * @param crews             crews served as tools ({@code crew_<name>}), by name
+ * @param personas          personas served as prompts
+ * @param models            the models crews run on; {@code null} to use the client's model through sampling
+ * @param runsDirectory     where run journals go (served as {@code cadre://runs/{id}})
+ * @param checkpointTimeout how long a checkpoint asked through elicitation may wait (raises the SDK's 10 s timeout)
+ * @param extraTools        more tools for agents and clients (for example other MCP servers' tools)
+ */
+public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLibrary personas, ModelRegistry models,
+                              Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools) {
+
+    public McpServerConfig {
+        crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
+        personas = personas == null ? PersonaLibrary.builtIn() : personas;
+        runsDirectory = Objects.requireNonNullElse(runsDirectory, Path.of(".cadre", "runs"));
+        checkpointTimeout = Objects.requireNonNullElse(checkpointTimeout, Duration.ofHours(1));
+        extraTools = extraTools == null ? List.of() : List.copyOf(extraTools);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds an {@link McpServerConfig}. */
+    public static final class Builder {
+        private Path root;
+        private final Map<String, CrewFile> crews = new LinkedHashMap<>();
+        private PersonaLibrary personas;
+        private ModelRegistry models;
+        private Path runsDirectory;
+        private Duration checkpointTimeout;
+        private final List<Tool> extraTools = new ArrayList<>();
+
+        public Builder root(Path root) { this.root = root; return this; }
+        public Builder crew(CrewFile crew) { crews.put(crew.crew().name(), crew); return this; }
+        public Builder personas(PersonaLibrary personas) { this.personas = personas; return this; }
+        public Builder models(ModelRegistry models) { this.models = models; return this; }
+        public Builder runsDirectory(Path dir) { this.runsDirectory = dir; return this; }
+        public Builder checkpointTimeout(Duration timeout) { this.checkpointTimeout = timeout; return this; }
+        public Builder tools(List<? extends Tool> tools) { extraTools.addAll(tools); return this; }
+
+        public McpServerConfig build() {
+            return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools);
+        }
+    }
+}
