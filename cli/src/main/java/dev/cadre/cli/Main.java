@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code cadre} command. */
 @Command(name = "cadre", mixinStandardHelpOptions = true, version = "cadre 0.1.0-SNAPSHOT",
         description = "Crews of role-based LLM agents on a reactive orchestrator.",
-        subcommands = {DemoCommand.class, ReplayCommand.class})
+        subcommands = {DemoCommand.class, ReplayCommand.class, McpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -89,6 +89,7 @@ public final class CadreMcpServer implements AutoCloseable {
     private final Map<Path, Map<String, Tool>> workspaceTools = new ConcurrentHashMap<>();
     private final boolean http;
     private McpAsyncServer server;
+    private InspectingInputStream stdin;
     private Server jetty;
     private int port;
 
@@ -100,8 +101,8 @@ public final class CadreMcpServer implements AutoCloseable {
     /** Serves over stdio: {@code in} and {@code out} carry JSON-RPC only. */
     public static CadreMcpServer stdio(McpServerConfig config, InputStream in, OutputStream out) {
         CadreMcpServer s = new CadreMcpServer(config, false);
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(s.json,
-                new InspectingInputStream(in, s.cancellations), out);
+        s.stdin = new InspectingInputStream(in, s.cancellations);
+        StdioServerTransportProvider transport = new StdioServerTransportProvider(s.json, s.stdin, out);
         s.server = s.features(McpServer.async(transport)).build();
         return s;
     }
@@ -138,6 +139,13 @@ public final class CadreMcpServer implements AutoCloseable {
         s.jetty = jetty;
         s.port = connector.getLocalPort();
         return s;
+    }
+
+    /** For stdio: blocks until the client closes the input. */
+    public void awaitTermination() throws InterruptedException {
+        if (stdin != null) {
+            stdin.awaitEnd();
+        }
     }
 
     public int port() {

@@ -11,6 +11,7 @@ public final class InspectingInputStream extends InputStream {
 
     private final BufferedReader reader;
     private final Cancellations cancellations;
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
     private byte[] current = new byte[0];
     private int position;
 
@@ -23,6 +24,7 @@ public final class InspectingInputStream extends InputStream {
         while (position >= current.length) {
             String line = reader.readLine();
             if (line == null) {
+                ended.countDown();
                 return false;
             }
             current = (cancellations.inspect("stdio", line) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -48,6 +50,11 @@ public final class InspectingInputStream extends InputStream {
         System.arraycopy(current, position, b, off, n);
         position += n;
         return n;
+    }
+
+    /** Waits until the input has ended (the client closed stdin). */
+    public void awaitEnd() throws InterruptedException {
+        ended.await();
     }
 
     @Override

@@ -1,0 +1,120 @@
+package dev.cadre.cli;
+
+import dev.cadre.api.Tool;
+import dev.cadre.mcp.CadreMcpServer;
+import dev.cadre.mcp.McpClientTools;
+import dev.cadre.mcp.McpServerConfig;
+import dev.cadre.personas.CrewLoader;
+import dev.cadre.personas.PersonaLibrary;
+import dev.cadre.tools.GitTools;
+import dev.cadre.tools.Workspace;
+import dev.cadre.tools.WorkspaceTools;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cadre mcp}: serves Cadre to IDE agents over stdio (default) or streamable HTTP. In stdio mode stdout carries
+ * JSON-RPC only; everything else goes to stderr.
+ */
+@Command(name = "mcp", mixinStandardHelpOptions = true, description = "Serve tools, crews, checkpoints, prompts and run journals over MCP.")
+final class McpCommand implements Callable<Integer> {
+
+    static final class Transport {
+        @Option(names = "--stdio", description = "Serve over stdio (the default).")
+        boolean stdio;
+
+        @Option(names = "--http", paramLabel = "PORT", description = "Serve streamable HTTP on this port (0: any free port).")
+        Integer http;
+    }
+
+    @ArgGroup(exclusive = true)
+    Transport transport = new Transport();
+
+    @Option(names = "--host", description = "HTTP bind address (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = "--root", description = "Workspace root for the workspace tools (default: the client's MCP roots).")
+    Path root;
+
+    @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) to serve as crew_<name> tools.")
+    Path crews;
+
+    @Option(names = "--personas", description = "A directory of persona files to add to the built-in library.")
+    Path personas;
+
+    @Option(names = "--servers", description = "Other MCP servers (.mcp.json shape) whose tools agents may use.")
+    Path servers;
+
+    @Option(names = "--runs", description = "Directory for run journals (default: ${DEFAULT-VALUE}).", defaultValue = ".cadre/runs")
+    Path runs;
+
+    @Option(names = "--token", description = "Require this bearer token on HTTP (default: CADRE_MCP_TOKEN if set).")
+    String token;
+
+    @Option(names = "--allow-origin", description = "A browser origin allowed besides the server's own (repeatable).")
+    List<String> origins = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PersonaLibrary library = personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(personas);
+        List<Tool> tools = new ArrayList<>();
+        Workspace workspace = root == null ? null : Workspace.at(root);
+        if (workspace != null) {
+            tools.addAll(WorkspaceTools.create(workspace));
+            tools.addAll(GitTools.create(workspace));
+        }
+        McpClientTools external = servers == null ? null : McpClientTools.load(servers);
+        List<Tool> externalTools = external == null ? List.of() : external.tools();
+        tools.addAll(externalTools);
+        McpServerConfig.Builder config = McpServerConfig.builder().root(root).personas(library).runsDirectory(runs).tools(externalTools);
+        if (crews != null) {
+            CrewLoader loader = CrewLoader.of(library, tools);
+            if (workspace != null) {
+                loader = loader.inWorkspace(workspace);
+            }
+            try (Stream<Path> files = Files.list(crews)) {
+                for (Path file : files.filter(f -> f.toString().matches(".*\\.(ya?ml|jsonc?)$")).sorted().toList()) {
+                    config.crew(loader.load(file));
+                }
+            }
+        }
+        String bearer = token != null ? token : System.getenv("CADRE_MCP_TOKEN");
+        CountDownLatch stopped = new CountDownLatch(1);
+        CadreMcpServer server;
+        if (transport.http != null) {
+            server = CadreMcpServer.http(config.build(), host, transport.http, bearer, origins);
+            System.err.println("cadre mcp: serving http://" + host + ":" + server.port() + "/mcp" + (bearer == null ? "" : " (bearer token required)"));
+        } else {
+            PrintStream jsonRpc = System.out;
+            System.setOut(System.err); // nothing but JSON-RPC may reach the real stdout
+            server = CadreMcpServer.stdio(config.build(), System.in, jsonRpc);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            if (external != null) {
+                external.close();
+            }
+            stopped.countDown();
+        }, "cadre-mcp-shutdown"));
+        if (transport.http == null) {
+            // stdio: serve until stdin closes
+            server.awaitTermination();
+            server.close();
+            if (external != null) {
+                external.close();
+            }
+            return ExitCodes.OK;
+        }
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}
