@@ -68,14 +68,17 @@ final class McpCommand implements Callable<Integer> {
         PersonaLibrary library = personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(personas);
         List<Tool> tools = new ArrayList<>();
         Workspace workspace = root == null ? null : Workspace.at(root);
+        List<Tool> served = new ArrayList<>();
         if (workspace != null) {
             tools.addAll(WorkspaceTools.create(workspace));
-            tools.addAll(GitTools.create(workspace));
+            served.addAll(GitTools.create(workspace));
+            tools.addAll(served);
         }
         McpClientTools external = servers == null ? null : McpClientTools.load(servers);
         List<Tool> externalTools = external == null ? List.of() : external.tools();
         tools.addAll(externalTools);
-        McpServerConfig.Builder config = McpServerConfig.builder().root(root).personas(library).runsDirectory(runs).tools(externalTools);
+        served.addAll(externalTools);
+        McpServerConfig.Builder config = McpServerConfig.builder().root(root).personas(library).runsDirectory(runs).tools(served);
         if (crews != null) {
             CrewLoader loader = CrewLoader.of(library, tools);
             if (workspace != null) {
