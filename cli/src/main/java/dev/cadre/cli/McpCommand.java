@@ -60,6 +60,9 @@ final class McpCommand implements Callable<Integer> {
     @Option(names = "--token", description = "Require this bearer token on HTTP (default: CADRE_MCP_TOKEN if set).")
     String token;
 
+    @Option(names = "--profile", description = "Extra fixtures: 'conformance' serves those of the official MCP conformance suite.")
+    String profile;
+
     @Option(names = "--allow-origin", description = "A browser origin allowed besides the server's own (repeatable).")
     List<String> origins = new ArrayList<>();
 
@@ -79,6 +82,12 @@ final class McpCommand implements Callable<Integer> {
         tools.addAll(externalTools);
         served.addAll(externalTools);
         McpServerConfig.Builder config = McpServerConfig.builder().root(root).personas(library).runsDirectory(runs).tools(served);
+        if (profile != null) {
+            if (!profile.equals("conformance")) {
+                throw new IllegalArgumentException("Profile '" + profile + "' is unknown; the only profile is 'conformance'.");
+            }
+            config.conformanceFixtures(true);
+        }
         if (crews != null) {
             CrewLoader loader = CrewLoader.of(library, tools);
             if (workspace != null) {

@@ -187,7 +187,9 @@ public final class CadreMcpServer implements AutoCloseable {
                         + " and answer their checkpoints when your client has no elicitation.")
                 .requestTimeout(config.checkpointTimeout().plusMinutes(1))
                 .validateToolInputs(true)
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().build());
+                .capabilities(config.conformanceFixtures()
+                        ? McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().completions().build()
+                        : McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().build());
         List<McpServerFeatures.AsyncToolSpecification> tools = new ArrayList<>();
         Map<String, Tool> probe = new LinkedHashMap<>();
         WorkspaceTools.create(Workspace.at(config.root() != null ? config.root() : Path.of("."))).forEach(t -> probe.put(t.name(), t));
@@ -201,6 +203,9 @@ public final class CadreMcpServer implements AutoCloseable {
         tools.addAll(runTools());
         spec.tools(tools);
         spec.prompts(config.personas().all().stream().map(this::prompt).toList());
+        if (config.conformanceFixtures()) {
+            ConformanceFixtures.apply(spec);
+        }
         spec.resourceTemplates(new McpServerFeatures.AsyncResourceTemplateSpecification(
                 McpSchema.ResourceTemplate.builder("cadre://runs/{id}", "run-journal").title("Run journal")
                         .description("A run's journal: its events as JSON Lines").mimeType("application/x-ndjson").build(),

@@ -22,9 +22,10 @@ import java.util.Objects;
  * @param runsDirectory     where run journals go (served as {@code cadre://runs/{id}})
  * @param checkpointTimeout how long a checkpoint asked through elicitation may wait (raises the SDK's 10 s timeout)
  * @param extraTools        more tools for agents and clients (for example other MCP servers' tools)
+ * @param conformanceFixtures also serve the fixtures of the official MCP conformance suite (test_* tools, test:// resources)
  */
 public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLibrary personas, ModelRegistry models,
-                              Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools) {
+                              Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures) {
 
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
@@ -47,7 +48,9 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         private Path runsDirectory;
         private Duration checkpointTimeout;
         private final List<Tool> extraTools = new ArrayList<>();
+        private boolean conformanceFixtures;
 
+        public Builder conformanceFixtures(boolean on) { this.conformanceFixtures = on; return this; }
         public Builder root(Path root) { this.root = root; return this; }
         public Builder crew(CrewFile crew) { crews.put(crew.crew().name(), crew); return this; }
         public Builder personas(PersonaLibrary personas) { this.personas = personas; return this; }
@@ -57,7 +60,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         public Builder tools(List<? extends Tool> tools) { extraTools.addAll(tools); return this; }
 
         public McpServerConfig build() {
-            return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools);
+            return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures);
         }
     }
 }
