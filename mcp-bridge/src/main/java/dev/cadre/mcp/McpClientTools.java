@@ -230,17 +230,13 @@ public final class McpClientTools implements AutoCloseable {
             String schema = tool.inputSchema() == null ? "{\"type\":\"object\"}" : CadreJson.mapper().valueToTree(tool.inputSchema()).toString();
             this.specification = ToolSpecification.builder().name(name)
                     .description((tool.description() == null ? tool.name() : tool.description()) + " (from MCP server '" + connection.spec.name() + "')")
-                    .parameters(JsonObjectSchema.builder().build())
+                    .parameters(toObjectSchema(schema))
                     .build();
-            this.rawSchema = schema;
         }
-
-        private final String rawSchema;
 
         @Override
         public ToolSpecification specification() {
-            return ToolSpecification.builder().name(specification.name()).description(specification.description())
-                    .parameters(toObjectSchema(rawSchema)).build();
+            return specification;
         }
 
         @Override
