@@ -319,6 +319,14 @@ public final class CadreMcpServer implements AutoCloseable {
                 }
                 server.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri))
                         .subscribe(x -> { }, e -> log.debug("resource update not sent", e));
+                McpSchema.LoggingLevel level = event instanceof RunEvent.RunFailed || event instanceof RunEvent.StepFailed
+                        ? McpSchema.LoggingLevel.ERROR
+                        : event instanceof RunEvent.BudgetWarning || event instanceof RunEvent.RunCancelled ? McpSchema.LoggingLevel.WARNING
+                        : event instanceof RunEvent.RunStarted || event instanceof RunEvent.RunFinished ? McpSchema.LoggingLevel.INFO : null;
+                if (level != null) {
+                    exchange.loggingNotification(new McpSchema.LoggingMessageNotification(level, "cadre.run", describe(event)))
+                            .subscribe(x -> { }, e -> log.debug("log notification not sent", e));
+                }
             });
             return awaitRun(run, elicitation).doFinally(s -> {
                 if (key != null) {

@@ -119,7 +119,9 @@ abstract class McpServerFeaturesTest {
         start(ModelRegistry.of("scripted:m", model));
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
         List<McpSchema.ResourceContents> updated = new CopyOnWriteArrayList<>();
-        McpSyncClient client = client(s -> s.progressConsumer(progress::add).resourcesUpdateConsumer(updated::addAll));
+        List<McpSchema.LoggingMessageNotification> logs = new CopyOnWriteArrayList<>();
+        McpSyncClient client = client(s -> s.progressConsumer(progress::add).resourcesUpdateConsumer(updated::addAll)
+                .loggingConsumer(logs::add));
         McpSchema.CallToolResult waiting = client.callTool(McpSchema.CallToolRequest.builder("crew_writer")
                 .arguments(Map.of("task", "keep it short")).progressToken("p-1").build());
         Map<?, ?> structured = (Map<?, ?>) waiting.structuredContent();
@@ -158,6 +160,7 @@ abstract class McpServerFeaturesTest {
             Thread.sleep(20);
         }
         assertThat(updated).as("subscribers hear that the journal changed").isNotEmpty();
+        assertThat(logs).extracting(McpSchema.LoggingMessageNotification::data).anyMatch(d -> d.startsWith("Run " + runId + " started"));
     }
 
     @Test
