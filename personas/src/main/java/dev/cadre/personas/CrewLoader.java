@@ -130,8 +130,14 @@ public final class CrewLoader {
                     if (!inline.id().equals(e.getKey())) {
                         throw value.child("id").error("agent '" + e.getKey() + "' has id '" + inline.id() + "'; an inline persona takes its agent's name");
                     }
-                    ctx.personas = ctx.personas.withDefinition(inline);
-                    personaId = inline.id();
+                    // Registered under its own id, so that `coder: {extends: coder}` refines the library's coder
+                    // instead of extending itself; the agent still takes the name `coder`.
+                    PersonaDef own = new PersonaDef(e.getKey() + "--agent", inline.extendsId(), inline.role(), inline.goal(),
+                            inline.backstory(), inline.instructions(), inline.examples(), inline.model(), inline.temperature(),
+                            inline.tools(), inline.maxToolRounds(), inline.expectedOutput(), inline.outputSchema(), inline.node(),
+                            inline.extendsNode(), inline.toolsNode());
+                    ctx.personas = ctx.personas.withDefinition(own);
+                    personaId = own.id();
                 }
                 ctx.agents.put(e.getKey(), agent(ctx, personaId, value, e.getKey()));
                 ctx.agentNodes.put(e.getKey(), value);
@@ -176,13 +182,14 @@ public final class CrewLoader {
      * events name the agent) with its tools resolved; an exact tool name that is not available is an error at its line.
      */
     private Agent agent(Context ctx, String personaId, Node where, String agentName) {
+        String shown = personaId.endsWith("--agent") ? agentName : personaId;
         Persona persona;
         try {
             persona = ctx.personas.persona(personaId);
         } catch (dev.cadre.personas.ConfigException e) {
-            throw e;
+            throw new ConfigException(e.file(), e.line(), e.column(), e.problem().replace("'" + personaId + "'", "'" + shown + "'"));
         } catch (IllegalArgumentException e) {
-            throw where.error(e.getMessage().replaceAll("\\.$", ""));
+            throw where.error(e.getMessage().replaceAll("\\.$", "").replace("'" + personaId + "'", "'" + shown + "'"));
         }
         PersonaDef resolved = ctx.personas.resolved(personaId);
         List<Tool> chosen = new ArrayList<>();
@@ -197,7 +204,7 @@ public final class CrewLoader {
                         ? resolved.toolsNode().items("'tools'").get(i) : where;
                 List<String> names = tools.stream().map(Tool::name).sorted().toList();
                 String nearest = Suggest.nearest(pattern, names);
-                throw at.error("persona '" + personaId + "' names tool '" + pattern + "', which is not available"
+                throw at.error("persona '" + shown + "' names tool '" + pattern + "', which is not available"
                         + (nearest != null ? " — did you mean '" + nearest + "'?" : "; tools: " + (names.isEmpty() ? "none" : String.join(", ", names))));
             }
             for (Tool tool : matching) {

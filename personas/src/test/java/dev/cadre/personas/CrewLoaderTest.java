@@ -149,6 +149,20 @@ class CrewLoaderTest {
     }
 
     @Test
+    void anInlineAgentMayRefineTheLibraryPersonaOfItsOwnName() throws Exception {
+        Path file = write("refine.yaml", """
+                agents:
+                  coder: {extends: coder, model: ollama:qwen2.5-coder}
+                tasks:
+                  - {id: a, description: x, agent: coder}
+                """);
+        Step.Work work = (Step.Work) ((Step.Sequential) loader().load(file).crew().process()).steps().get(0);
+        assertThat(work.agent().id()).isEqualTo("coder");
+        assertThat(work.agent().persona().model()).isEqualTo("ollama:qwen2.5-coder");
+        assertThat(work.agent().persona().role()).isEqualTo("Senior software engineer");
+    }
+
+    @Test
     void jsonCrewFilesWork() throws Exception {
         Path file = write("crew.json", """
                 {
