@@ -6,8 +6,10 @@ final class ExitCodes {
     static final int OK = 0;
     /** The run failed or was cancelled (its journal says why). */
     static final int RUN_FAILED = 1;
-    /** Bad usage or bad input: an unknown option, a missing or unreadable file. */
+    /** Bad usage, bad input or configuration: an unknown option or crew, a bad file, no model configured. */
     static final int USAGE = 2;
+    /** The run waits at a checkpoint nobody can answer here (not on a terminal); `cadre runs resume ID` goes on. */
+    static final int WAITING = 3;
 
     private ExitCodes() {}
 }

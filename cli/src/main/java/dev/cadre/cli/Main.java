@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code cadre} command. */
 @Command(name = "cadre", mixinStandardHelpOptions = true, version = "cadre 0.1.0-SNAPSHOT",
         description = "Crews of role-based LLM agents on a reactive orchestrator.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, McpCommand.class})
+        subcommands = {DemoCommand.class, RunCommand.class, RunsCommand.class, ReplayCommand.class, McpCommand.class,
+                PersonasCommand.Personas.class, PersonasCommand.Crews.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -22,7 +23,7 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof JournalException || e instanceof IllegalArgumentException) {
+            if (e instanceof JournalException || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
                 commandLine.getErr().println("cadre: " + e.getMessage());
                 return ExitCodes.USAGE;
             }

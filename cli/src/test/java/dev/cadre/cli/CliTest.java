@@ -44,46 +44,72 @@ class CliTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
-    void demoRunsAnAgentWithARealToolAndJournalsIt() throws Exception {
+    void theDemoFixesTheBundledProjectWithRealToolsAndSaysItsModelIsScripted() throws Exception {
         assertThat(Main.run("demo", "--runs", runs.toString())).isZero();
         String printed = stdout();
-        assertThat(printed).contains("tool text_stats returned: {\"words\":14,\"characters\":89,\"sentences\":1}")
-                .contains("Output:  The text has 14 words and 89 characters.");
-
+        assertThat(printed).contains("No model is configured, so this demo uses a scripted model whose replies were written in advance.")
+                .contains("Checkpoints are approved automatically (not on a terminal).")
+                .contains("tool run_command failed: 'java tests/RunTests.java' exited with code 1.")
+                .contains("tool run_command returned: 'java tests/RunTests.java' exited with code 0.")
+                .contains("Tokens and cost by agent:").contains("Status:  SUCCEEDED");
         Path journal;
         try (Stream<Path> files = Files.list(runs)) {
             journal = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
         }
         List<RunEvent> events = JournalReader.read(journal).events();
-        assertThat(events.get(0)).isInstanceOf(RunEvent.RunStarted.class);
-        assertThat(events.get(events.size() - 1)).isInstanceOfSatisfying(RunEvent.RunFinished.class,
-                e -> assertThat(e.output()).isEqualTo("The text has 14 words and 89 characters."));
+        assertThat(events.get(events.size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
+        String project = printed.lines().filter(l -> l.startsWith("Project: ")).findFirst().orElseThrow()
+                .substring("Project: ".length()).split("  ")[0];
+        assertThat(Files.readString(Path.of(project, "src/Calculator.java"))).contains("(double) sum");
 
         out.reset();
         assertThat(Main.run("replay", journal.toString())).isZero();
-        String replayed = stdout();
-        String live = printed.substring(0, printed.indexOf("\nOutput:"));
-        assertThat(replayed.strip()).isEqualTo(live.strip());
+        String live = printed.substring(printed.indexOf("   1  run "), printed.indexOf("\nTokens and cost by agent:")).strip();
+        assertThat(stdout().strip()).isEqualTo(live);
     }
 
     @Test
-    void demoCanPrintEventsAsJsonLines() {
+    void theDemoCanPrintEventsAsJsonLines() {
         assertThat(Main.run("demo", "--json", "--runs", runs.toString())).isZero();
-        List<String> lines = stdout().lines().toList();
-        assertThat(lines).hasSize(10).allSatisfy(l -> assertThat(l).startsWith("{\"type\":"));
+        List<String> lines = stdout().lines().filter(l -> !l.startsWith("Project: ")).toList();
+        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{\"type\":"));
     }
 
     @Test
-    void replayOfAMissingJournalIsOneClearSentence() {
-        Path missing = runs.resolve("nope.jsonl");
-        assertThat(Main.run("replay", missing.toString())).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("cadre: Journal " + missing + " does not exist.");
+    void listsPersonasAndCrewsAndShowsOne() {
+        assertThat(Main.run("personas", "list")).isZero();
+        assertThat(stdout()).contains("coder").contains("Senior software engineer").contains("security-reviewer");
+        out.reset();
+        assertThat(Main.run("personas", "show", "reviewer")).isZero();
+        assertThat(stdout()).contains("\"id\" : \"reviewer\"").contains("APPROVED");
+        out.reset();
+        assertThat(Main.run("crews", "list")).isZero();
+        assertThat(stdout()).contains("coder-reviewer").contains("debate").contains("hierarchical");
     }
 
     @Test
-    void unknownOptionsAreUsageErrors() {
+    void eachMistakeIsOneSentenceOnStderrWithExitCodeTwo() throws Exception {
+        assertThat(Main.run("run", "no-such-crew", "--task", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr().strip()).isEqualTo("cadre: There is no crew file or built-in crew 'no-such-crew'; built-in crews:"
+                + " coder-reviewer, debate, hierarchical.");
+        err.reset();
+        Path bad = runs.resolve("bad.yaml");
+        Files.writeString(bad, "name: x\nagents:\n  a: {rol: A}\ntasks: []\n");
+        assertThat(Main.run("run", bad.toString(), "--task", "x")).isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr().strip()).isEqualTo("cadre: " + bad + ":3:7: unknown key 'rol' in a persona — did you mean 'role'?");
+        err.reset();
+        assertThat(Main.run("replay", runs.resolve("nope.jsonl").toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr().strip()).isEqualTo("cadre: Journal " + runs.resolve("nope.jsonl") + " does not exist.");
+        err.reset();
+        assertThat(Main.run("personas", "show", "judg")).isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr().strip()).isEqualTo("cadre: There is no persona 'judg' — did you mean 'judge'?");
+        err.reset();
         assertThat(Main.run("demo", "--bogus")).isEqualTo(ExitCodes.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--bogus'");
+        assertThat(stderr()).contains("Unknown option: '--bogus'");
     }
 }

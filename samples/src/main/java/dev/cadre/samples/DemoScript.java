@@ -3,6 +3,8 @@ package dev.cadre.samples;
 import dev.cadre.api.CadreJson;
 import dev.cadre.testkit.Reply;
 import dev.cadre.testkit.ScriptedModel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The replies of {@code cadre demo}'s scripted model for the coder-reviewer crew on the bundled project, written in
@@ -24,12 +26,10 @@ public final class DemoScript {
         return node.toString();
     }
 
-    public static ScriptedModel model() {
+    /** The coder's replies, in order. */
+    public static List<Reply> coder() {
         String tests = json("command", SampleCrews.TEST_COMMAND);
-        String code = "coder-reviewer/review-loop/iteration-1/code";
-        String review = "coder-reviewer/review-loop/iteration-1/review";
-        return ScriptedModel.builder()
-                .atStep(code,
+        return List.of(
                         Reply.toolCall("run_command", tests).withText("First, the failing test.").withUsage(412, 31),
                         Reply.toolCall("workspace_read", json("path", "src/Calculator.java")).withUsage(655, 24),
                         Reply.toolCall("workspace_edit", json("path", "src/Calculator.java", "old_text", "return sum / values.length;",
@@ -37,16 +37,38 @@ public final class DemoScript {
                                 .withText("average divides two ints, so the fraction is lost before it becomes a double.").withUsage(1012, 58),
                         Reply.toolCall("run_command", tests).withUsage(1110, 22),
                         Reply.text("Fixed Calculator.average: it divided an int sum by an int count, so average(2, 3) was 2.0."
-                                + " Casting the sum to double keeps the fraction. All 4 tests pass.").withUsage(1198, 47))
-                .atStep(review,
-                        Reply.toolCall("run_command", tests).withUsage(530, 22),
-                        Reply.toolCall("workspace_read", json("path", "src/Calculator.java")).withUsage(618, 24),
-                        Reply.text("{\"verdict\":\"APPROVED\",\"feedback\":\"All 4 tests pass. The cast is the minimal correct fix;"
-                                + " average() of nothing still returns 0.\"}").withUsage(1085, 41))
-                .atStep("coder-reviewer/summary",
-                        Reply.text("Calculator.average now keeps fractions (average(2, 3) = 2.5): the int sum is cast to double.\n"
-                                + "The reviewer ran the tests: 4 passed, 0 failed.\n"
-                                + "One line changed in src/Calculator.java.").withUsage(402, 52))
+                                + " Casting the sum to double keeps the fraction. All 4 tests pass.").withUsage(1198, 47));
+    }
+
+    /** The reviewer's replies, in order: run the tests, read the diff, give the verdict. */
+    public static List<Reply> reviewer() {
+        return List.of(
+                Reply.toolCall("run_command", json("command", SampleCrews.TEST_COMMAND)).withUsage(530, 22),
+                Reply.toolCall("git_diff", "{}").withUsage(618, 24),
+                Reply.text("{\"verdict\":\"APPROVED\",\"feedback\":\"All 4 tests pass. The cast is the minimal correct fix;"
+                        + " average() of nothing still returns 0.\"}").withUsage(1085, 41));
+    }
+
+    /** The writer's sign-off summary. */
+    public static List<Reply> writer() {
+        return List.of(Reply.text("Calculator.average now keeps fractions (average(2, 3) = 2.5): the int sum is cast to double.\n"
+                + "The reviewer ran the tests: 4 passed, 0 failed.\n"
+                + "One line changed in src/Calculator.java.").withUsage(402, 52));
+    }
+
+    /** Every reply of a run that converges in one iteration, in the order the crew asks for them. */
+    public static List<Reply> inOrder() {
+        List<Reply> all = new ArrayList<>(coder());
+        all.addAll(reviewer());
+        all.addAll(writer());
+        return all;
+    }
+
+    public static ScriptedModel model() {
+        return ScriptedModel.builder()
+                .atStep("coder-reviewer/review-loop/iteration-1/code", coder().toArray(Reply[]::new))
+                .atStep("coder-reviewer/review-loop/iteration-1/review", reviewer().toArray(Reply[]::new))
+                .atStep("coder-reviewer/summary", writer().toArray(Reply[]::new))
                 .build();
     }
 }

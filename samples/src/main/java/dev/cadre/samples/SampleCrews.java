@@ -94,11 +94,31 @@ public final class SampleCrews {
                 .withRunBudget(dev.cadre.api.Budget.UNLIMITED.withMaxTokens(400_000).withMaxWallTime(Duration.ofMinutes(30))));
     }
 
+    private static void gitInit(Path project) {
+        try {
+            for (List<String> cmd : List.of(List.of("git", "init", "-q"), List.of("git", "add", "."),
+                    List.of("git", "-c", "user.name=cadre", "-c", "user.email=samples@cadre.invalid", "commit", "-q", "-m", "original"))) {
+                Process p = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // no git: the reviewer reads the files instead of the diff
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static Agent rename(Agent agent, String id) {
         return agent.id().equals(id) ? agent : new Agent(agent.persona().toBuilder().id(id).build(), agent.tools());
     }
 
-    /** Copies the bundled calculator project (one failing test) into {@code target}, which must be empty or absent. */
+    /**
+     * Copies the bundled calculator project (one failing test) into {@code target}, which must be empty or absent, and
+     * makes it a git repository with the original files committed (when git is installed), so a diff shows changes.
+     */
     public static Path copyProject(Path target) {
         try {
             Files.createDirectories(target.resolve("src"));
@@ -108,6 +128,7 @@ public final class SampleCrews {
                     Files.copy(in, target.resolve(file));
                 }
             }
+            gitInit(target);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot copy the sample project to " + target + ": " + e.getMessage(), e);

@@ -49,6 +49,10 @@ class SampleCrewsTest {
         assertThat(results.get(0)).contains("FAIL testAverageKeepsFractions").contains("3 passed, 1 failed");
         assertThat(results.get(1)).contains("4 passed, 0 failed");
         assertThat(results.get(2)).as("the reviewer runs the tests itself").contains("4 passed, 0 failed");
+        String diff = events.stream().filter(e -> e instanceof RunEvent.ToolReturned r && r.tool().equals("git_diff"))
+                .map(e -> ((RunEvent.ToolReturned) e).result()).findFirst().orElseThrow();
+        assertThat(diff).as("the reviewer reads the diff").contains("-        return sum / values.length;")
+                .contains("+        return (double) sum / values.length;");
         List<Checkpoint.Kind> kinds = events.stream().filter(RunEvent.CheckpointRequested.class::isInstance)
                 .map(e -> ((RunEvent.CheckpointRequested) e).checkpoint().kind()).toList();
         assertThat(kinds).as("writing and running ask first; a sign-off ends the run")

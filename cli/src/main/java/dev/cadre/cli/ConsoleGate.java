@@ -1,0 +1,72 @@
+package dev.cadre.cli;
+
+import dev.cadre.api.Checkpoint;
+import dev.cadre.api.Decision;
+import dev.cadre.api.HumanGate;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Asks checkpoints on the terminal: approve, reject with feedback, edit, or abort; one question at a time. */
+final class ConsoleGate implements HumanGate {
+
+    private final BufferedReader in;
+    private final PrintStream out;
+    private final RunView view;
+
+    ConsoleGate(BufferedReader in, PrintStream out, RunView view) {
+        this.in = in;
+        this.out = out;
+        this.view = view;
+    }
+
+    @Override
+    public Mono<Decision> decide(Checkpoint checkpoint) {
+        return Mono.fromCallable(() -> ask(checkpoint)).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private Decision ask(Checkpoint checkpoint) throws IOException {
+        synchronized (ConsoleGate.class) {
+            view.clearStatus();
+            out.println();
+            out.println("\u001b[1m? " + checkpoint.question() + "\u001b[0m");
+            if (checkpoint.proposedOutput() != null) {
+                checkpoint.proposedOutput().lines().limit(40).forEach(l -> out.println("  │ " + l));
+            }
+            while (true) {
+                out.print("  [a]pprove  [r]eject with feedback  [e]dit  a[b]ort > ");
+                out.flush();
+                String line = in.readLine();
+                if (line == null) {
+                    return Decision.abort("The terminal closed before a decision.", "console");
+                }
+                switch (line.strip().toLowerCase()) {
+                    case "a", "approve", "y", "yes", "" -> {
+                        return Decision.approve("console");
+                    }
+                    case "r", "reject" -> {
+                        out.print("  feedback > ");
+                        out.flush();
+                        String feedback = in.readLine();
+                        return Decision.reject(feedback == null ? "" : feedback, "console");
+                    }
+                    case "e", "edit" -> {
+                        out.println("  the new text, ended by a line with a single '.':");
+                        StringBuilder text = new StringBuilder();
+                        String l;
+                        while ((l = in.readLine()) != null && !l.equals(".")) {
+                            text.append(l).append('\n');
+                        }
+                        return Decision.edit(text.toString().stripTrailing(), "console");
+                    }
+                    case "b", "abort" -> {
+                        return Decision.abort("Aborted on the terminal.", "console");
+                    }
+                    default -> out.println("  answer a, r, e or b");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.cadre.cli;
+
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunResult;
+import dev.cadre.api.Usage;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Shows a run: on a terminal, each event as a line plus a status line redrawn in place (agent, step, tokens, cost,
+ * elapsed, tool calls); otherwise plain lines; with {@code --json}, RunEvents as JSON Lines.
+ */
+final class RunView {
+
+    enum Mode { LIVE, PLAIN, JSON }
+
+    private final PrintStream out;
+    private final Mode mode;
+    private final EventPrinter printer;
+    private final Map<String, Usage> byAgent = new TreeMap<>();
+    private Instant started;
+    private String agent = "";
+    private String step = "";
+    private long tokens;
+    private java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
+    private long toolCalls;
+    private boolean statusShown;
+
+    RunView(PrintStream out, Mode mode) {
+        this.out = out;
+        this.mode = mode;
+        this.printer = new EventPrinter(out);
+    }
+
+    synchronized void show(RunEvent event) {
+        if (started == null) {
+            started = event.timestamp();
+        }
+        if (event instanceof RunEvent.ModelResponded r) {
+            byAgent.merge(r.agent(), r.usage(), Usage::plus);
+            tokens += r.usage().totalTokens();
+            cost = cost.add(r.usage().cost());
+        } else if (event instanceof RunEvent.StepStarted s && s.agent() != null) {
+            agent = s.agent();
+            step = s.stepPath();
+        } else if (event instanceof RunEvent.ToolCalled) {
+            toolCalls++;
+        }
+        switch (mode) {
+            case JSON -> out.println(DemoCommand.writeJson(event));
+            case PLAIN -> printer.print(event);
+            case LIVE -> {
+                if (event instanceof RunEvent.TokenStreamed) {
+                    return;
+                }
+                clearStatus();
+                printer.print(event);
+                if (!(event instanceof RunEvent.RunFinished || event instanceof RunEvent.RunFailed || event instanceof RunEvent.RunCancelled)) {
+                    long seconds = Duration.between(started, Instant.now()).toSeconds();
+                    out.print("\u001b[2m▶ " + agent + " · " + step + " · " + tokens + " tokens · cost " + cost.toPlainString()
+                            + " · " + seconds + "s · " + toolCalls + " tool calls\u001b[0m");
+                    out.flush();
+                    statusShown = true;
+                }
+            }
+        }
+    }
+
+    /** Before asking a question on the terminal. */
+    synchronized void clearStatus() {
+        if (statusShown) {
+            out.print("\r\u001b[K");
+            statusShown = false;
+        }
+    }
+
+    /** Tokens and cost per agent (role), then the result. */
+    synchronized void summary(RunResult result, String journal) {
+        if (mode == Mode.JSON) {
+            return;
+        }
+        clearStatus();
+        out.println();
+        out.println("Tokens and cost by agent:");
+        long total = byAgent.values().stream().mapToLong(Usage::totalTokens).sum();
+        byAgent.forEach((name, u) -> out.println(String.format("  %-20s %8d tokens  %5.1f%%  %3d model calls  cost %s", name,
+                u.totalTokens(), total == 0 ? 0.0 : 100.0 * u.totalTokens() / total, u.modelCalls(), u.cost().toPlainString())));
+        out.println("Status:  " + result.status() + (result.reason() == null ? "" : " — " + result.reason()));
+        if (result.output() != null) {
+            out.println("Output:");
+            result.output().lines().forEach(l -> out.println("  " + l));
+        }
+        out.println("Journal: " + journal);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.cadre.cli;
+
+import dev.cadre.api.Checkpoint;
+import dev.cadre.api.HumanGate;
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunHandle;
+import dev.cadre.api.RunResult;
+import dev.cadre.api.RunStatus;
+import dev.cadre.api.Tool;
+import dev.cadre.api.UnknownModelException;
+import dev.cadre.orchestrator.Crew;
+import dev.cadre.orchestrator.Orchestrator;
+import dev.cadre.orchestrator.Step;
+import dev.cadre.personas.CrewFile;
+import dev.cadre.personas.CrewLoader;
+import dev.cadre.personas.PersonaLibrary;
+import dev.cadre.samples.SampleCrews;
+import dev.cadre.tools.Workspace;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/** What `cadre run`, `cadre runs resume` and `cadre demo` share: loading crews, choosing gates, showing a run. */
+final class Runs {
+
+    private Runs() {}
+
+    /** A crew file, or a built-in crew by name; the error names both possibilities. */
+    static CrewFile loadCrew(String source, PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
+        Path file = Path.of(source);
+        List<Tool> tools = new ArrayList<>(SampleCrews.tools(workspace));
+        tools.addAll(extraTools);
+        if (Files.isRegularFile(file)) {
+            return CrewLoader.of(library, tools).inWorkspace(workspace).load(file);
+        }
+        if (SampleCrews.NAMES.contains(source)) {
+            return CrewLoader.of(library, tools).inWorkspace(workspace).load("builtin:" + source + ".yaml", SampleCrews.yaml(source));
+        }
+        throw new IllegalArgumentException("There is no crew file or built-in crew '" + source + "'; built-in crews: "
+                + String.join(", ", SampleCrews.NAMES) + ".");
+    }
+
+    /** Fails before the run when an agent needs a model and none is configured. */
+    static void requireModels(Crew crew, ModelRegistry models) {
+        for (String model : personaModels(crew.process())) {
+            if (model == null && models.defaultModel().isEmpty()) {
+                throw new UnknownModelException("No model is configured: " + ModelConfig.HOW + ".");
+            }
+        }
+    }
+
+    private static List<String> personaModels(Step step) {
+        List<String> models = new ArrayList<>();
+        if (step instanceof Step.Work w) models.add(w.agent().persona().model());
+        if (step instanceof Step.Sequential s) s.steps().forEach(c -> models.addAll(personaModels(c)));
+        if (step instanceof Step.Loop l) l.steps().forEach(c -> models.addAll(personaModels(c)));
+        if (step instanceof Step.Parallel p) p.branches().forEach(c -> models.addAll(personaModels(c)));
+        if (step instanceof Step.Hierarchical h) {
+            models.add(h.manager().persona().model());
+            h.workers().forEach(w -> {
+                if (w instanceof dev.cadre.orchestrator.Worker.AgentWorker a) models.add(a.agent().persona().model());
+            });
+        }
+        if (step instanceof Step.Debate d) d.debaters().forEach(a -> models.add(a.persona().model()));
+        if (step instanceof Step.Vote v) v.voters().forEach(a -> models.add(a.persona().model()));
+        return models;
+    }
+
+    static boolean onTerminal() {
+        return System.console() != null;
+    }
+
+    /** The view and gate for this invocation. {@code autoApprove}: --yes, or the demo off a terminal. */
+    record Session(RunView view, HumanGate gate, boolean canAnswer) {}
+
+    static Session session(PrintStream out, boolean json, boolean autoApprove) {
+        boolean terminal = onTerminal() && !json;
+        RunView view = new RunView(out, json ? RunView.Mode.JSON : terminal ? RunView.Mode.LIVE : RunView.Mode.PLAIN);
+        HumanGate gate = autoApprove ? HumanGate.autoApprove()
+                : terminal ? new ConsoleGate(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, view)
+                : HumanGate.programmatic();
+        return new Session(view, gate, terminal || autoApprove);
+    }
+
+    /**
+     * Shows a run to its end. Off a terminal without --yes, a checkpoint cannot be answered here: the command
+     * stops, saying how to resume, and returns {@link ExitCodes#WAITING}.
+     */
+    static int follow(RunHandle run, Session session, Path runsDirectory, PrintStream out, PrintStream err) {
+        run.events().subscribe(session.view()::show);
+        Mono<Integer> done = run.result().map(result -> {
+            session.view().summary(result, runsDirectory.resolve(run.runId() + ".jsonl").toString());
+            return result.status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+        });
+        if (session.canAnswer()) {
+            return done.block();
+        }
+        Mono<Integer> waiting = run.events().filter(e -> e instanceof RunEvent.CheckpointRequested c
+                        && run.pendingCheckpoints().stream().anyMatch(p -> p.id().equals(c.checkpoint().id())))
+                .next().map(e -> {
+                    Checkpoint c = ((RunEvent.CheckpointRequested) e).checkpoint();
+                    session.view().clearStatus();
+                    err.println("Run " + run.runId() + " waits at checkpoint '" + c.id() + "': " + c.question());
+                    err.println("Not on a terminal, so nobody can answer here. Answer it with: cadre runs resume " + run.runId()
+                            + " (on a terminal), or rerun with --yes to approve every checkpoint.");
+                    return ExitCodes.WAITING;
+                });
+        return Mono.firstWithValue(done, waiting).block();
+    }
+
+    static Orchestrator orchestrator(ModelRegistry models, Map<String, String> env, Path runs, HumanGate gate) {
+        return Orchestrator.builder().models(models).prices(ModelConfig.prices(env)).runsDirectory(runs).gate(gate).build();
+    }
+}
