@@ -73,6 +73,31 @@ class CliProcessTest {
     }
 
     @Test
+    void theDebateAndHierarchicalCrewsRunOverHttpToo() throws Exception {
+        Reply yes = Reply.text("{\"answer\":\"yes\",\"reasons\":\"lower latency\"}");
+        try (ModelStubServer stub = new ModelStubServer(List.of(yes, yes, yes, Reply.text("Yes: all three agree.")))) {
+            Outcome debate = cadre(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-4.1-mini"), "",
+                    "run", "debate", "--task", "Should we adopt virtual threads?", "--runs", dir.resolve("runs").toString(), "--yes");
+            assertThat(debate.exit()).as(debate.stdout() + debate.stderr()).isZero();
+            assertThat(debate.stdout()).contains("Yes: all three agree.").contains("judge decided after round 0 (the debaters agreed)");
+        }
+        Path project = project();
+        List<Reply> team = List.of(
+                Reply.toolCall("delegate", "{\"worker\":\"coder\",\"subtask\":\"Add Calculator.min\"}"), Reply.text("Added min."),
+                Reply.toolCall("delegate", "{\"worker\":\"tester\",\"subtask\":\"Test min\"}"), Reply.text("Tested min."),
+                Reply.toolCall("delegate", "{\"worker\":\"writer\",\"subtask\":\"Document min\"}"), Reply.text("Documented min."),
+                Reply.toolCall("finish", "{\"answer\":\"min is added, tested and documented.\"}"));
+        try (ModelStubServer stub = new ModelStubServer(team)) {
+            Outcome run = cadre(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-4.1-mini"), "",
+                    "run", "hierarchical", "--task", "Add Calculator.min", "--workspace", project.toString(),
+                    "--runs", dir.resolve("runs").toString(), "--yes");
+            assertThat(run.exit()).as(run.stdout() + run.stderr()).isZero();
+            assertThat(run.stdout()).contains("min is added, tested and documented.").contains("3 delegations");
+            assertThat(stub.remaining()).isZero();
+        }
+    }
+
+    @Test
     void theCoderReviewerCrewRunsOverOllamasApi() throws Exception {
         Path project = project();
         try (ModelStubServer stub = new ModelStubServer(DemoScript.inOrder())) {
