@@ -17,7 +17,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code cadre demo}: the coder-reviewer crew fixes a failing test in a temporary copy of the bundled project. With a
@@ -29,42 +29,34 @@ import picocli.CommandLine.Option;
         description = "Run the coder-reviewer crew on a temporary copy of a small project with a failing test.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--runs", description = "Directory for run journals (default: ${DEFAULT-VALUE}).", defaultValue = ".cadre/runs")
-    Path runs;
+    @Mixin
+    RunSettings settings = new RunSettings();
 
-    @Option(names = "--model", description = "The model to use (default: CADRE_MODEL; none: the scripted demo model).")
-    String model;
-
-    @Option(names = "--json", description = "Print RunEvents as JSON Lines instead of readable lines.")
-    boolean json;
-
-    @Option(names = {"-y", "--yes"}, description = "Approve every checkpoint without asking.")
-    boolean yes;
 
     @Override
     public Integer call() throws IOException {
         Map<String, String> env = System.getenv();
         Path project = SampleCrews.copyProject(Files.createTempDirectory("cadre-demo-").resolve("calculator"));
-        boolean scripted = ModelConfig.defaultReference(env, model).isEmpty();
-        ModelRegistry models = scripted ? ModelRegistry.of("scripted:demo", DemoScript.model()) : ModelConfig.registry(env, model);
-        boolean terminal = Runs.onTerminal() && !json;
-        Runs.Session session = Runs.session(System.out, json, yes || !terminal);
-        if (!json) {
+        boolean scripted = ModelConfig.defaultReference(env, settings.model).isEmpty();
+        ModelRegistry models = scripted ? ModelRegistry.of("scripted:demo", DemoScript.model()) : ModelConfig.registry(env, settings.model);
+        boolean terminal = Runs.onTerminal() && !settings.json;
+        Runs.Session session = Runs.session(System.out, settings.json, settings.yes || !terminal);
+        if (!settings.json) {
             System.out.println("Cadre demo: the coder-reviewer crew fixes a failing test in " + project);
             System.out.println(scripted
                     ? "No model is configured, so this demo uses a scripted model whose replies were written in advance."
                             + "\nEverything else is real: the files are edited, the tests run, the checkpoints are asked."
-                    : "Model: " + ModelConfig.defaultReference(env, model).orElseThrow());
-            if (!terminal || yes) {
-                System.out.println("Checkpoints are approved automatically (" + (yes ? "--yes" : "not on a terminal") + ").");
+                    : "Model: " + ModelConfig.defaultReference(env, settings.model).orElseThrow());
+            if (!terminal || settings.yes) {
+                System.out.println("Checkpoints are approved automatically (" + (settings.yes ? "--yes" : "not on a terminal") + ").");
             }
             System.out.println();
         }
         CrewFile crew = SampleCrews.load("coder-reviewer", PersonaLibrary.builtIn(), Workspace.at(project));
-        Orchestrator orchestrator = Runs.orchestrator(models, env, runs, session.gate());
+        Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs, session.gate());
         RunHandle run = orchestrator.run(crew.crew(), Task.of("fix", DemoScript.TASK), RunOptions.DEFAULTS);
-        int exit = Runs.follow(run, session, runs, System.out, System.err);
-        if (!json) {
+        int exit = Runs.follow(run, session, settings.runs, System.out, System.err);
+        if (!settings.json) {
             System.out.println("Project: " + project + "  (run its tests: cd " + project + " && java tests/RunTests.java)");
         }
         return exit;

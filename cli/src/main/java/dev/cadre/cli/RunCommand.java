@@ -16,12 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cadre run <crew.yaml | built-in name> --task "..."}: runs a crew in a workspace and shows it. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a crew (a crew file or a built-in crew) on a task.")
 final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    RunSettings settings = new RunSettings();
 
     @Parameters(paramLabel = "CREW", description = "A crew file (.yaml, .json) or a built-in crew: coder-reviewer, debate, hierarchical.")
     String crew;
@@ -35,23 +39,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--workspace", description = "The directory the agents work in (default: the current directory).")
     Path workspace = Path.of(".");
 
-    @Option(names = "--model", description = "The default model, e.g. openai:gpt-4.1-mini (default: CADRE_MODEL).")
-    String model;
-
     @Option(names = "--personas", description = "A directory of persona files to add to the built-in library.")
     Path personas;
 
     @Option(names = "--servers", description = "Other MCP servers (.mcp.json shape) whose tools agents may use.")
     Path servers;
 
-    @Option(names = "--runs", description = "Directory for run journals (default: ${DEFAULT-VALUE}).", defaultValue = ".cadre/runs")
-    Path runs;
-
-    @Option(names = "--json", description = "Print RunEvents as JSON Lines on stdout.")
-    boolean json;
-
-    @Option(names = {"-y", "--yes"}, description = "Approve every checkpoint without asking.")
-    boolean yes;
 
     @Override
     public Integer call() {
@@ -60,14 +53,14 @@ final class RunCommand implements Callable<Integer> {
         try (McpClientTools external = servers == null ? null : McpClientTools.load(servers)) {
             List<Tool> extra = external == null ? List.of() : external.tools();
             CrewFile file = Runs.loadCrew(crew, library, Workspace.at(workspace), extra);
-            ModelRegistry models = ModelConfig.registry(env, model);
+            ModelRegistry models = ModelConfig.registry(env, settings.model);
             Runs.requireModels(file.crew(), models);
-            Runs.Session session = Runs.session(System.out, json, yes);
-            Orchestrator orchestrator = Runs.orchestrator(models, env, runs, session.gate());
+            Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
+            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs, session.gate());
             Map<String, String> values = new LinkedHashMap<>(file.inputs());
             values.putAll(inputs);
             RunHandle run = orchestrator.run(file.crew(), Task.of("task", task).withInputs(values), RunOptions.DEFAULTS);
-            return Runs.follow(run, session, runs, System.out, System.err);
+            return Runs.follow(run, session, settings.runs, System.out, System.err);
         }
     }
 }

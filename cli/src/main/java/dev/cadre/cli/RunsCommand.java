@@ -83,38 +83,30 @@ final class RunsCommand implements Runnable {
         @Parameters(paramLabel = "ID")
         String id;
 
+        @picocli.CommandLine.Mixin
+        RunSettings settings = new RunSettings();
+
         @Option(names = "--crew", description = "The crew file the run was started with (default: the built-in crew of that name).")
         String crew;
 
         @Option(names = "--workspace", description = "The directory the agents work in (default: the current directory).")
         Path workspace = Path.of(".");
 
-        @Option(names = "--model", description = "The default model (default: CADRE_MODEL).")
-        String model;
-
-        @Option(names = "--runs", defaultValue = ".cadre/runs", description = "Directory of run journals (default: ${DEFAULT-VALUE}).")
-        Path runs;
-
-        @Option(names = "--json", description = "Print RunEvents as JSON Lines on stdout.")
-        boolean json;
-
-        @Option(names = {"-y", "--yes"}, description = "Approve every checkpoint without asking.")
-        boolean yes;
 
         @Override
         public Integer call() {
-            List<RunEvent> events = JournalReader.read(JournalWriter.fileFor(runs, id)).events();
+            List<RunEvent> events = JournalReader.read(JournalWriter.fileFor(settings.runs, id)).events();
             if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-                throw new IllegalArgumentException("Run '" + id + "' has no readable start in " + JournalWriter.fileFor(runs, id) + ".");
+                throw new IllegalArgumentException("Run '" + id + "' has no readable start in " + JournalWriter.fileFor(settings.runs, id) + ".");
             }
             Map<String, String> env = System.getenv();
             CrewFile file = Runs.loadCrew(crew != null ? crew : started.crew(), PersonaLibrary.builtIn(), Workspace.at(workspace), List.of());
-            ModelRegistry models = ModelConfig.registry(env, model);
+            ModelRegistry models = ModelConfig.registry(env, settings.model);
             Runs.requireModels(file.crew(), models);
-            Runs.Session session = Runs.session(System.out, json, yes);
-            Orchestrator orchestrator = Runs.orchestrator(models, env, runs, session.gate());
+            Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
+            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs, session.gate());
             RunHandle run = orchestrator.resume(id, file.crew(), RunOptions.DEFAULTS);
-            return Runs.follow(run, session, runs, System.out, System.err);
+            return Runs.follow(run, session, settings.runs, System.out, System.err);
         }
     }
 }
