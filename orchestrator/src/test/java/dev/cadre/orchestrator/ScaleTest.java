@@ -52,6 +52,7 @@ class ScaleTest {
         List<RunResult> results = Flux.fromIterable(handles).flatMap(RunHandle::result, 1000).collectList()
                 .block(Duration.ofSeconds(60));
         int peak = threads.getPeakThreadCount();
+        org.slf4j.LoggerFactory.getLogger(ScaleTest.class).info("1,000 concurrent loop runs: {} threads before, peak {}", before, peak);
 
         assertThat(results).hasSize(1000).allSatisfy(r -> {
             assertThat(r.succeeded()).as(r.reason() == null ? "ok" : r.reason()).isTrue();
