@@ -1,0 +1,161 @@
+package dev.cadre.benchmarks;
+
+import dev.cadre.api.Agent;
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.Persona;
+import dev.cadre.api.RunResult;
+import dev.cadre.api.Task;
+import dev.cadre.api.Tool;
+import dev.cadre.orchestrator.Crew;
+import dev.cadre.orchestrator.Orchestrator;
+import dev.cadre.orchestrator.RunOptions;
+import dev.cadre.orchestrator.Step;
+import dev.cadre.orchestrator.Until;
+import dev.cadre.tools.LangChain4jTools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+
+/**
+ * The workflows on Cadre's orchestrator, as a user writes them: crews of {@link Step}s, each run journaled to disk
+ * (a temporary runs directory, no fsync: Cadre's defaults), the debate with its own pattern ({@link Step.Debate}
+ * with a judge, 2 revision rounds after the first answers = 3 rounds).
+ */
+public final class CadreWorkflows implements Workflows {
+
+    private final BenchModel model;
+    private final ScheduledExecutorService timer;
+    private final Path runs;
+    private final Orchestrator orchestrator;
+    private final Crew sequential;
+    private final Crew loop;
+    private final Crew parallel;
+    private final Crew debate;
+    private final Task task = Task.of("bench", "Do the benchmark task.");
+
+    public CadreWorkflows() {
+        this(Duration.ZERO);
+    }
+
+    /** With a non-zero delay the model streams its answer after {@code delay} without holding a thread. */
+    public CadreWorkflows(Duration delay) {
+        this.timer = delay.isZero() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-model-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.model = new BenchModel(delay, timer);
+        try {
+            this.runs = Files.createTempDirectory("cadre-bench-runs");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Tool> tools = LangChain4jTools.from(new BumpTool());
+        this.orchestrator = Orchestrator.builder()
+                .models(ModelRegistry.builder().model("bench:m", model).defaultModel("bench:m").build())
+                .tools(tools)
+                .runsDirectory(runs)
+                .build();
+
+        List<Step> seq = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            Task.Builder t = Task.builder("s" + i).description("Step " + i + " of the task.");
+            if (i > 1) {
+                t.context("s" + (i - 1));
+            }
+            seq.add(Step.work(agent("a" + i), t.build()));
+        }
+        this.sequential = Crew.of("w1-sequential", new Step.Sequential("sequential", seq));
+
+        Agent coder = Agent.resolve(Persona.builder("coder").role("Coder").tools("bump").build(), tools);
+        this.loop = Crew.of("w2-loop", Step.loop("loop", Until.textContains("review", "APPROVED"), 3,
+                Step.work(coder, Task.builder("code").description("Write the code.").context("review").build()),
+                Step.work(agent("reviewer"), Task.builder("review").description("Review the code.").context("code").build())))
+                .withPolicy(dev.cadre.orchestrator.CrewPolicy.DEFAULT.withMaxRepeatedToolCalls(100));
+
+        List<Step> branches = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            branches.add(Step.work(agent("p" + i), Task.of("p" + i, "Part " + i + " of the task.")));
+        }
+        this.parallel = Crew.of("w3-parallel", new Step.Parallel("parallel", branches, 8));
+
+        this.debate = Crew.of("w4-debate", new Step.Debate("debate",
+                List.of(agent("d1"), agent("d2"), agent("d3")), Task.of("question", "Answer the question."),
+                2, agent("judge"), null, null));
+    }
+
+    private static Agent agent(String id) {
+        return Agent.of(Persona.builder(id).role("Agent " + id).build());
+    }
+
+    private String run(Crew crew) {
+        RunResult result = orchestrator.run(crew, task).result().block();
+        if (result == null || !result.succeeded()) {
+            throw new IllegalStateException("Cadre run of " + crew.name() + " failed: " + (result == null ? "no result" : result.reason()));
+        }
+        return result.output();
+    }
+
+    @Override
+    public String sequential() {
+        return run(sequential);
+    }
+
+    @Override
+    public String loop() {
+        return run(loop);
+    }
+
+    @Override
+    public String parallel() {
+        return run(parallel);
+    }
+
+    @Override
+    public String debate() {
+        return run(debate);
+    }
+
+    @Override
+    public CompletionStage<String> loopAsync() {
+        return orchestrator.run(loop, task, RunOptions.DEFAULTS.withStreaming(true)).result()
+                .map(r -> {
+                    if (!r.succeeded()) {
+                        throw new IllegalStateException("Cadre loop run failed: " + r.reason());
+                    }
+                    return r.output();
+                })
+                .toFuture();
+    }
+
+    @Override
+    public long modelCalls() {
+        return model.calls();
+    }
+
+    @Override
+    public void cleanUp() {
+        try (Stream<Path> files = Files.list(runs)) {
+            files.forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        cleanUp();
+        runs.toFile().delete();
+    }
+}
