@@ -46,6 +46,19 @@ public final class BenchModel implements ChatModel, StreamingChatModel {
         this.timer = timer;
     }
 
+    /**
+     * The timer that delivers delayed answers: two daemon threads, as a model client's I/O pool would be (the rest of
+     * each run continues on these threads, as it would on an HTTP client's).
+     */
+    public static ScheduledExecutorService timer(String name) {
+        AtomicLong n = new AtomicLong();
+        return java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     public long calls() {
         return calls.get();
     }

@@ -40,21 +40,31 @@ public final class CadreWorkflows implements Workflows {
     private final Crew parallel;
     private final Crew debate;
     private final Task task = Task.of("bench", "Do the benchmark task.");
+    private final RunOptions options;
 
     public CadreWorkflows() {
         this(Duration.ZERO);
     }
 
-    /** With a non-zero delay the model streams its answer after {@code delay} without holding a thread. */
     public CadreWorkflows(Duration delay) {
-        this.timer = delay.isZero() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bench-model-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this(delay, false);
+    }
+
+    /**
+     * With a non-zero delay the model streams its answer after {@code delay} without holding a thread. With
+     * {@code streaming} W1-W4 call the model through its streaming interface too (the instant model then answers on
+     * the calling thread); without it they call the blocking {@code ChatModel}, which Cadre moves to its blocking
+     * scheduler, as it does for every blocking client.
+     */
+    public CadreWorkflows(Duration delay, boolean streaming) {
+        this.options = RunOptions.DEFAULTS.withStreaming(streaming);
+        this.timer = delay.isZero() ? null : BenchModel.timer("bench-model-timer");
         this.model = new BenchModel(delay, timer);
         try {
-            this.runs = Files.createTempDirectory("cadre-bench-runs");
+            // -Dbench.runs=DIR puts the journals elsewhere (e.g. /dev/shm, to take the disk out of the measurement)
+            String parent = System.getProperty("bench.runs");
+            this.runs = parent == null ? Files.createTempDirectory("cadre-bench-runs")
+                    : Files.createTempDirectory(Path.of(parent), "cadre-bench-runs");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -97,7 +107,7 @@ public final class CadreWorkflows implements Workflows {
     }
 
     private String run(Crew crew) {
-        RunResult result = orchestrator.run(crew, task).result().block();
+        RunResult result = orchestrator.run(crew, task, options).result().block();
         if (result == null || !result.succeeded()) {
             throw new IllegalStateException("Cadre run of " + crew.name() + " failed: " + (result == null ? "no result" : result.reason()));
         }

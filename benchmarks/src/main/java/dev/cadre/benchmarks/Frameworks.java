@@ -6,7 +6,7 @@ import java.util.List;
 /** The implementations measured side by side, by the name used in JMH's {@code framework} parameter. */
 public final class Frameworks {
 
-    public static final List<String> NAMES = List.of("cadre", "agentic", "adk", "handwritten");
+    public static final List<String> NAMES = List.of("cadre", "cadre-streaming", "agentic", "adk", "handwritten");
 
     private Frameworks() {}
 
@@ -17,6 +17,7 @@ public final class Frameworks {
     public static Workflows create(String name, Duration delay) {
         return switch (name) {
             case "cadre" -> new CadreWorkflows(delay);
+            case "cadre-streaming" -> new CadreWorkflows(delay, true);
             case "agentic" -> new AgenticWorkflows(delay);
             case "adk" -> new AdkWorkflows(delay);
             case "handwritten" -> new HandWrittenWorkflows(delay);

@@ -42,11 +42,7 @@ public final class HandWrittenWorkflows implements Workflows {
     }
 
     public HandWrittenWorkflows(Duration delay) {
-        this.timer = delay.isZero() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "handwritten-model-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = delay.isZero() ? null : BenchModel.timer("handwritten-model-timer");
         this.model = new BenchModel(delay, timer);
     }
 

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class WorkflowBenchmark {
 
-    @Param({"cadre", "agentic", "adk", "handwritten"})
+    @Param({"cadre", "cadre-streaming", "agentic", "adk", "handwritten"})
     public String framework;
 
     private Workflows workflows;

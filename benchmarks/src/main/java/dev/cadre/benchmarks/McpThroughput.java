@@ -1,0 +1,501 @@
+package dev.cadre.benchmarks;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * M1: MCP server start-up time and {@code tools/call} throughput, Cadre against the TypeScript reference server
+ * ({@code @modelcontextprotocol/server-everything}), over stdio and streamable HTTP, measured with the official MCP Java
+ * SDK client. The servers run as separate processes, started from the commands below; every process started is
+ * destroyed (with its descendants) before the next measurement.
+ *
+ * <p>System properties (defaults work from the repository root):
+ * <ul>
+ *   <li>{@code m1.cadre}: Cadre's command without a transport flag (default {@code java -jar cli/target/cadre.jar mcp
+ *       --profile conformance}); {@code --stdio} or {@code --http PORT} is appended.</li>
+ *   <li>{@code m1.everything}: the reference server's command (default {@code npx -y
+ *       @modelcontextprotocol/server-everything}); {@code stdio} or {@code streamableHttp} is appended, the HTTP port
+ *       goes in the environment variable {@code PORT}.</li>
+ *   <li>{@code m1.calls} (5000), {@code m1.warmup} (500), {@code m1.concurrency} (8), {@code m1.starts} (5),
+ *       {@code m1.servers} ({@code cadre,everything}), {@code m1.transports} ({@code stdio,http}).</li>
+ * </ul>
+ * Commands are split on whitespace (no quoting).
+ */
+public final class McpThroughput {
+
+    /** How the client reaches the server. */
+    public enum Transport {
+        STDIO, HTTP;
+
+        static Transport parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * A server under test: its base command, the arguments and environment selecting each transport (with
+     * {@code {port}} standing for the HTTP port), and the echo-like tool to call.
+     */
+    public record Server(String name, List<String> command, List<String> stdioArgs, List<String> httpArgs,
+                         Map<String, String> httpEnv, String tool, Map<String, Object> toolArguments) {
+
+        public Server {
+            command = List.copyOf(command);
+            stdioArgs = List.copyOf(stdioArgs);
+            httpArgs = List.copyOf(httpArgs);
+            httpEnv = Map.copyOf(httpEnv);
+            toolArguments = Map.copyOf(toolArguments);
+        }
+
+        /** Cadre's conformance profile; {@code test_simple_text} takes no arguments. */
+        public static Server cadre(String command) {
+            return new Server("cadre", words(command), List.of("--stdio"), List.of("--http", "{port}"), Map.of(),
+                    "test_simple_text", Map.of());
+        }
+
+        /** The TypeScript reference server; {@code echo} takes {@code message}. */
+        public static Server everything(String command) {
+            return new Server("server-everything", words(command), List.of("stdio"), List.of("streamableHttp"),
+                    Map.of("PORT", "{port}"), "echo", Map.of("message", "hi"));
+        }
+
+        /** The full command line for a transport, {@code port} substituted (ignored for stdio). */
+        public List<String> commandLine(Transport transport, int port) {
+            List<String> line = new ArrayList<>(command);
+            for (String a : transport == Transport.STDIO ? stdioArgs : httpArgs) {
+                line.add(a.replace("{port}", Integer.toString(port)));
+            }
+            return line;
+        }
+
+        public Map<String, String> environment(Transport transport, int port) {
+            if (transport == Transport.STDIO) {
+                return Map.of();
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            httpEnv.forEach((k, v) -> env.put(k, v.replace("{port}", Integer.toString(port))));
+            return env;
+        }
+
+        public McpSchema.CallToolRequest request() {
+            return McpSchema.CallToolRequest.builder(tool).arguments(toolArguments).build();
+        }
+    }
+
+    /** Latencies of one batch of calls: count, failures, wall time, and the per-call latencies in nanoseconds. */
+    public record Latencies(int calls, int errors, long wallNanos, long p50Nanos, long p99Nanos) {
+
+        /** Percentiles by nearest rank over {@code nanos} (which is sorted in place). */
+        public static Latencies of(long[] nanos, int errors, long wallNanos) {
+            Arrays.sort(nanos);
+            return new Latencies(nanos.length, errors, wallNanos, percentile(nanos, 50), percentile(nanos, 99));
+        }
+
+        public double callsPerSecond() {
+            return wallNanos == 0 ? 0 : calls * 1e9 / wallNanos;
+        }
+
+        public double p50Micros() {
+            return p50Nanos / 1e3;
+        }
+
+        public double p99Micros() {
+            return p99Nanos / 1e3;
+        }
+    }
+
+    /** One line of the result table. */
+    /**
+     * One line of the result table. {@code serverCpuMicrosPerCall} is the CPU time (user + system, all threads, the
+     * whole process tree) the server spent per measured call, sequential and concurrent phases together.
+     */
+    public record Row(String server, Transport transport, double startMillis, Latencies sequential, Latencies concurrent,
+                      int concurrency, double serverCpuMicrosPerCall) {
+    }
+
+    /** Run parameters. */
+    public record Config(int calls, int warmup, int concurrency, int starts) {
+    }
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private McpThroughput() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Config config = new Config(Integer.getInteger("m1.calls", 5_000), Integer.getInteger("m1.warmup", 500),
+                Integer.getInteger("m1.concurrency", 8), Integer.getInteger("m1.starts", 5));
+        List<Server> servers = new ArrayList<>();
+        for (String s : System.getProperty("m1.servers", "cadre,everything").split(",")) {
+            switch (s.trim()) {
+                case "cadre" -> servers.add(Server.cadre(System.getProperty("m1.cadre", defaultCadreCommand())));
+                case "everything" -> servers.add(Server.everything(
+                        System.getProperty("m1.everything", "npx -y @modelcontextprotocol/server-everything")));
+                default -> throw new IllegalArgumentException("Unknown server '" + s + "' (cadre, everything)");
+            }
+        }
+        List<Transport> transports = Arrays.stream(System.getProperty("m1.transports", "stdio,http").split(","))
+                .map(Transport::parse).toList();
+        List<Row> rows = new ArrayList<>();
+        for (Server server : servers) {
+            for (Transport transport : transports) {
+                System.err.printf("M1: %s over %s ...%n", server.name(), transport);
+                rows.add(measure(server, transport, config));
+            }
+        }
+        System.out.println("M1 MCP tools/call throughput (" + config.calls() + " calls after " + config.warmup()
+                + " warm-up; start-up: median of " + config.starts() + ")");
+        System.out.println();
+        System.out.print(table(rows));
+    }
+
+    /** {@code java -jar cli/target/cadre.jar mcp --profile conformance} with this JVM's java and the jar found. */
+    public static String defaultCadreCommand() {
+        Path jar = Path.of("cli/target/cadre.jar");
+        if (!Files.exists(jar) && Files.exists(Path.of("../cli/target/cadre.jar"))) {
+            jar = Path.of("../cli/target/cadre.jar");
+        }
+        return javaExecutable() + " -jar " + jar + " mcp --profile conformance";
+    }
+
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * First an untimed session (its start-up and {@code warmup} calls, sequential and concurrent, are discarded), so
+     * that this JVM's client code is loaded and compiled before anything is timed, whichever server comes first. Then
+     * start-up, the median of {@code config.starts()} fresh processes, and sequential and concurrent call batches on
+     * the last process started, each after {@code warmup} calls of its own.
+     */
+    public static Row measure(Server server, Transport transport, Config config) throws Exception {
+        if (config.starts() < 1) {
+            throw new IllegalArgumentException("m1.starts must be at least 1");
+        }
+        McpSchema.CallToolRequest request = server.request();
+        try (Session s = Session.open(server, transport)) {
+            run(s.client(), request, config.warmup(), 1);
+            run(s.client(), request, config.warmup(), config.concurrency());
+        }
+        long[] starts = new long[config.starts()];
+        for (int i = 0; i < starts.length - 1; i++) {
+            try (Session s = Session.open(server, transport)) {
+                starts[i] = s.startNanos();
+                check(s.client().callTool(request));
+            }
+        }
+        try (Session s = Session.open(server, transport)) {
+            starts[starts.length - 1] = s.startNanos();
+            run(s.client(), request, config.warmup(), 1);
+            Duration cpu = s.serverCpu();
+            Latencies sequential = run(s.client(), request, config.calls(), 1);
+            Duration serverCpu = s.serverCpu().minus(cpu);
+            run(s.client(), request, config.warmup(), config.concurrency());
+            cpu = s.serverCpu();
+            Latencies concurrent = run(s.client(), request, config.calls(), config.concurrency());
+            serverCpu = serverCpu.plus(s.serverCpu().minus(cpu));
+            double cpuPerCall = serverCpu.toNanos() / 1e3 / Math.max(1, sequential.calls() + concurrent.calls());
+            return new Row(server.name(), transport, median(starts) / 1e6, sequential, concurrent, config.concurrency(),
+                    cpuPerCall);
+        }
+    }
+
+    /**
+     * {@code calls} calls of {@code request} from {@code concurrency} threads sharing one client (each thread calls
+     * in turn, so at most {@code concurrency} calls are in flight). Failed calls are counted, not timed.
+     */
+    public static Latencies run(McpSyncClient client, McpSchema.CallToolRequest request, int calls, int concurrency)
+            throws InterruptedException {
+        long[] nanos = new long[calls];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger timed = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicReference<RuntimeException> firstError = new AtomicReference<>();
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(concurrency);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < concurrency; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                    while (next.getAndIncrement() < calls) {
+                        long t0 = System.nanoTime();
+                        try {
+                            check(client.callTool(request));
+                            long took = System.nanoTime() - t0;
+                            nanos[timed.getAndIncrement()] = took;
+                        } catch (RuntimeException e) {
+                            errors.incrementAndGet();
+                            if (firstError.compareAndSet(null, e)) {
+                                System.err.println("M1: a call failed: " + e);
+                            }
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    done.countDown();
+                }
+            }, "m1-caller-" + t);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        long t0 = System.nanoTime();
+        go.countDown();
+        done.await();
+        long wall = System.nanoTime() - t0;
+        return Latencies.of(Arrays.copyOf(nanos, timed.get()), errors.get(), wall);
+    }
+
+    static void check(McpSchema.CallToolResult result) {
+        if (result == null || Boolean.TRUE.equals(result.isError()) || result.content() == null || result.content().isEmpty()) {
+            throw new IllegalStateException("tools/call failed: " + result);
+        }
+    }
+
+    /** The Markdown result table. */
+    public static String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        int c = rows.isEmpty() ? 0 : rows.get(0).concurrency();
+        b.append("| Server | Transport | Start to initialize (ms, median) | Sequential calls/s | Seq p50 (µs) | Seq p99 (µs) | ")
+                .append(c).append(" callers calls/s | Conc p50 (µs) | Conc p99 (µs) | Server CPU (µs/call) | Errors |\n");
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d |%n",
+                    r.server(), r.transport().name().toLowerCase(Locale.ROOT), r.startMillis(),
+                    r.sequential().callsPerSecond(), r.sequential().p50Micros(), r.sequential().p99Micros(),
+                    r.concurrent().callsPerSecond(), r.concurrent().p50Micros(), r.concurrent().p99Micros(),
+                    r.serverCpuMicrosPerCall(), r.sequential().errors() + r.concurrent().errors()));
+        }
+        return b.toString();
+    }
+
+    /** The median (mean of the middle two for an even count); {@code values} is not modified. */
+    public static double median(long[] values) {
+        if (values.length == 0) {
+            throw new IllegalArgumentException("No values");
+        }
+        long[] v = values.clone();
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2.0;
+    }
+
+    /** Nearest-rank percentile of sorted {@code sorted}; 0 when empty. */
+    public static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+    }
+
+    /** A command line split on whitespace. */
+    public static List<String> words(String command) {
+        return Arrays.stream(command.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An initialized client on a freshly started server process. {@link #startNanos()} is the time from just before
+     * the process was started to the initialize response. Closing it closes the client and destroys the process tree.
+     */
+    public static final class Session implements AutoCloseable {
+
+        private final McpSyncClient client;
+        private final long startNanos;
+        private final List<ProcessHandle> processes;
+        private final Path log;
+
+        private Session(McpSyncClient client, long startNanos, List<ProcessHandle> processes, Path log) {
+            this.client = client;
+            this.startNanos = startNanos;
+            this.processes = processes;
+            this.log = log;
+        }
+
+        public McpSyncClient client() {
+            return client;
+        }
+
+        public long startNanos() {
+            return startNanos;
+        }
+
+        /** CPU time used so far by the server processes and their live descendants. */
+        public Duration serverCpu() {
+            Duration total = Duration.ZERO;
+            for (ProcessHandle root : processes) {
+                for (ProcessHandle p : Stream.concat(Stream.of(root), root.descendants()).toList()) {
+                    total = total.plus(p.info().totalCpuDuration().orElse(Duration.ZERO));
+                }
+            }
+            return total;
+        }
+
+        public static Session open(Server server, Transport transport) throws IOException, InterruptedException {
+            return transport == Transport.STDIO ? openStdio(server) : openHttp(server);
+        }
+
+        private static Session openStdio(Server server) {
+            List<String> line = server.commandLine(Transport.STDIO, 0);
+            Deque<String> stderr = new ArrayDeque<>();
+            StdioClientTransport transport = new StdioClientTransport(ServerParameters.builder(line.get(0))
+                    .args(line.subList(1, line.size())).env(server.environment(Transport.STDIO, 0)).build(),
+                    McpJsonDefaults.getMapper());
+            transport.setStdErrorHandler(l -> {
+                synchronized (stderr) {
+                    stderr.addLast(l);
+                    if (stderr.size() > 20) {
+                        stderr.removeFirst();
+                    }
+                }
+            });
+            McpSyncClient client = McpClient.sync(transport).requestTimeout(REQUEST_TIMEOUT)
+                    .initializationTimeout(START_TIMEOUT).build();
+            Set<Long> before = childPids();
+            try {
+                long t0 = System.nanoTime();
+                client.initialize(); // the transport starts the process here
+                long took = System.nanoTime() - t0;
+                return new Session(client, took, newChildren(before), null);
+            } catch (RuntimeException e) {
+                client.close();
+                destroy(newChildren(before));
+                synchronized (stderr) {
+                    throw new IllegalStateException(server.name() + " (stdio) did not initialize: " + e.getMessage()
+                            + "\nstderr tail:\n" + String.join("\n", stderr), e);
+                }
+            }
+        }
+
+        private static Session openHttp(Server server) throws IOException, InterruptedException {
+            int port = freePort();
+            List<String> line = server.commandLine(Transport.HTTP, port);
+            Path log = Files.createTempFile("m1-" + server.name() + "-", ".log");
+            ProcessBuilder builder = new ProcessBuilder(line).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(server.environment(Transport.HTTP, port));
+            McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
+                            .endpoint("/mcp").jsonMapper(McpJsonDefaults.getMapper()).build())
+                    .requestTimeout(REQUEST_TIMEOUT).initializationTimeout(START_TIMEOUT).build();
+            long t0 = System.nanoTime();
+            Process process = builder.start();
+            try {
+                awaitListening(process, port, t0 + START_TIMEOUT.toNanos());
+                client.initialize();
+                long took = System.nanoTime() - t0;
+                return new Session(client, took, List.of(process.toHandle()), log);
+            } catch (RuntimeException | IOException | InterruptedException e) {
+                client.close();
+                destroy(List.of(process.toHandle()));
+                String tail = Files.readString(log, StandardCharsets.UTF_8);
+                Files.deleteIfExists(log);
+                throw new IllegalStateException(server.name() + " (http " + line + ") did not initialize: " + e.getMessage()
+                        + "\nstderr:\n" + tail.substring(Math.max(0, tail.length() - 4000)), e);
+            }
+        }
+
+        private static void awaitListening(Process process, int port, long deadline) throws IOException, InterruptedException {
+            while (true) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                    return;
+                } catch (IOException notYet) {
+                    if (!process.isAlive()) {
+                        throw new IOException("server exited with " + process.exitValue() + " before listening on " + port);
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("nothing listening on " + port + " after " + START_TIMEOUT);
+                    }
+                    Thread.sleep(2);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                client.close();
+            } finally {
+                destroy(processes);
+                if (log != null) {
+                    Files.deleteIfExists(log);
+                }
+            }
+        }
+
+        private static Set<Long> childPids() {
+            return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toCollection(HashSet::new));
+        }
+
+        private static List<ProcessHandle> newChildren(Set<Long> before) {
+            return ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).toList();
+        }
+
+        /** Terminates the processes and all their descendants (npx starts node as a child), forcibly after 5 s. */
+        static void destroy(List<ProcessHandle> roots) {
+            List<ProcessHandle> all = new ArrayList<>();
+            for (ProcessHandle root : roots) {
+                all.addAll(root.descendants().toList()); // before the root dies and they are re-parented
+                all.add(root);
+            }
+            all.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (ProcessHandle p : all) {
+                try {
+                    long left = deadline - System.nanoTime();
+                    if (left > 0) {
+                        p.onExit().get(left, TimeUnit.NANOSECONDS);
+                    }
+                } catch (Exception ignored) {
+                    // forced below
+                }
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+}
