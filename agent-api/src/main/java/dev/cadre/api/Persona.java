@@ -73,7 +73,12 @@ public record Persona(
         if (!isGlob(pattern)) {
             return pattern.equals(toolName);
         }
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        PathMatcher matcher;
+        try {
+            matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Tool pattern '" + pattern + "' is not a valid glob: " + e.getMessage(), e);
+        }
         return matcher.matches(Path.of(toolName));
     }
 

@@ -120,7 +120,7 @@ class AgentTurnTest {
         JournalReader.Journal journal = JournalReader.read(runs.resolve(run.runId() + ".jsonl"));
         assertThat(journal.events()).containsExactlyElementsOf(events(run));
         assertThat(journal.tornTail()).isFalse();
-        assertThat(run.runId()).matches("\\d{8}-\\d{6}-[0-9a-f]{8}");
+        assertThat(run.runId()).matches("\\d{8}-\\d{6}-[0-9a-f]{16}");
     }
 
     @Test

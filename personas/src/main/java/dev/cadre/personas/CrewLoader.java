@@ -102,11 +102,15 @@ public final class CrewLoader {
                 throw root.child("commands").keyError("the crew allows commands, but it is loaded without a workspace to run"
                         + " them in (CrewLoader.inWorkspace)");
             }
-            if (commands.isEmpty()) {
+            if (commands.isEmpty() || commands.stream().allMatch(c -> c == null || c.isBlank())) {
                 throw root.child("commands").error("'commands' is empty; list the command lines agents may run, e.g. mvn -q test");
             }
             List<Tool> withRunner = new ArrayList<>(baseTools.stream().filter(t -> !t.name().equals("run_command")).toList());
-            withRunner.add(new dev.cadre.tools.CommandRunner(workspace, commands, Duration.ofMinutes(5), 16 * 1024, System.getenv()));
+            try {
+                withRunner.add(new dev.cadre.tools.CommandRunner(workspace, commands, Duration.ofMinutes(5), 16 * 1024, System.getenv()));
+            } catch (IllegalArgumentException e) {
+                throw root.child("commands").error("'commands' is not a list of command lines: " + e.getMessage());
+            }
             tools = withRunner;
         }
         Context ctx = new Context();

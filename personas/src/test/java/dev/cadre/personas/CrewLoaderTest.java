@@ -288,4 +288,32 @@ class CrewLoaderTest {
                 .hasMessage(managerAsWorker + ":5:3: Hierarchical step 'team' lists its manager 'lead' as a worker: a manager"
                         + " delegates to others, never to itself");
     }
+
+    @Test
+    void anEmptyCommandOrAnInvalidToolGlobIsALocatedError() throws Exception {
+        Path ws = Files.createDirectories(dir.resolve("ws-empty-commands"));
+        Path file = write("empty-commands.yaml", """
+                name: c
+                commands: ""
+                agents:
+                  a: {role: A}
+                tasks:
+                  - {id: t, description: Do it., agent: a}
+                """);
+        assertThatThrownBy(() -> loader().inWorkspace(Workspace.at(ws)).load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("empty-commands.yaml:2:")
+                .hasMessageContaining("'commands' is empty");
+        Path glob = write("bad-glob.yaml", """
+                name: c
+                agents:
+                  a: {role: A, tools: ["~[]"]}
+                tasks:
+                  - {id: t, description: Do it., agent: a}
+                """);
+        assertThatThrownBy(() -> loader().load(glob))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bad-glob.yaml:3:")
+                .hasMessageContaining("tool pattern '~[]' is not a valid glob");
+    }
 }

@@ -40,6 +40,17 @@ public record PersonaDef(String id, String extendsId, String role, String goal, 
                 throw node.child("model").error(e.getMessage().replaceAll("\\.$", ""));
             }
         }
+        if (node.has("tools")) {
+            for (String pattern : node.texts("tools")) {
+                try {
+                    java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+                } catch (IllegalArgumentException e) {
+                    String why = e instanceof java.util.regex.PatternSyntaxException syntax ? syntax.getDescription() : e.getMessage();
+                    throw node.child("tools").error("tool pattern '" + pattern + "' is not a valid glob (" + why
+                            + "); use tool names or globs such as workspace_*");
+                }
+            }
+        }
         JsonNode schema = node.has("output_schema") ? node.child("output_schema").requireObject("'output_schema'").json() : null;
         return new PersonaDef(id, node.text("extends", "extends"), node.text("role", "role"), node.text("goal", "goal"),
                 node.text("backstory", "backstory"), node.text("instructions", "instructions"), examples, model,
