@@ -70,16 +70,25 @@ public record Persona(
     }
 
     static boolean matches(String pattern, String toolName) {
-        if (!isGlob(pattern)) {
-            return pattern.equals(toolName);
+        return isGlob(pattern) ? glob(pattern).matches(Path.of(toolName)) : pattern.equals(toolName);
+    }
+
+    /**
+     * Fails when {@code pattern} (an entry of {@link #tools()}) is a glob that does not compile; the exception's cause
+     * says why (a {@link java.util.regex.PatternSyntaxException} for a malformed glob).
+     */
+    public static void requireValidToolPattern(String pattern) {
+        if (isGlob(pattern)) {
+            glob(pattern);
         }
-        PathMatcher matcher;
+    }
+
+    private static PathMatcher glob(String pattern) {
         try {
-            matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+            return FileSystems.getDefault().getPathMatcher("glob:" + pattern);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Tool pattern '" + pattern + "' is not a valid glob: " + e.getMessage(), e);
         }
-        return matcher.matches(Path.of(toolName));
     }
 
     public Builder toBuilder() {

@@ -1,6 +1,5 @@
 package dev.cadre.benchmarks;
 
-import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.agentic.Agent;
 import dev.langchain4j.agentic.AgenticServices;
 import dev.langchain4j.agentic.UntypedAgent;
@@ -54,14 +53,6 @@ public final class AgenticWorkflows implements Workflows {
 
     /** Threads for {@link #loopAsync()}: one per in-flight run, since the module's agents block. */
     static final int ASYNC_THREADS = 256;
-
-    /** The trivial tool: {@code bump(n) = n + 1}. */
-    public static final class BumpTool {
-        @Tool("Adds one to n")
-        public int bump(int n) {
-            return n + 1;
-        }
-    }
 
     // ---- agent interfaces -------------------------------------------------------------------------------------
 

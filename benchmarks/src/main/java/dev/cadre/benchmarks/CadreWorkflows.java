@@ -88,8 +88,7 @@ public final class CadreWorkflows implements Workflows {
         Agent coder = Agent.resolve(Persona.builder("coder").role("Coder").tools("bump").build(), tools);
         this.loop = Crew.of("w2-loop", Step.loop("loop", Until.textContains("review", "APPROVED"), 3,
                 Step.work(coder, Task.builder("code").description("Write the code.").context("review").build()),
-                Step.work(agent("reviewer"), Task.builder("review").description("Review the code.").context("code").build())))
-                .withPolicy(dev.cadre.orchestrator.CrewPolicy.DEFAULT.withMaxRepeatedToolCalls(100));
+                Step.work(agent("reviewer"), Task.builder("review").description("Review the code.").context("code").build())));
 
         List<Step> branches = new ArrayList<>();
         for (int i = 1; i <= 8; i++) {

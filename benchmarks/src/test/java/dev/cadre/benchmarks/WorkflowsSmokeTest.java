@@ -4,25 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** One short run of every workflow of Cadre and the hand-written floor, so the benchmarks cannot rot unnoticed. */
 class WorkflowsSmokeTest {
 
-    static Workflows create(String framework, Duration delay) {
-        return switch (framework) {
-            case "cadre" -> new CadreWorkflows(delay);
-            case "handwritten" -> new HandWrittenWorkflows(delay);
-            default -> Frameworks.create(framework, delay);
-        };
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"cadre", "handwritten"})
     void everyWorkflowMakesExactlyItsModelCalls(String framework) {
-        try (Workflows w = create(framework, Duration.ZERO)) {
+        try (Workflows w = Frameworks.create(framework, Duration.ZERO)) {
             for (int i = 0; i < 2; i++) {
                 check(w, Workflows::sequential, Workflows.SEQUENTIAL_CALLS);
                 check(w, Workflows::loop, Workflows.LOOP_CALLS);
@@ -35,7 +26,7 @@ class WorkflowsSmokeTest {
     @ParameterizedTest
     @ValueSource(strings = {"cadre", "handwritten"})
     void theLoopRunsWithADelayedModel(String framework) {
-        try (Workflows w = create(framework, Duration.ofMillis(20))) {
+        try (Workflows w = Frameworks.create(framework, Duration.ofMillis(20))) {
             long before = w.modelCalls();
             String out = w.loopAsync().toCompletableFuture().join();
             assertThat(out).startsWith("answer-");

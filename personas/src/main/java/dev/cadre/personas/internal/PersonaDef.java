@@ -43,9 +43,10 @@ public record PersonaDef(String id, String extendsId, String role, String goal, 
         if (node.has("tools")) {
             for (String pattern : node.texts("tools")) {
                 try {
-                    java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+                    dev.cadre.api.Persona.requireValidToolPattern(pattern);
                 } catch (IllegalArgumentException e) {
-                    String why = e instanceof java.util.regex.PatternSyntaxException syntax ? syntax.getDescription() : e.getMessage();
+                    String why = e.getCause() instanceof java.util.regex.PatternSyntaxException syntax ? syntax.getDescription()
+                            : e.getCause().getMessage();
                     throw node.child("tools").error("tool pattern '" + pattern + "' is not a valid glob (" + why
                             + "); use tool names or globs such as workspace_*");
                 }
