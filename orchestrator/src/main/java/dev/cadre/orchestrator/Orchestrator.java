@@ -6,6 +6,7 @@ import dev.cadre.api.Persona;
 import dev.cadre.api.PriceTable;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
+import dev.cadre.api.RunListener;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
 import dev.cadre.api.journal.JournalWriter;
@@ -27,6 +28,8 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +61,7 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Orchestrator {
 
+    private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final ModelRegistry models;
@@ -69,6 +73,7 @@ public final class Orchestrator {
     private final boolean fsync;
     private final int maxConcurrentTools;
     private final HumanGate gate;
+    private final List<RunListener> listeners;
     private final JsonSchemas schemas = new JsonSchemas();
     private final Cache<RunContext.ModelCacheKey, ChatResponse> modelCache;
 
@@ -82,6 +87,7 @@ public final class Orchestrator {
         this.fsync = b.fsync;
         this.maxConcurrentTools = b.maxConcurrentTools;
         this.gate = b.gate;
+        this.listeners = List.copyOf(b.listeners);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
         tools.forEach(t -> Tool.requireValidName(t.name()));
     }
@@ -195,8 +201,19 @@ public final class Orchestrator {
                     "Budget exceeded: the limit of " + wallTime.toMillis() + " ms of wall time for the run has passed.")));
         }
         String runId = recorder.runId();
+        tellListeners(handle);
         handle.start(pipeline.contextWrite(ctx -> ctx.put("cadre.run_id", runId)));
         return handle;
+    }
+
+    private void tellListeners(RunHandle handle) {
+        for (RunListener listener : listeners) {
+            try {
+                listener.runStarted(handle);
+            } catch (RuntimeException e) {
+                log.warn("Run listener {} failed on run {}; the run goes on.", listener, handle.runId(), e);
+            }
+        }
     }
 
     /**
@@ -219,6 +236,7 @@ public final class Orchestrator {
         private int maxConcurrentTools = 4;
         private HumanGate gate = HumanGate.programmatic();
         private long modelCacheSize = 10_000;
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -226,6 +244,9 @@ public final class Orchestrator {
         public Builder gate(HumanGate gate) { this.gate = Objects.requireNonNull(gate); return this; }
         /** How many model answers the cache of crews with caching on keeps (default 10,000). */
         public Builder modelCacheSize(long size) { this.modelCacheSize = size; return this; }
+
+        /** Told about every run this orchestrator starts or resumes (tracing, metrics, the web console). */
+        public Builder listener(RunListener listener) { this.listeners.add(Objects.requireNonNull(listener)); return this; }
 
         public Builder models(ModelRegistry models) { this.models = models; return this; }
         public Builder tool(Tool tool) { this.tools.add(tool); return this; }

@@ -94,6 +94,28 @@ class ConcurrencyAndLifecycleTest {
     }
 
     @Test
+    void listenersAreToldOfEveryRunBeforeItsFirstStepAndAFailingListenerDoesNotStopIt() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<RunEvent> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Orchestrator orchestrator = Orchestrator.builder()
+                .models(ModelRegistry.of("scripted:m", ScriptedModel.of(Reply.text("One."), Reply.text("Two."))))
+                .runsDirectory(runs)
+                .listener(run -> { throw new IllegalStateException("a broken listener"); })
+                .listener(run -> {
+                    seen.add(run.runId());
+                    run.events().subscribe(watched::add);
+                })
+                .build();
+        RunHandle first = orchestrator.run(Agent.of(worker), task);
+        RunHandle second = orchestrator.run(Agent.of(worker), task);
+        assertThat(first.result().block(WAIT)).succeeded();
+        assertThat(second.result().block(WAIT)).succeeded();
+        assertThat(seen).containsExactly(first.runId(), second.runId());
+        assertThat(watched).filteredOn(RunEvent.RunStarted.class::isInstance).hasSize(2);
+        assertThat(watched).filteredOn(RunEvent.RunFinished.class::isInstance).hasSize(2);
+    }
+
+    @Test
     void streamingModelsPublishTokensAsTheyCome() {
         ScriptedModel model = ScriptedModel.of(Reply.text("Counting is easy."));
         Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs).build();
