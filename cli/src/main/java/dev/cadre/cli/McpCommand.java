@@ -82,6 +82,10 @@ final class McpCommand implements Callable<Integer> {
         tools.addAll(externalTools);
         served.addAll(externalTools);
         McpServerConfig.Builder config = McpServerConfig.builder().root(root).personas(library).runsDirectory(runs).tools(served);
+        if (ModelConfig.defaultReference(System.getenv(), null).isPresent()) {
+            config.models(ModelConfig.registry(System.getenv(), null)); // else crews use the client's model through sampling
+        }
+        Telemetry.listener(System.getenv()).ifPresent(config::listener);
         if (profile != null) {
             if (!profile.equals("conformance")) {
                 throw new IllegalArgumentException("Profile '" + profile + "' is unknown; the only profile is 'conformance'.");

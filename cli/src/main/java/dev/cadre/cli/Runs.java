@@ -117,6 +117,8 @@ final class Runs {
     }
 
     static Orchestrator orchestrator(ModelRegistry models, Map<String, String> env, Path runs, HumanGate gate) {
-        return Orchestrator.builder().models(models).prices(ModelConfig.prices(env)).runsDirectory(runs).gate(gate).build();
+        Orchestrator.Builder builder = Orchestrator.builder().models(models).prices(ModelConfig.prices(env)).runsDirectory(runs).gate(gate);
+        Telemetry.listener(env).ifPresent(builder::listener);
+        return builder.build();
     }
 }

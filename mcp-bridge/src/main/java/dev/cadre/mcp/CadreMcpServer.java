@@ -303,7 +303,9 @@ public final class CadreMcpServer implements AutoCloseable {
             }
             boolean elicitation = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().elicitation() != null;
             HumanGate gate = elicitation ? new ElicitationGate(exchange, config.checkpointTimeout()) : HumanGate.programmatic();
-            Orchestrator orchestrator = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).gate(gate).build();
+            Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).gate(gate);
+            config.listeners().forEach(builder::listener);
+            Orchestrator orchestrator = builder.build();
             RunHandle run = orchestrator.run(crew.crew(), Task.of("task", String.valueOf(args.getOrDefault("task", ""))).withInputs(values),
                     RunOptions.DEFAULTS);
             runs.put(run.runId(), run);
