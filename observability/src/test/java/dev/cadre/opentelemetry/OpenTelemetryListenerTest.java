@@ -300,7 +300,8 @@ class OpenTelemetryListenerTest {
         assertThat(tool.getStatus().getDescription()).isEqualTo("disk full");
         List<SpanData> chats = otel.named("chat gpt-4.1-mini");
         assertThat(chats).hasSize(2);
-        assertThat(chats).filteredOn(c -> c.getStatus().getStatusCode() == StatusCode.ERROR).hasSize(1);
+        assertThat(chats).filteredOn(c -> c.getStatus().getStatusCode() == StatusCode.ERROR).singleElement()
+                .satisfies(c -> assertThat(c.getAttributes().get(AttributeKey.stringKey("error.type"))).isEqualTo("_OTHER"));
         SpanData step = otel.at("invoke_agent p", "t");
         assertThat(step.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(step.getStatus().getDescription()).contains("provider down");
@@ -357,8 +358,11 @@ class OpenTelemetryListenerTest {
         Orchestrator orchestrator = orchestrator(model).tool(traced).build();
         Span request = otel.sdk.getTracer("test").spanBuilder("POST /work").startSpan();
         RunHandle run;
-        try (Scope ignored = request.makeCurrent()) {
+        Scope scope = request.makeCurrent();
+        try {
             run = orchestrator.run(agent(orchestrator, "p", "traced"), Task.of("t", "Work."));
+        } finally {
+            scope.close();
         }
         assertThat(finish(run).status()).isEqualTo(RunStatus.SUCCEEDED);
         request.end();
@@ -368,5 +372,41 @@ class OpenTelemetryListenerTest {
         SpanData tool = otel.one("execute_tool traced");
         assertThat(seenByTool).containsExactly(tool.getSpanContext());
         assertThat(tracing.context(run.runId(), "t")).as("nothing is kept once the run ends").isEmpty();
+    }
+
+    @Test
+    void aResumedRunIsOneWholeTraceAndCountsOnlyWhatHappensAfterTheRestart() throws Exception {
+        Fixtures.TextTool write = new Fixtures.TextTool("write", RiskLevel.WRITES, (t, c) -> ToolResult.ok("written"));
+        ScriptedModel script = ScriptedModel.builder()
+                .agent("p", Reply.toolCall("write", "{\"text\":\"x\"}").withUsage(100, 10), Reply.text("Done.").withUsage(7, 3)).build();
+        Path first = runs.resolve("first");
+        Orchestrator before = Orchestrator.builder().models(ModelRegistry.of(MODEL, script)).runsDirectory(first).tool(write).build();
+        Crew crew = Crew.of("p", Step.work(agent(before, "p", "write"), Task.of("t", "Write.")));
+        RunHandle waiting = before.run(crew, Task.of("goal", "Write."), dev.cadre.orchestrator.RunOptions.DEFAULTS.withRunId("r"));
+        String approval = waiting.events().filter(RunEvent.CheckpointRequested.class::isInstance).next()
+                .map(e -> ((RunEvent.CheckpointRequested) e).checkpoint().id()).block(WAIT);
+        // "Restart": a new, traced orchestrator resumes a copy of the journal as it is now
+        Path second = java.nio.file.Files.createDirectories(runs.resolve("second"));
+        java.nio.file.Files.copy(first.resolve("r.jsonl"), second.resolve("r.jsonl"));
+        waiting.cancel();
+        ScriptedModel rest = ScriptedModel.builder().agent("p", Reply.text("Done.").withUsage(7, 3)).build();
+        Orchestrator after = orchestrator(rest).runsDirectory(second).tool(write).build();
+        RunHandle resumed = after.resume("r", crew, dev.cadre.orchestrator.RunOptions.DEFAULTS);
+        resumed.events().filter(RunEvent.CheckpointRequested.class::isInstance).next().block(WAIT);
+        resumed.resolve(approval, Decision.approve("alice"));
+        assertThat(finish(resumed).status()).isEqualTo(RunStatus.SUCCEEDED);
+
+        SpanData root = otel.one("invoke_workflow p");
+        assertThat(root.getAttributes().get(AttributeKey.booleanKey("cadre.resumed"))).isTrue();
+        assertThat(otel.spans()).extracting(SpanData::getTraceId).containsOnly(root.getTraceId());
+        assertThat(otel.named("chat gpt-4.1-mini")).as("the recorded call and the new one").hasSize(2)
+                .allSatisfy(chat -> assertThat(otel.parent(chat).getName()).isEqualTo("invoke_agent p"));
+        assertThat(otel.parent(otel.one("cadre.checkpoint tool_approval")).getName()).isEqualTo("execute_tool write");
+        assertEverySpanCarries("r");
+        Collection<MetricData> metrics = otel.collect();
+        assertThat(sums(metrics, "cadre.tokens", "gen_ai.token.type")).as("the recorded call was counted before the restart")
+                .containsOnly(Map.entry("input", 7L), Map.entry("output", 3L));
+        assertThat(sums(metrics, "cadre.runs", "cadre.run.status")).containsExactly(Map.entry("succeeded", 1L));
+        assertThat(counts(metrics, "cadre.checkpoint.wait.duration", "cadre.checkpoint.decision")).containsExactly(Map.entry("approve", 1L));
     }
 }

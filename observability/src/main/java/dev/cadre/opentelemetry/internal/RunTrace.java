@@ -325,6 +325,7 @@ public final class RunTrace {
         }
         if (error) {
             open.span().setStatus(StatusCode.ERROR, truncate(why));
+            open.span().setAttribute(Keys.ERROR_TYPE, "_OTHER");
         }
         open.span().end(at);
     }
