@@ -62,7 +62,7 @@ import reactor.core.scheduler.Schedulers;
  * log.info(model.summary());   // "40 calls, 9 faults injected (TIMEOUT 2, ...), 5 retries"
  * }</pre>
  */
-public final class FaultInjectingModel implements TestChatModel {
+public final class FaultInjectingModel extends TestChatModel {
 
     private static final Pattern WORD = Pattern.compile("\\S+\\s*|\\s+");
 

@@ -49,7 +49,7 @@ import reactor.core.scheduler.Schedulers;
  *     .build();
  * }</pre>
  */
-public final class ScriptedModel implements TestChatModel {
+public final class ScriptedModel extends TestChatModel {
 
     /** One request the model received. */
     public record RecordedRequest(String agent, int turn, ChatRequest request, String thread, boolean nonBlockingThread,

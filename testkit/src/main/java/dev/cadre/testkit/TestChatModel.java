@@ -19,51 +19,52 @@ import java.util.function.Consumer;
 
 /**
  * The testkit's models are both a {@link ChatModel} and a {@link StreamingChatModel}: this settles the defaults the
- * two interfaces share, and sends every entry point to the two methods that take {@link ChatRequestOptions}.
+ * two interfaces share, and sends every entry point to the two methods that take {@link ChatRequestOptions}. A class
+ * rather than an interface, so the public subclasses get public bridge methods (reflection on them works).
  */
-interface TestChatModel extends ChatModel, StreamingChatModel {
+abstract class TestChatModel implements ChatModel, StreamingChatModel {
 
     @Override
-    ChatResponse chat(ChatRequest request, ChatRequestOptions options);
+    public abstract ChatResponse chat(ChatRequest request, ChatRequestOptions options);
 
     @Override
-    void chat(ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler);
+    public abstract void chat(ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler);
 
     @Override
-    default ChatResponse chat(ChatRequest request) {
+    public ChatResponse chat(ChatRequest request) {
         return chat(request, ChatRequestOptions.EMPTY);
     }
 
     @Override
-    default ChatResponse doChat(ChatRequest request) {
+    public ChatResponse doChat(ChatRequest request) {
         return chat(request, ChatRequestOptions.EMPTY);
     }
 
     @Override
-    default void chat(ChatRequest request, StreamingChatResponseHandler handler) {
+    public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
         chat(request, ChatRequestOptions.EMPTY, handler);
     }
 
     @Override
-    default void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
+    public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         chat(request, ChatRequestOptions.EMPTY, handler);
     }
 
     @Override
-    Set<Capability> supportedCapabilities();
+    public abstract Set<Capability> supportedCapabilities();
 
     @Override
-    default ChatRequestParameters defaultRequestParameters() {
+    public ChatRequestParameters defaultRequestParameters() {
         return DefaultChatRequestParameters.EMPTY;
     }
 
     @Override
-    default List<ChatModelListener> listeners() {
+    public List<ChatModelListener> listeners() {
         return List.of();
     }
 
     @Override
-    default ModelProvider provider() {
+    public ModelProvider provider() {
         return ModelProvider.OTHER;
     }
 
