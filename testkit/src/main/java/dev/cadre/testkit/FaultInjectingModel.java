@@ -53,7 +53,8 @@ import reactor.core.scheduler.Schedulers;
  * concurrently. A call that fails never consumes the wrapped model's answer: a retried call, or the agent's next turn
  * after a bad answer, gets the answer the faulty call would have had, and the wrapped model sees turns numbered as
  * if no bad answer had been given. A scripted crew therefore ends as it would without faults when it recovers.
- * Counters tell what was injected. Thread-safe.
+ * {@link Builder#at} injects chosen faults at one step's turn instead, for regression tests of one case. Counters tell
+ * what was injected. Thread-safe.
  *
  * <pre>{@code
  * FaultInjectingModel model = FaultInjectingModel.around(scripted).rate(0.2).seed(7).build();
