@@ -10,8 +10,8 @@ import java.util.Map;
  * @param runId            the run's id, or {@code null} to generate one (sortable by start time)
  * @param context          outputs from outside the crew by name, available to tasks that name them as context
  * @param streaming        stream model answers token by token (as {@code TokenStreamed} events) when the model can
- * @param maxOutputRetries how often an empty answer, or one failing the output schema, is asked again before the
- *                         step fails (default 2)
+ * @param maxOutputRetries how often an empty answer, one cut off at the output limit, or one failing the output
+ *                         schema, is asked again before the step fails (default 2)
  * @param gate             who decides this run's checkpoints, or {@code null} for the orchestrator's gate
  */
 public record RunOptions(String runId, Map<String, String> context, boolean streaming, int maxOutputRetries, HumanGate gate) {

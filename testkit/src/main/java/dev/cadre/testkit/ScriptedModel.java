@@ -8,15 +8,11 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.ChatRequestOptions;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
-import dev.langchain4j.model.chat.request.DefaultChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
@@ -53,7 +49,7 @@ import reactor.core.scheduler.Schedulers;
  *     .build();
  * }</pre>
  */
-public final class ScriptedModel implements ChatModel, StreamingChatModel {
+public final class ScriptedModel extends TestChatModel {
 
     /** One request the model received. */
     public record RecordedRequest(String agent, int turn, ChatRequest request, String thread, boolean nonBlockingThread,
@@ -167,20 +163,10 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
     // ---- ChatModel ----
 
     @Override
-    public ChatResponse chat(ChatRequest request) {
-        return chat(request, ChatRequestOptions.EMPTY);
-    }
-
-    @Override
     public ChatResponse chat(ChatRequest request, ChatRequestOptions options) {
         Answer answer = next(request, options);
         if (!answer.reply.delay().isZero()) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(answer.reply.delay().toNanos());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("ScriptedModel was interrupted while delaying its answer", e);
-            }
+            TestChatModel.pause(answer.reply.delay(), "ScriptedModel");
         }
         if (answer.reply.failure() != null) {
             throw answer.reply.failure();
@@ -188,17 +174,7 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         return answer.response;
     }
 
-    @Override
-    public ChatResponse doChat(ChatRequest request) {
-        return chat(request, ChatRequestOptions.EMPTY);
-    }
-
     // ---- StreamingChatModel ----
-
-    @Override
-    public void chat(ChatRequest request, StreamingChatResponseHandler handler) {
-        chat(request, ChatRequestOptions.EMPTY, handler);
-    }
 
     @Override
     public void chat(ChatRequest request, ChatRequestOptions options, StreamingChatResponseHandler handler) {
@@ -230,27 +206,7 @@ public final class ScriptedModel implements ChatModel, StreamingChatModel {
         }
     }
 
-    @Override
-    public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
-        chat(request, ChatRequestOptions.EMPTY, handler);
-    }
-
-    // ---- shared defaults of both interfaces ----
-
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return DefaultChatRequestParameters.EMPTY;
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return List.of();
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
+    // ---- capabilities ----
 
     @Override
     public Set<Capability> supportedCapabilities() {

@@ -57,7 +57,8 @@ import reactor.util.retry.Retry;
  * calls and tool calls until the agent answers or reaches its bounds. Everything it does becomes a RunEvent.
  *
  * <p>Bounds: {@link Persona#maxToolRounds()} rounds of tool calls (after which the agent must answer without
- * tools), {@code maxOutputRetries} re-asks for an empty answer or one that fails the output schema, the crew's
+ * tools), {@code maxOutputRetries} re-asks for an empty answer, one cut off at the model's output limit (finish
+ * reason {@code LENGTH}) or one that fails the output schema, the crew's
  * budgets (checked before each model call) and its guard against repeated identical tool calls. Unknown tools,
  * arguments that fail a tool's schema and tool failures are told to the model, which can recover. Blocking model
  * clients and tools run on the blocking scheduler, never on a parallel thread. On resume, recorded model answers
@@ -189,6 +190,12 @@ public final class AgentTurn {
             state.messages.add(ai);
             if (ai.hasToolExecutionRequests()) {
                 return onToolCalls(state, ai.toolExecutionRequests());
+            }
+            if (response.finishReason() == FinishReason.LENGTH && ai.text() != null && !ai.text().isBlank()) {
+                // the provider stopped at its output limit: the text is a fragment, never the agent's output
+                return retryOrFail(state, "Your answer was cut off at the output limit. Answer again, complete and shorter.",
+                        "Agent '" + state.agentId() + "' gave an answer cut off at the model's output limit "
+                                + (state.outputRetries + 1) + " times.");
             }
             return onAnswer(state, ai.text());
         });
