@@ -1,6 +1,7 @@
 package dev.cadre.mcp;
 
 import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.Redactor;
 import dev.cadre.api.Tool;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.PersonaLibrary;
@@ -23,9 +24,12 @@ import java.util.Objects;
  * @param checkpointTimeout how long a checkpoint asked through elicitation may wait (raises the SDK's 10 s timeout)
  * @param extraTools        more tools for agents and clients (for example other MCP servers' tools)
  * @param conformanceFixtures also serve the fixtures of the official MCP conformance suite (test_* tools, test:// resources)
+ * @param redactor          masks secrets in everything the server sends and in its crews' runs (default: the keys and
+ *                          tokens of this process's environment and well-known key shapes)
  */
 public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLibrary personas, ModelRegistry models,
-                              Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures) {
+                              Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures,
+                              Redactor redactor) {
 
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
@@ -33,6 +37,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         runsDirectory = Objects.requireNonNullElse(runsDirectory, Path.of(".cadre", "runs"));
         checkpointTimeout = Objects.requireNonNullElse(checkpointTimeout, Duration.ofHours(1));
         extraTools = extraTools == null ? List.of() : List.copyOf(extraTools);
+        redactor = redactor == null ? Redactor.fromEnvironment(System.getenv()) : redactor;
     }
 
     public static Builder builder() {
@@ -49,7 +54,10 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         private Duration checkpointTimeout;
         private final List<Tool> extraTools = new ArrayList<>();
         private boolean conformanceFixtures;
+        private Redactor redactor;
 
+        /** What masks secrets in the server's messages and runs ({@link Redactor#none()} turns it off). */
+        public Builder redactor(Redactor redactor) { this.redactor = redactor; return this; }
         public Builder conformanceFixtures(boolean on) { this.conformanceFixtures = on; return this; }
         public Builder root(Path root) { this.root = root; return this; }
         public Builder crew(CrewFile crew) { crews.put(crew.crew().name(), crew); return this; }
@@ -60,7 +68,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         public Builder tools(List<? extends Tool> tools) { extraTools.addAll(tools); return this; }
 
         public McpServerConfig build() {
-            return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures);
+            return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures, redactor);
         }
     }
 }
