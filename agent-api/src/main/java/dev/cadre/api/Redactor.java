@@ -42,17 +42,37 @@ public final class Redactor {
     /** Environment variable names whose values are secrets. */
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL).*");
 
+    /** A well-known key shape, tried only when one of its hints occurs in the text (a cheap indexOf first). */
+    private record Shape(List<String> hints, Pattern pattern) {
+        Shape(String hint, Pattern pattern) {
+            this(List.of(hint), pattern);
+        }
+
+        boolean mayOccurIn(String text) {
+            for (String hint : hints) {
+                if (text.contains(hint)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     /** Well-known key shapes; group 1, when present, is kept (the scheme before a credential). */
-    private static final List<Pattern> SHAPES = List.of(
-            Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----"),
-            Pattern.compile("(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}"),
-            Pattern.compile("(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}"),
-            Pattern.compile("(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{30,}"),
-            Pattern.compile("(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Z])"),
-            Pattern.compile("(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}"),
-            Pattern.compile("(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}"),
-            Pattern.compile("(?i)(authorization\"?\\s*[:=]\\s*\"?(?:bearer|basic|token)\\s+)[A-Za-z0-9._~+/=-]+"),
-            Pattern.compile("(?i)(\\bbearer\\s+)(?=[A-Za-z0-9._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{8,}"));
+    private static final List<Shape> SHAPES = List.of(
+            new Shape("PRIVATE KEY-----",
+                    Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----")),
+            new Shape("sk-", Pattern.compile("(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}")),
+            new Shape(List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+                    Pattern.compile("(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}")),
+            new Shape("github_pat_", Pattern.compile("(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{30,}")),
+            new Shape(List.of("AKIA", "ASIA"), Pattern.compile("(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Z])")),
+            new Shape("AIza", Pattern.compile("(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}")),
+            new Shape("xox", Pattern.compile("(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}")),
+            new Shape(List.of("uthoriz", "UTHORIZ"),
+                    Pattern.compile("(?i)(authorization\"?\\s*[:=]\\s*\"?(?:bearer|basic|token)\\s+)[A-Za-z0-9._~+/=-]+")),
+            new Shape(List.of("earer", "EARER"),
+                    Pattern.compile("(?i)(\\bbearer\\s+)(?=[A-Za-z0-9._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{8,}")));
 
     /** Fields of events that name things rather than carry text. */
     private static final Set<String> STRUCTURE = Set.of("type", "id", "stepPath", "agent", "tool", "model", "kind", "risk",
@@ -63,7 +83,6 @@ public final class Redactor {
 
     private final List<String> secrets;
     private final boolean shapes;
-    private final Pattern literals;
 
     private Redactor(Collection<String> secrets, boolean shapes) {
         Set<String> unique = new LinkedHashSet<>();
@@ -80,8 +99,6 @@ public final class Redactor {
         sorted.sort(Comparator.comparingInt(String::length).reversed()); // longest first: a secret containing another
         this.secrets = List.copyOf(sorted);
         this.shapes = shapes;
-        this.literals = sorted.isEmpty() ? null
-                : Pattern.compile(String.join("|", sorted.stream().map(Pattern::quote).toList()));
     }
 
     /** Redacts nothing. */
@@ -128,7 +145,7 @@ public final class Redactor {
 
     /** Whether this redactor masks anything at all. */
     public boolean isActive() {
-        return shapes || literals != null;
+        return shapes || !secrets.isEmpty();
     }
 
     /** {@code text} with every secret replaced by {@value #MASK}; the same instance when there was none. */
@@ -137,15 +154,19 @@ public final class Redactor {
             return text;
         }
         String out = text;
-        if (literals != null) {
-            out = literals.matcher(out).replaceAll(Matcher.quoteReplacement(MASK));
+        for (String secret : secrets) { // longest first, so a secret containing another is masked whole
+            if (out.contains(secret)) {
+                out = out.replace(secret, MASK);
+            }
         }
         if (shapes) {
-            for (Pattern shape : SHAPES) {
-                Matcher m = shape.matcher(out);
-                if (m.find()) {
-                    String replacement = m.groupCount() > 0 ? "$1" + Matcher.quoteReplacement(MASK) : Matcher.quoteReplacement(MASK);
-                    out = m.replaceAll(replacement);
+            for (Shape shape : SHAPES) {
+                if (shape.mayOccurIn(out)) {
+                    Matcher m = shape.pattern().matcher(out);
+                    if (m.find()) {
+                        String mask = Matcher.quoteReplacement(MASK);
+                        out = m.replaceAll(m.groupCount() > 0 ? "$1" + mask : mask); // group 1: the scheme, kept
+                    }
                 }
             }
         }
