@@ -1,5 +1,6 @@
 package dev.cadre.cli;
 
+import dev.cadre.api.Redactor;
 import dev.cadre.api.journal.JournalException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ public final class Main implements Runnable {
         cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof JournalException || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
-                commandLine.getErr().println("cadre: " + e.getMessage());
+                commandLine.getErr().println("cadre: " + Redactor.fromEnvironment(System.getenv()).redact(e.getMessage()));
                 return ExitCodes.USAGE;
             }
             throw e;

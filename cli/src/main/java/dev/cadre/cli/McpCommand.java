@@ -1,5 +1,6 @@
 package dev.cadre.cli;
 
+import dev.cadre.api.Redactor;
 import dev.cadre.api.Tool;
 import dev.cadre.mcp.CadreMcpServer;
 import dev.cadre.mcp.McpClientTools;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -81,11 +83,16 @@ final class McpCommand implements Callable<Integer> {
         List<Tool> externalTools = external == null ? List.of() : external.tools();
         tools.addAll(externalTools);
         served.addAll(externalTools);
-        McpServerConfig.Builder config = McpServerConfig.builder().root(root).personas(library).runsDirectory(runs).tools(served);
-        if (ModelConfig.defaultReference(System.getenv(), null).isPresent()) {
-            config.models(ModelConfig.registry(System.getenv(), null)); // else crews use the client's model through sampling
+        Map<String, String> env = System.getenv();
+        String bearer = token != null ? token : env.get("CADRE_MCP_TOKEN");
+        Redactor redactor = Redactor.fromEnvironment(env).withSecret(bearer);
+        RedactingMessageConverter.use(redactor);
+        McpServerConfig.Builder config = McpServerConfig.builder().root(root).personas(library).runsDirectory(runs).tools(served)
+                .redactor(redactor);
+        if (ModelConfig.defaultReference(env, null).isPresent()) {
+            config.models(ModelConfig.registry(env, null)); // else crews run on the client's model through sampling
         }
-        Telemetry.listener(System.getenv()).ifPresent(config::listener);
+        Telemetry.listener(env).ifPresent(config::listener);
         if (profile != null) {
             if (!profile.equals("conformance")) {
                 throw new IllegalArgumentException("Profile '" + profile + "' is unknown; the only profile is 'conformance'.");
@@ -103,7 +110,6 @@ final class McpCommand implements Callable<Integer> {
                 }
             }
         }
-        String bearer = token != null ? token : System.getenv("CADRE_MCP_TOKEN");
         CountDownLatch stopped = new CountDownLatch(1);
         CadreMcpServer server;
         if (transport.http != null) {

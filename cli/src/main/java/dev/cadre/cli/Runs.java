@@ -3,6 +3,7 @@ package dev.cadre.cli;
 import dev.cadre.api.Checkpoint;
 import dev.cadre.api.HumanGate;
 import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.Redactor;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunResult;
@@ -117,7 +118,8 @@ final class Runs {
     }
 
     static Orchestrator orchestrator(ModelRegistry models, Map<String, String> env, Path runs, HumanGate gate) {
-        Orchestrator.Builder builder = Orchestrator.builder().models(models).prices(ModelConfig.prices(env)).runsDirectory(runs).gate(gate);
+        Orchestrator.Builder builder = Orchestrator.builder().models(models).prices(ModelConfig.prices(env)).runsDirectory(runs).gate(gate)
+                .redactor(Redactor.fromEnvironment(env));
         Telemetry.listener(env).ifPresent(builder::listener);
         return builder.build();
     }

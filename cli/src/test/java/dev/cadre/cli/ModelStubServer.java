@@ -26,6 +26,7 @@ final class ModelStubServer implements AutoCloseable {
     private final HttpServer server;
     private final Deque<Reply> replies;
     private final Deque<Integer> failures = new ArrayDeque<>();
+    private String failureMessage = "stub says ";
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private int ids;
 
@@ -51,6 +52,12 @@ final class ModelStubServer implements AutoCloseable {
         return this;
     }
 
+    /** The error message of the failures, before their status (a provider that echoes what it was sent, say). */
+    synchronized ModelStubServer failureMessage(String message) {
+        failureMessage = message;
+        return this;
+    }
+
     int remaining() {
         return replies.size();
     }
@@ -62,7 +69,7 @@ final class ModelStubServer implements AutoCloseable {
             if (status == 429) {
                 exchange.getResponseHeaders().add("Retry-After", "1");
             }
-            send(exchange, status, "{\"error\":{\"message\":\"stub says " + status + "\",\"type\":\"stub\"}}", "application/json");
+            send(exchange, status, "{\"error\":{\"message\":\"" + failureMessage + status + "\",\"type\":\"stub\"}}", "application/json");
             return null;
         }
         Reply reply = replies.poll();

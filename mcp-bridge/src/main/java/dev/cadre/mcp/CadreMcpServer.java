@@ -7,6 +7,7 @@ import dev.cadre.api.Decision;
 import dev.cadre.api.HumanGate;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
+import dev.cadre.api.Redactor;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
@@ -259,13 +260,16 @@ public final class CadreMcpServer implements AutoCloseable {
         return Mono.defer(() -> tool.invoke(args, context)).subscribeOn(Schedulers.boundedElastic())
                 .onErrorResume(e -> e instanceof WorkspaceException || e instanceof IllegalArgumentException,
                         e -> Mono.just(ToolResult.error(e.getMessage())))
-                .map(CadreMcpServer::toResult);
+                .map(this::toResult);
     }
 
-    private static McpSchema.CallToolResult toResult(ToolResult result) {
-        McpSchema.CallToolResult.Builder builder = McpSchema.CallToolResult.builder().addTextContent(result.text()).isError(result.error());
+    private McpSchema.CallToolResult toResult(ToolResult result) {
+        McpSchema.CallToolResult.Builder builder = McpSchema.CallToolResult.builder()
+                .addTextContent(config.redactor().redact(result.text())).isError(result.error());
         if (result.structured() != null && result.structured().isObject()) {
-            builder.structuredContent(CadreJson.mapper().convertValue(result.structured(), Map.class));
+            JsonNode structured = result.structured().deepCopy();
+            config.redactor().redactInPlace(structured);
+            builder.structuredContent(CadreJson.mapper().convertValue(structured, Map.class));
         }
         return builder.build();
     }
@@ -303,7 +307,8 @@ public final class CadreMcpServer implements AutoCloseable {
             }
             boolean elicitation = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().elicitation() != null;
             HumanGate gate = elicitation ? new ElicitationGate(exchange, config.checkpointTimeout()) : HumanGate.programmatic();
-            Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).gate(gate);
+            Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).gate(gate)
+                    .redactor(config.redactor());
             config.listeners().forEach(builder::listener);
             Orchestrator orchestrator = builder.build();
             RunHandle run = orchestrator.run(crew.crew(), Task.of("task", String.valueOf(args.getOrDefault("task", ""))).withInputs(values),
@@ -353,14 +358,15 @@ public final class CadreMcpServer implements AutoCloseable {
 
     private McpSchema.CallToolResult finished(RunResult result) {
         Map<String, Object> structured = new LinkedHashMap<>();
+        Redactor redactor = config.redactor();
         structured.put("runId", result.runId());
         structured.put("status", result.status().name());
-        if (result.output() != null) structured.put("output", result.output());
-        if (result.reason() != null) structured.put("reason", result.reason());
+        if (result.output() != null) structured.put("output", redactor.redact(result.output()));
+        if (result.reason() != null) structured.put("reason", redactor.redact(result.reason()));
         structured.put("usage", CadreJson.mapper().convertValue(result.usage(), Map.class));
         String text = result.succeeded() ? result.output() : "Run " + result.runId() + " " + result.status().name().toLowerCase()
                 + ": " + result.reason();
-        return McpSchema.CallToolResult.builder().addTextContent(text == null ? "" : text).structuredContent(structured)
+        return McpSchema.CallToolResult.builder().addTextContent(text == null ? "" : redactor.redact(text)).structuredContent(structured)
                 .isError(!result.succeeded()).build();
     }
 
@@ -501,7 +507,7 @@ public final class CadreMcpServer implements AutoCloseable {
                         "There is no run '" + m.group(1) + "'.", Map.of("uri", uri)));
             }
             return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(uri, "application/x-ndjson",
-                    Files.readString(file))));
+                    config.redactor().redact(Files.readString(file)))));
         }).subscribeOn(Schedulers.boundedElastic());
     }
 

@@ -1,6 +1,7 @@
 package dev.cadre.mcp;
 
 import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.Redactor;
 import dev.cadre.api.RunListener;
 import dev.cadre.api.Tool;
 import dev.cadre.personas.CrewFile;
@@ -25,10 +26,12 @@ import java.util.Objects;
  * @param extraTools        more tools for agents and clients (for example other MCP servers' tools)
  * @param conformanceFixtures also serve the fixtures of the official MCP conformance suite (test_* tools, test:// resources)
  * @param listeners         told of every crew run the server starts (tracing, metrics)
+ * @param redactor          masks secrets in everything the server sends and in its crews' runs (default: the keys and
+ *                          tokens of this process's environment and well-known key shapes)
  */
 public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLibrary personas, ModelRegistry models,
                               Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures,
-                              List<RunListener> listeners) {
+                              List<RunListener> listeners, Redactor redactor) {
 
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
@@ -37,6 +40,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         checkpointTimeout = Objects.requireNonNullElse(checkpointTimeout, Duration.ofHours(1));
         extraTools = extraTools == null ? List.of() : List.copyOf(extraTools);
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
+        redactor = redactor == null ? Redactor.fromEnvironment(System.getenv()) : redactor;
     }
 
     public static Builder builder() {
@@ -54,7 +58,10 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         private final List<Tool> extraTools = new ArrayList<>();
         private boolean conformanceFixtures;
         private final List<RunListener> listeners = new ArrayList<>();
+        private Redactor redactor;
 
+        /** What masks secrets in the server's messages and runs ({@link Redactor#none()} turns it off). */
+        public Builder redactor(Redactor redactor) { this.redactor = redactor; return this; }
         public Builder conformanceFixtures(boolean on) { this.conformanceFixtures = on; return this; }
         public Builder root(Path root) { this.root = root; return this; }
         public Builder crew(CrewFile crew) { crews.put(crew.crew().name(), crew); return this; }
@@ -68,7 +75,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
 
         public McpServerConfig build() {
             return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures,
-                    listeners);
+                    listeners, redactor);
         }
     }
 }

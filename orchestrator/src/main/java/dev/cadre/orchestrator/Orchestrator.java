@@ -4,6 +4,7 @@ import dev.cadre.api.Agent;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
 import dev.cadre.api.PriceTable;
+import dev.cadre.api.Redactor;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunListener;
@@ -73,6 +74,7 @@ public final class Orchestrator {
     private final boolean fsync;
     private final int maxConcurrentTools;
     private final HumanGate gate;
+    private final Redactor redactor;
     private final List<RunListener> listeners;
     private final JsonSchemas schemas = new JsonSchemas();
     private final Cache<RunContext.ModelCacheKey, ChatResponse> modelCache;
@@ -87,6 +89,7 @@ public final class Orchestrator {
         this.fsync = b.fsync;
         this.maxConcurrentTools = b.maxConcurrentTools;
         this.gate = b.gate;
+        this.redactor = b.redactor != null ? b.redactor : Redactor.fromEnvironment(System.getenv());
         this.listeners = List.copyOf(b.listeners);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
         tools.forEach(t -> Tool.requireValidName(t.name()));
@@ -98,6 +101,11 @@ public final class Orchestrator {
 
     public Path runsDirectory() {
         return runsDirectory;
+    }
+
+    /** What masks secrets in this orchestrator's runs. */
+    public Redactor redactor() {
+        return redactor;
     }
 
     /** The tools this orchestrator offers to agents. */
@@ -134,7 +142,7 @@ public final class Orchestrator {
             throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal "
                     + JournalWriter.fileFor(runsDirectory, runId) + " already exists.");
         }
-        RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync), clock);
+        RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync), clock, redactor);
         recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task));
         return start(recorder, crew, task, options, names, clock.instant());
     }
@@ -159,12 +167,12 @@ public final class Orchestrator {
         RecordedRun recorded = RecordedRun.of(events);
         RunEvent last = events.get(events.size() - 1);
         if (last instanceof RunEvent.RunFinished || last instanceof RunEvent.RunFailed || last instanceof RunEvent.RunCancelled) {
-            RunRecorder recorder = new RunRecorder(runId, null, clock, recorded);
+            RunRecorder recorder = new RunRecorder(runId, null, clock, recorded, redactor);
             recorder.complete();
             return DefaultRunHandle.ended(recorder, Crews.resultFrom(events));
         }
         Set<String> names = Crews.outputNames(crew.process());
-        RunRecorder recorder = new RunRecorder(runId, JournalWriter.reopen(journal, fsync), clock, recorded);
+        RunRecorder recorder = new RunRecorder(runId, JournalWriter.reopen(journal, fsync), clock, recorded, redactor);
         return start(recorder, crew, started.task(), options, names, started.timestamp());
     }
 
@@ -235,6 +243,7 @@ public final class Orchestrator {
         private boolean fsync;
         private int maxConcurrentTools = 4;
         private HumanGate gate = HumanGate.programmatic();
+        private Redactor redactor;
         private long modelCacheSize = 10_000;
         private final List<RunListener> listeners = new ArrayList<>();
 
@@ -242,6 +251,14 @@ public final class Orchestrator {
 
         /** Who decides checkpoints (default: nobody but {@link RunHandle#resolve}, so runs wait for it). */
         public Builder gate(HumanGate gate) { this.gate = Objects.requireNonNull(gate); return this; }
+        /**
+         * What masks secrets (as {@value Redactor#MASK}) in every event before it is journaled and published, in tool
+         * results before a model sees them, and in outputs. Default: {@link Redactor#fromEnvironment} of this
+         * process's environment (API keys, tokens, passwords) plus well-known key shapes; {@link Redactor#none()}
+         * turns redaction off.
+         */
+        public Builder redactor(Redactor redactor) { this.redactor = Objects.requireNonNull(redactor); return this; }
+
         /** How many model answers the cache of crews with caching on keeps (default 10,000). */
         public Builder modelCacheSize(long size) { this.modelCacheSize = size; return this; }
 

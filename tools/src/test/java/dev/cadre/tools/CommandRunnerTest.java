@@ -92,6 +92,59 @@ class CommandRunnerTest {
         assertThat(run(runner, "no-such-program-xyz").text()).startsWith("Cannot start 'no-such-program-xyz'");
     }
 
+    /** 17 shell metacharacter payloads reach echo as plain words: none is interpreted, no file appears. */
+    @Test
+    void shellMetacharactersNeverReachAShell() throws Exception {
+        List<String> payloads = List.of("a; touch pwned1", "a && touch pwned2", "a || touch pwned3", "a | tee pwned4",
+                "`touch pwned5`", "$(touch pwned6)", "${HOME}", "$HOME", "a > pwned7", "a >> pwned8", "a < /etc/passwd",
+                "*", "~", "a & touch pwned9", "a # comment", "a 2>&1", "a\ntouch pwned10");
+        int literal = 0;
+        for (String payload : payloads) {
+            String command = "echo " + payload;
+            CommandRunner runner = runner(Duration.ofSeconds(20), 4096, command);
+            ToolResult result = run(runner, command);
+            assertThat(result.error()).as(command).isFalse();
+            String echoed = String.join(" ", CommandRunner.split(payload));
+            assertThat(result.text()).as(command).endsWith("\n" + echoed + "\n");
+            literal++;
+        }
+        assertThat(literal).isEqualTo(17);
+        try (var files = Files.list(root)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("no command had a side effect").isEmpty();
+        }
+    }
+
+    /** Near misses of an allowed command are refused (12 variants); only the same words run. */
+    @Test
+    void commandsThatOnlyLookAllowedAreRefused() {
+        CommandRunner runner = runner(Duration.ofSeconds(20), 4096, "echo ok");
+        List<String> refusedCommands = List.of("echo ok;ls", "echo ok ; ls", "echo ok && ls", "echo ok | ls", "echo ok ls", "ECHO ok",
+                "/bin/echo ok", "./echo ok", "sh -c 'echo ok'", "echo ok\0", "echo", "echo ok\nls");
+        for (String command : refusedCommands) {
+            ToolResult result = run(runner, command);
+            assertThat(result.error()).as(command).isTrue();
+            assertThat(result.text()).as(command).startsWith("The command '").contains("is not allowed. Allowed commands: echo ok.");
+        }
+        assertThat(run(runner, "echo 'ok'").error()).as("the same words, quoted").isFalse();
+        assertThat(run(runner, "\techo ok  ").error()).as("the same words, other spacing").isFalse();
+    }
+
+    /** Only allow-listed variables reach a command, and never one whose name says it is a secret (8 planted). */
+    @Test
+    void theEnvironmentIsScrubbed() {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", System.getenv("PATH"), "HOME", root.toString(),
+                "LANG", "C.UTF-8", "FOO", "not-on-the-list"));
+        Map<String, String> secrets = Map.of("OPENAI_API_KEY", "planted-1", "ANTHROPIC_API_KEY", "planted-2",
+                "CADRE_MCP_TOKEN", "planted-3", "AWS_SECRET_ACCESS_KEY", "planted-4", "DB_PASSWORD", "planted-5",
+                "GH_AUTH", "planted-6", "NPM_TOKEN", "planted-7", "GOOGLE_APPLICATION_CREDENTIALS", "planted-8");
+        env.putAll(secrets);
+        assertThat(CommandRunner.scrub(env)).containsOnlyKeys("PATH", "HOME", "LANG");
+        CommandRunner runner = new CommandRunner(Workspace.at(root), List.of("env"), Duration.ofSeconds(20), 4096, env);
+        String out = run(runner, "env").text();
+        assertThat(out).contains("LANG=C.UTF-8").doesNotContain("FOO").doesNotContain("planted-");
+        secrets.keySet().forEach(name -> assertThat(out).doesNotContain(name + "="));
+    }
+
     @Test
     void splitsCommandLinesLikeASimpleArgvParser() {
         assertThat(CommandRunner.split("mvn -q test")).containsExactly("mvn", "-q", "test");

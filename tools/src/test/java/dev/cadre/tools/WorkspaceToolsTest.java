@@ -204,6 +204,56 @@ class WorkspaceToolsTest {
         assertThat(call("workspace_search", "regex", "SECRET").text()).doesNotContain("TOP SECRET");
     }
 
+    /**
+     * Every tool that takes a path (read, write, edit, list, info, and the file names inside a diff) refuses every
+     * escape: 26 attempts x 6 ways in = 156 refusals; nothing outside the root is read, created or changed.
+     */
+    @Test
+    void everyToolThatTakesAPathRefusesEveryWayOut() throws Exception {
+        Path innerDir = Files.createDirectories(root.resolve("inner"));
+        Files.createSymbolicLink(root.resolve("escape"), outside);
+        Files.createSymbolicLink(root.resolve("secret-link.txt"), outside.resolve("secret.txt"));
+        Files.createSymbolicLink(root.resolve("dangling.txt"), outside.resolve("created-by-agent.txt"));
+        Files.createSymbolicLink(innerDir.resolve("hop"), root.resolve("escape")); // inside -> inside -> outside
+        Files.createSymbolicLink(root.resolve("loop-a"), root.resolve("loop-b"));
+        Files.createSymbolicLink(root.resolve("loop-b"), root.resolve("loop-a"));
+        List<String> escapes = List.of(
+                "..", "../secret.txt", "../" + outside.getFileName() + "/secret.txt", "src/../../secret.txt", "src/main/../../../x",
+                outside.resolve("secret.txt").toString(), "/etc/passwd", "//server/share/x", "C:/Windows/win.ini", "~/.ssh/id_rsa",
+                "escape/secret.txt", "escape/new-file.txt", "secret-link.txt", "dangling.txt", "inner/hop/secret.txt", "loop-a",
+                "App.java\0.txt", "src\0/../../x",
+                "a/".repeat(600), "n".repeat(256),
+                "\uFF0E\uFF0E/secret.txt", "\u2024\u2024/secret.txt", "\uFE52\uFE52/secret.txt",
+                "src\u2215..\u2215..\u2215secret.txt", "..\uFF0Fsecret.txt", "..\\..\\secret.txt");
+        int refused = 0;
+        for (String path : escapes) {
+            List<ToolResult> results = List.of(
+                    call("workspace_read", "path", path),
+                    call("workspace_write", "path", path, "content", "pwned"),
+                    call("workspace_edit", "path", path, "old_text", "TOP SECRET", "new_text", "pwned"),
+                    call("workspace_list", "path", path),
+                    call("workspace_info", "path", path),
+                    call("workspace_apply_diff", "diff", "--- /dev/null\n+++ b/" + path + "\n@@ -0,0 +1 @@\n+pwned\n"));
+            for (ToolResult result : results) {
+                assertThat(result.error()).as(printable(path) + ": " + result.text()).isTrue();
+                assertThat(result.text()).as(printable(path)).doesNotContain("TOP SECRET");
+                refused++;
+            }
+        }
+        assertThat(refused).isEqualTo(26 * 6);
+        try (Stream<Path> left = Files.list(outside)) {
+            assertThat(left.map(f -> f.getFileName().toString())).containsExactly("secret.txt");
+        }
+        assertThat(Files.readString(outside.resolve("secret.txt"))).isEqualTo("TOP SECRET");
+        assertThat(call("workspace_apply_diff", "diff", "--- a/secret-link.txt\n+++ b/secret-link.txt\n@@ -1 +1 @@\n-TOP SECRET\n+pwned\n")
+                .error()).isTrue();
+        assertThat(Files.readString(outside.resolve("secret.txt"))).isEqualTo("TOP SECRET");
+    }
+
+    private static String printable(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s.replace("\0", "\\0");
+    }
+
     @Test
     void aResumedWriteWhoseEffectIsPresentIsNotAppliedAgain() throws Exception {
         JsonNode write = CadreJson.mapper().readTree("{\"path\":\"App.java\",\"content\":\"new\"}");

@@ -197,7 +197,7 @@ public final class AgentTurn {
                         "Agent '" + state.agentId() + "' gave an answer cut off at the model's output limit "
                                 + (state.outputRetries + 1) + " times.");
             }
-            return onAnswer(state, ai.text());
+            return onAnswer(state, recorder.redactor().redact(ai.text()));
         });
     }
 
@@ -513,9 +513,11 @@ public final class AgentTurn {
             return outcome.map(o -> {
                 Usage usage = o.cached ? new Usage(0, 0, 0, 1, null, 1, 0) : Usage.ofToolCall();
                 account(state, usage);
+                // the model sees what the journal holds: secrets in a tool's output are masked for both
+                String text = recorder.redactor().redact(o.result.text());
                 recorder.emit((id, seq, at) -> new RunEvent.ToolReturned(id, path, seq, at, state.agentId(), turn,
-                        call.id(), call.name(), o.result.text(), o.result.error(), o.cached));
-                return ToolExecutionResultMessage.from(call, o.result.error() ? "Error: " + o.result.text() : o.result.text());
+                        call.id(), call.name(), text, o.result.error(), o.cached));
+                return ToolExecutionResultMessage.from(call, o.result.error() ? "Error: " + text : text);
             });
         });
     }

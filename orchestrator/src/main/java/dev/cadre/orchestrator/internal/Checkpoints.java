@@ -53,7 +53,8 @@ public final class Checkpoints {
             Optional<RunEvent.CheckpointRequested> earlier = recorded.checkpointRequested(id);
             Instant requestedAt = earlier.map(e -> e.checkpoint().requestedAt()).orElse(recorder.clock().instant());
             Checkpoint checkpoint = earlier.map(RunEvent.CheckpointRequested::checkpoint).orElseGet(() ->
-                    new Checkpoint(id, recorder.runId(), path, kind, question, proposed, requestedAt, timeout, onTimeout, agent, risk));
+                    recorder.redactor().redact(new Checkpoint(id, recorder.runId(), path, kind, question, proposed, requestedAt,
+                            timeout, onTimeout, agent, risk)));
             Optional<RunEvent.CheckpointResolved> decided = recorded.checkpointResolved(id);
             if (decided.isPresent()) {
                 recorder.emit((run, seq, at) -> new RunEvent.CheckpointRequested(run, path, seq, at, checkpoint));

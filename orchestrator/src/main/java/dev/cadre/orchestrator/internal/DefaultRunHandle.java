@@ -117,7 +117,9 @@ public final class DefaultRunHandle implements RunHandle {
         }
     }
 
-    private void end(RunStatus finalStatus, String output, String reason) {
+    private void end(RunStatus finalStatus, String rawOutput, String rawReason) {
+        String output = recorder.redactor().redact(rawOutput);
+        String reason = recorder.redactor().redact(rawReason);
         var usage = recorder.usage();
         RunRecorder.EventFactory<RunEvent> last = switch (finalStatus) {
             case SUCCEEDED -> (id, seq, at) -> new RunEvent.RunFinished(id, "", seq, at, output, usage);
@@ -133,6 +135,7 @@ public final class DefaultRunHandle implements RunHandle {
                 keptOutputs = new LinkedHashMap<>(outputs);
                 keptOutcomes = new LinkedHashMap<>(outcomes);
             }
+            keptOutputs.replaceAll((name, text) -> recorder.redactor().redact(text));
             status = finalStatus;
             Duration elapsed = Duration.between(started, recorder.clock().instant());
             result.emitValue(new RunResult(runId(), finalStatus, output, keptOutputs, usage, reason, elapsed, keptOutcomes),

@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator.internal;
 
+import dev.cadre.api.Redactor;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.Usage;
 import dev.cadre.api.journal.JournalWriter;
@@ -10,7 +11,8 @@ import reactor.core.publisher.Sinks;
 
 /**
  * The one place a run's events are made: numbers them, journals each one, then publishes it to a replaying sink.
- * Emitting is serialised, so sequence numbers, journal order and publication order agree.
+ * Emitting is serialised, so sequence numbers, journal order and publication order agree. Every event is redacted
+ * (secrets replaced by {@value Redactor#MASK}) before it is journaled or published.
  */
 public final class RunRecorder {
 
@@ -24,21 +26,27 @@ public final class RunRecorder {
     private final JournalWriter journal;
     private final Clock clock;
     private final RecordedRun recorded;
+    private final Redactor redactor;
     private final Sinks.Many<RunEvent> sink = Sinks.many().replay().all();
     private long seq;
     private boolean closed;
     private Usage usage = Usage.ZERO;
 
     public RunRecorder(String runId, JournalWriter journal, Clock clock) {
-        this(runId, journal, clock, RecordedRun.empty());
+        this(runId, journal, clock, RecordedRun.empty(), Redactor.none());
+    }
+
+    public RunRecorder(String runId, JournalWriter journal, Clock clock, Redactor redactor) {
+        this(runId, journal, clock, RecordedRun.empty(), redactor);
     }
 
     /**
      * A recorder that continues a journal: the recorded events are published first (subscribers see the whole
      * run), and events the resumed run makes again are recognised and not journaled twice.
      */
-    public RunRecorder(String runId, JournalWriter journal, Clock clock, RecordedRun recorded) {
+    public RunRecorder(String runId, JournalWriter journal, Clock clock, RecordedRun recorded, Redactor redactor) {
         this.runId = runId;
+        this.redactor = redactor;
         this.journal = journal;
         this.clock = clock;
         this.recorded = recorded;
@@ -50,6 +58,11 @@ public final class RunRecorder {
 
     public RecordedRun recorded() {
         return recorded;
+    }
+
+    /** What masks secrets in this run's events, tool results and outputs. */
+    public Redactor redactor() {
+        return redactor;
     }
 
     public String runId() {
@@ -74,7 +87,7 @@ public final class RunRecorder {
         if (closed) {
             return null;
         }
-        T event = factory.create(runId, seq + 1, clock.instant());
+        T event = (T) redactor.redact(factory.create(runId, seq + 1, clock.instant()));
         RunEvent earlier = recorded.get(RecordedRun.key(event));
         if (earlier != null && earlier.getClass() == event.getClass()) {
             return (T) earlier;

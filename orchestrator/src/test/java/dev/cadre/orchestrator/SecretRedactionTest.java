@@ -1,0 +1,114 @@
+package dev.cadre.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadre.api.Agent;
+import dev.cadre.api.CadreJson;
+import dev.cadre.api.Decision;
+import dev.cadre.api.HumanGate;
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.Persona;
+import dev.cadre.api.Redactor;
+import dev.cadre.api.RiskLevel;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunHandle;
+import dev.cadre.api.RunResult;
+import dev.cadre.api.Task;
+import dev.cadre.api.ToolResult;
+import dev.cadre.testkit.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A planted API key reaches the run from the task, a tool's output and the model's answers; it appears nowhere in the
+ * journal, the events, the checkpoints, the result or what the model is sent back, and {@code [REDACTED]} does.
+ */
+class SecretRedactionTest {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    /** A fake key, planted as the value of OPENAI_API_KEY in the orchestrator's configuration. */
+    static final String KEY = "planted-openai-key-7f3a9c21e5";
+    /** A fake GitHub token, never configured: only its shape gives it away. */
+    static final String SHAPED = "ghp_" + "0123456789abcdefghijklmnopqrstuvwxyzAB";
+
+    @TempDir
+    Path runs;
+
+    @Test
+    void aPlantedKeyEchoedByAToolAndTheModelIsRedactedEverywhere() throws Exception {
+        TestTool env = new TestTool("show_config", RiskLevel.READ_ONLY,
+                args -> ToolResult.ok("OPENAI_API_KEY=" + KEY + "\nGITHUB_TOKEN=" + SHAPED + "\nuser=" + args.get("text").asText()));
+        TestTool write = new TestTool("save_note", RiskLevel.WRITES, args -> ToolResult.ok("saved"));
+        ScriptedModel model = ScriptedModel.builder().agent("leaky",
+                Reply.toolCall("show_config", "{\"text\":\"echo " + KEY + "\"}"),
+                Reply.toolCall("save_note", "{\"text\":\"key is " + KEY + " and " + SHAPED + "\"}"),
+                Reply.text("Done. The key is " + KEY + " and the token " + SHAPED + ".")).build();
+        Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model))
+                .tools(List.of(env, write)).runsDirectory(runs).gate(HumanGate.programmatic())
+                .redactor(Redactor.fromEnvironment(Map.of("OPENAI_API_KEY", KEY))).build();
+        Agent leaky = orchestrator.agent(Persona.builder("leaky").role("leaky").tools(List.of("show_config", "save_note")).build());
+
+        RunHandle run = orchestrator.run(leaky, Task.of("leak", "Print the configuration; my key is " + KEY + "."));
+        RunEvent.CheckpointRequested approval = run.events().ofType(RunEvent.CheckpointRequested.class).blockFirst(WAIT);
+        assertThat(approval.checkpoint().proposedOutput()).doesNotContain(KEY).doesNotContain(SHAPED).contains(Redactor.MASK);
+        assertThat(run.pendingCheckpoints()).singleElement()
+                .satisfies(c -> assertThat(c.proposedOutput()).as("what a gate is shown").doesNotContain(KEY).contains(Redactor.MASK));
+        run.resolve(approval.checkpoint().id(), Decision.approve("test"));
+        RunResult result = run.result().block(WAIT);
+        List<RunEvent> events = run.events().collectList().block(WAIT);
+
+        assertThat(result.succeeded()).as(result.reason()).isTrue();
+        assertThat(result.output()).isEqualTo("Done. The key is [REDACTED] and the token [REDACTED].");
+        assertThat(result.outputs().values()).allSatisfy(o -> assertThat(o).doesNotContain(KEY));
+        String journal = Files.readString(runs.resolve(run.runId() + ".jsonl"));
+        String published = CadreJson.mapper().writeValueAsString(events);
+        for (String text : List.of(journal, published)) {
+            assertThat(text).doesNotContain(KEY).doesNotContain(SHAPED);
+            assertThat(text.split(java.util.regex.Pattern.quote(Redactor.MASK), -1).length - 1)
+                    .as("masks: task, tool arguments x2, tool result x2, checkpoint, model answer x3, output x2").isGreaterThanOrEqualTo(10);
+        }
+        assertThat(ScriptedModel.lastToolResult(model.requestsFor("leaky").get(1).request()))
+                .as("the tool result the model is sent back").doesNotContain(KEY).doesNotContain(SHAPED).contains("OPENAI_API_KEY=[REDACTED]");
+        assertThat(env.calls).singleElement().satisfies(a -> assertThat(a.get("text").asText())
+                .as("tools still get the arguments the model wrote").contains(KEY));
+    }
+
+    @Test
+    void streamedTokensAndFailureReasonsAreRedactedAndTheDefaultRedactorKnowsKeyShapes() throws Exception {
+        String openAiShaped = "sk-" + "proj-abcdefghijklmnopqrstuvwxyz0123";
+        ScriptedModel model = ScriptedModel.builder()
+                .agent("talker", Reply.text("my key is " + openAiShaped + " ok"))
+                .agent("failer", Reply.fail(new IllegalStateException("401 for Authorization: Bearer " + openAiShaped))).build();
+        Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs)
+                .build();
+        RunHandle talk = orchestrator.run(orchestrator.agent(Persona.builder("talker").role("t").build()), Task.of("t", "Talk."),
+                RunOptions.DEFAULTS.withStreaming(true));
+        RunResult talked = talk.result().block(WAIT);
+        RunHandle fail = orchestrator.run(orchestrator.agent(Persona.builder("failer").role("f").build()), Task.of("f", "Fail."));
+        RunResult failed = fail.result().block(WAIT);
+
+        assertThat(talked.output()).isEqualTo("my key is [REDACTED] ok");
+        assertThat(talk.events().ofType(RunEvent.TokenStreamed.class).collectList().block(WAIT)).isNotEmpty()
+                .allSatisfy(t -> assertThat(t.token()).doesNotContain(openAiShaped));
+        assertThat(failed.reason()).doesNotContain(openAiShaped).contains("Bearer [REDACTED]");
+        for (RunHandle run : List.of(talk, fail)) {
+            assertThat(Files.readString(runs.resolve(run.runId() + ".jsonl"))).doesNotContain(openAiShaped).contains(Redactor.MASK);
+        }
+    }
+
+    @Test
+    void redactionCanBeTurnedOff() throws Exception {
+        ScriptedModel model = ScriptedModel.builder().agent("a", Reply.text("key " + KEY)).build();
+        Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs)
+                .redactor(Redactor.none()).build();
+        RunHandle run = orchestrator.run(orchestrator.agent(Persona.builder("a").role("a").build()), Task.of("t", "Go."));
+        assertThat(run.result().block(WAIT).output()).isEqualTo("key " + KEY);
+        assertThat(Files.readString(runs.resolve(run.runId() + ".jsonl"))).contains(KEY);
+    }
+}
