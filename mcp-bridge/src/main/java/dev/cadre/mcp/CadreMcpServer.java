@@ -63,6 +63,8 @@ import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -113,6 +115,16 @@ public final class CadreMcpServer implements AutoCloseable {
      * allowed besides this server's own.
      */
     public static CadreMcpServer http(McpServerConfig config, String host, int port, String token, List<String> allowedOrigins) {
+        return http(config, host, port, token, allowedOrigins, List.of());
+    }
+
+    /**
+     * As {@link #http(McpServerConfig, String, int, String, List)}, and also serves {@code alsoServe} on the same
+     * port, each under its own context path (for example the web console under {@code /console}). They guard
+     * themselves: the MCP server's guard covers {@code /mcp} only.
+     */
+    public static CadreMcpServer http(McpServerConfig config, String host, int port, String token, List<String> allowedOrigins,
+                                      List<? extends ContextHandler> alsoServe) {
         CadreMcpServer s = new CadreMcpServer(config, true);
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(s.json).mcpEndpoint("/mcp").keepAliveInterval(Duration.ofSeconds(30)).build();
@@ -130,7 +142,9 @@ public final class CadreMcpServer implements AutoCloseable {
         FilterHolder guard = new FilterHolder(new HttpGuard(token, allowedOrigins, () -> s.port, s.cancellations));
         guard.setAsyncSupported(true);
         context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
-        jetty.setHandler(context);
+        List<ContextHandler> handlers = new ArrayList<>(alsoServe);
+        handlers.add(context);
+        jetty.setHandler(alsoServe.isEmpty() ? context : new ContextHandlerCollection(handlers.toArray(ContextHandler[]::new)));
         try {
             jetty.start();
         } catch (Exception e) {
@@ -303,7 +317,9 @@ public final class CadreMcpServer implements AutoCloseable {
             }
             boolean elicitation = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().elicitation() != null;
             HumanGate gate = elicitation ? new ElicitationGate(exchange, config.checkpointTimeout()) : HumanGate.programmatic();
-            Orchestrator orchestrator = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).gate(gate).build();
+            Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).gate(gate);
+            config.listeners().forEach(builder::listener);
+            Orchestrator orchestrator = builder.build();
             RunHandle run = orchestrator.run(crew.crew(), Task.of("task", String.valueOf(args.getOrDefault("task", ""))).withInputs(values),
                     RunOptions.DEFAULTS);
             runs.put(run.runId(), run);

@@ -1,6 +1,7 @@
 package dev.cadre.mcp;
 
 import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.RunListener;
 import dev.cadre.api.Tool;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.PersonaLibrary;
@@ -23,9 +24,11 @@ import java.util.Objects;
  * @param checkpointTimeout how long a checkpoint asked through elicitation may wait (raises the SDK's 10 s timeout)
  * @param extraTools        more tools for agents and clients (for example other MCP servers' tools)
  * @param conformanceFixtures also serve the fixtures of the official MCP conformance suite (test_* tools, test:// resources)
+ * @param listeners         told of every run the server starts (tracing, metrics, the web console)
  */
 public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLibrary personas, ModelRegistry models,
-                              Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures) {
+                              Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures,
+                              List<RunListener> listeners) {
 
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
@@ -33,6 +36,13 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         runsDirectory = Objects.requireNonNullElse(runsDirectory, Path.of(".cadre", "runs"));
         checkpointTimeout = Objects.requireNonNullElse(checkpointTimeout, Duration.ofHours(1));
         extraTools = extraTools == null ? List.of() : List.copyOf(extraTools);
+        listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    }
+
+    /** Without run listeners. */
+    public McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLibrary personas, ModelRegistry models,
+                           Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures) {
+        this(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures, List.of());
     }
 
     public static Builder builder() {
@@ -49,6 +59,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         private Duration checkpointTimeout;
         private final List<Tool> extraTools = new ArrayList<>();
         private boolean conformanceFixtures;
+        private final List<RunListener> listeners = new ArrayList<>();
 
         public Builder conformanceFixtures(boolean on) { this.conformanceFixtures = on; return this; }
         public Builder root(Path root) { this.root = root; return this; }
@@ -58,9 +69,10 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         public Builder runsDirectory(Path dir) { this.runsDirectory = dir; return this; }
         public Builder checkpointTimeout(Duration timeout) { this.checkpointTimeout = timeout; return this; }
         public Builder tools(List<? extends Tool> tools) { extraTools.addAll(tools); return this; }
+        public Builder listener(RunListener listener) { listeners.add(Objects.requireNonNull(listener)); return this; }
 
         public McpServerConfig build() {
-            return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures);
+            return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures, listeners);
         }
     }
 }
