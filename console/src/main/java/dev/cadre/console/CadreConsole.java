@@ -61,7 +61,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         this.board = new RunBoard(b.runsDirectory, b.keepFinishedRuns, b.clock);
         this.crews = Map.copyOf(b.crews);
         this.guard = new LoopbackGuard(b.token, b.allowedOrigins);
-        this.streams = Schedulers.newBoundedElastic(b.maxStreamThreads, 100_000, "cadre-console-sse");
+        this.streams = Schedulers.newBoundedElastic(b.maxStreamThreads, 100_000, "cadre-console-sse", 60, true);
         this.sse = new Sse(streams, b.heartbeat);
         this.orchestrator = b.orchestrator == null ? null : b.orchestrator.listener(this).build();
     }
