@@ -252,6 +252,9 @@ function showRun(runId) {
 
   function renderItem(item) {
     const e = item.e;
+    if (item.t === 'prompt' && !e.newMessages.length) {
+      return h('div', { class: 'item prompt' }, h('div', { class: 'label' }, 'called ' + e.model + ' again (turn ' + e.turn + ') with the results above'));
+    }
     if (item.t === 'prompt') {
       return h('details', { class: 'item prompt' }, h('summary', { class: 'label' }, 'prompt to ' + e.model + ' (turn ' + e.turn + ', ' + e.newMessages.length + ' new message' + (e.newMessages.length === 1 ? '' : 's') + (e.tools && e.tools.length ? ', tools: ' + e.tools.join(', ') : '') + ')'),
         e.newMessages.map((m) => h('div', {}, h('div', { class: 'label' }, m.role), h('pre', {}, m.text))));
