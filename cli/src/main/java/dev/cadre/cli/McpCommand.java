@@ -2,6 +2,7 @@ package dev.cadre.cli;
 
 import dev.cadre.api.Redactor;
 import dev.cadre.api.Tool;
+import dev.cadre.console.CadreConsole;
 import dev.cadre.mcp.CadreMcpServer;
 import dev.cadre.mcp.McpClientTools;
 import dev.cadre.mcp.McpServerConfig;
@@ -112,16 +113,27 @@ final class McpCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         CadreMcpServer server;
+        CadreConsole console = null;
         if (transport.http != null) {
-            server = CadreMcpServer.http(config.build(), host, transport.http, bearer, origins);
-            System.err.println("cadre mcp: serving http://" + host + ":" + server.port() + "/mcp" + (bearer == null ? "" : " (bearer token required)"));
+            // The web console on the same port, under /console/, showing this server's runs.
+            CadreConsole.Builder page = CadreConsole.builder().runsDirectory(runs).token(bearer);
+            origins.forEach(page::allowedOrigin);
+            console = page.build();
+            config.listener(console);
+            server = CadreMcpServer.http(config.build(), host, transport.http, bearer, origins, List.of(console.handler("/console")));
+            System.err.println("cadre mcp: serving http://" + host + ":" + server.port() + "/mcp" + (bearer == null ? "" : " (bearer token required)")
+                    + "; web console: http://" + host + ":" + server.port() + "/console/" + (bearer == null ? "" : "?token=<the token>"));
         } else {
             PrintStream jsonRpc = System.out;
             System.setOut(System.err); // nothing but JSON-RPC may reach the real stdout
             server = CadreMcpServer.stdio(config.build(), System.in, jsonRpc);
         }
+        CadreConsole page = console;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            if (page != null) {
+                page.close();
+            }
             if (external != null) {
                 external.close();
             }

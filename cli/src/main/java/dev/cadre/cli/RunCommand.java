@@ -10,7 +10,6 @@ import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.tools.Workspace;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,23 +35,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "KEY=VALUE", description = "A value for one of the crew's {variables} (repeatable).")
     Map<String, String> inputs = new LinkedHashMap<>();
 
-    @Option(names = "--workspace", description = "The directory the agents work in (default: the current directory).")
-    Path workspace = Path.of(".");
-
-    @Option(names = "--personas", description = "A directory of persona files to add to the built-in library.")
-    Path personas;
-
-    @Option(names = "--servers", description = "Other MCP servers (.mcp.json shape) whose tools agents may use.")
-    Path servers;
+    @Mixin
+    CrewSources sources = new CrewSources();
 
 
     @Override
     public Integer call() {
         Map<String, String> env = System.getenv();
-        PersonaLibrary library = personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(personas);
-        try (McpClientTools external = servers == null ? null : McpClientTools.load(servers)) {
+        PersonaLibrary library = sources.personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(sources.personas);
+        try (McpClientTools external = sources.servers == null ? null : McpClientTools.load(sources.servers)) {
             List<Tool> extra = external == null ? List.of() : external.tools();
-            CrewFile file = Runs.loadCrew(crew, library, Workspace.at(workspace), extra);
+            CrewFile file = Runs.loadCrew(crew, library, Workspace.at(sources.workspace), extra);
             ModelRegistry models = ModelConfig.registry(env, settings.model);
             Runs.requireModels(file.crew(), models);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes);

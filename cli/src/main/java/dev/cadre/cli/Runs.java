@@ -118,9 +118,14 @@ final class Runs {
     }
 
     static Orchestrator orchestrator(ModelRegistry models, Map<String, String> env, Path runs, HumanGate gate) {
-        Orchestrator.Builder builder = Orchestrator.builder().models(models).prices(ModelConfig.prices(env)).runsDirectory(runs).gate(gate)
-                .redactor(Redactor.fromEnvironment(env));
+        return orchestratorBuilder(models, env, runs, Redactor.fromEnvironment(env)).gate(gate).build();
+    }
+
+    /** An orchestrator as the CLI configures one: prices and tracing from the environment, secrets masked. */
+    static Orchestrator.Builder orchestratorBuilder(ModelRegistry models, Map<String, String> env, Path runs, Redactor redactor) {
+        Orchestrator.Builder builder = Orchestrator.builder().models(models).prices(ModelConfig.prices(env)).runsDirectory(runs)
+                .redactor(redactor);
         Telemetry.listener(env).ifPresent(builder::listener);
-        return builder.build();
+        return builder;
     }
 }

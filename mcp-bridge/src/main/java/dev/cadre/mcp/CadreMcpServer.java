@@ -64,6 +64,8 @@ import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -114,6 +116,16 @@ public final class CadreMcpServer implements AutoCloseable {
      * allowed besides this server's own.
      */
     public static CadreMcpServer http(McpServerConfig config, String host, int port, String token, List<String> allowedOrigins) {
+        return http(config, host, port, token, allowedOrigins, List.of());
+    }
+
+    /**
+     * As {@link #http(McpServerConfig, String, int, String, List)}, and also serves {@code alsoServe} on the same
+     * port, each under its own context path (for example the web console under {@code /console}). They guard
+     * themselves: the MCP server's guard covers {@code /mcp} only.
+     */
+    public static CadreMcpServer http(McpServerConfig config, String host, int port, String token, List<String> allowedOrigins,
+                                      List<? extends ContextHandler> alsoServe) {
         CadreMcpServer s = new CadreMcpServer(config, true);
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(s.json).mcpEndpoint("/mcp").keepAliveInterval(Duration.ofSeconds(30)).build();
@@ -131,7 +143,9 @@ public final class CadreMcpServer implements AutoCloseable {
         FilterHolder guard = new FilterHolder(new HttpGuard(token, allowedOrigins, () -> s.port, s.cancellations));
         guard.setAsyncSupported(true);
         context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
-        jetty.setHandler(context);
+        List<ContextHandler> handlers = new ArrayList<>(alsoServe);
+        handlers.add(context);
+        jetty.setHandler(alsoServe.isEmpty() ? context : new ContextHandlerCollection(handlers.toArray(ContextHandler[]::new)));
         try {
             jetty.start();
         } catch (Exception e) {

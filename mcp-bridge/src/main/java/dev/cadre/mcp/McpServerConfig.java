@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param checkpointTimeout how long a checkpoint asked through elicitation may wait (raises the SDK's 10 s timeout)
  * @param extraTools        more tools for agents and clients (for example other MCP servers' tools)
  * @param conformanceFixtures also serve the fixtures of the official MCP conformance suite (test_* tools, test:// resources)
- * @param listeners         told of every crew run the server starts (tracing, metrics)
+ * @param listeners         told of every crew run the server starts (tracing, metrics, the web console)
  * @param redactor          masks secrets in everything the server sends and in its crews' runs (default: the keys and
  *                          tokens of this process's environment and well-known key shapes)
  */
@@ -70,7 +70,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         public Builder runsDirectory(Path dir) { this.runsDirectory = dir; return this; }
         public Builder checkpointTimeout(Duration timeout) { this.checkpointTimeout = timeout; return this; }
         public Builder tools(List<? extends Tool> tools) { extraTools.addAll(tools); return this; }
-        /** Told of every crew run the server starts (tracing, metrics). */
+        /** Told of every crew run the server starts (tracing, metrics, the web console). */
         public Builder listener(RunListener listener) { listeners.add(Objects.requireNonNull(listener)); return this; }
 
         public McpServerConfig build() {

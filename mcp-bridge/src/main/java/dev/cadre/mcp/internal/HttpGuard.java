@@ -1,5 +1,6 @@
 package dev.cadre.mcp.internal;
 
+import dev.cadre.http.LoopbackGuard;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -15,27 +16,23 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
- * In front of the MCP servlet: DNS-rebinding protection (Host must be this loopback server, Origin, when sent, one of
- * the allowed origins), the bearer token when one is configured (compared in constant time), a size limit, and
+ * In front of the MCP servlet: the {@link LoopbackGuard} checks (Host, Origin, bearer token), a size limit, and
  * the cancellation inspection of POSTed JSON-RPC messages.
  */
 public final class HttpGuard implements Filter {
 
     private static final int MAX_BODY = 4 * 1024 * 1024;
 
-    private final String token;
-    private final List<String> allowedOrigins;
+    private final LoopbackGuard guard;
     private final IntSupplier port;
     private final Cancellations cancellations;
 
     public HttpGuard(String token, List<String> allowedOrigins, IntSupplier port, Cancellations cancellations) {
-        this.token = token;
-        this.allowedOrigins = List.copyOf(allowedOrigins);
+        this.guard = new LoopbackGuard(token, allowedOrigins);
         this.port = port;
         this.cancellations = cancellations;
     }
@@ -44,27 +41,14 @@ public final class HttpGuard implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        String host = request.getHeader("Host");
-        int p = port.getAsInt();
-        if (host == null || !(host.equals("127.0.0.1:" + p) || host.equals("localhost:" + p) || host.equals("[::1]:" + p))) {
-            reject(response, 403, "Forbidden: Host '" + host + "' is not this server (DNS rebinding protection).");
-            return;
-        }
-        String origin = request.getHeader("Origin");
-        if (origin != null && !(origin.equals("http://127.0.0.1:" + p) || origin.equals("http://localhost:" + p)
-                || allowedOrigins.contains(origin))) {
-            reject(response, 403, "Forbidden: Origin '" + origin + "' is not allowed.");
-            return;
-        }
-        if (token != null) {
-            String auth = request.getHeader("Authorization");
-            byte[] given = (auth == null ? "" : auth).getBytes(StandardCharsets.UTF_8);
-            byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(given, expected)) {
+        LoopbackGuard.Refusal refusal = guard.check(request.getHeader("Host"), request.getHeader("Origin"),
+                request.getHeader("Authorization"), port.getAsInt());
+        if (refusal != null) {
+            if (refusal.status() == 401) {
                 response.setHeader("WWW-Authenticate", "Bearer");
-                reject(response, 401, "Unauthorized: a valid bearer token is required.");
-                return;
             }
+            reject(response, refusal.status(), refusal.message());
+            return;
         }
         if ("POST".equals(request.getMethod())) {
             if (request.getContentLengthLong() > MAX_BODY) {

@@ -1,0 +1,107 @@
+package dev.cadre.cli;
+
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.Redactor;
+import dev.cadre.api.Tool;
+import dev.cadre.console.CadreConsole;
+import dev.cadre.mcp.McpClientTools;
+import dev.cadre.personas.CrewFile;
+import dev.cadre.personas.CrewLoader;
+import dev.cadre.personas.PersonaLibrary;
+import dev.cadre.samples.SampleCrews;
+import dev.cadre.tools.Workspace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cadre console}: the web console on loopback, able to start the built-in crews and those of --crews. */
+@Command(name = "console", mixinStandardHelpOptions = true,
+        description = "Serve the web console: watch runs live, answer their checkpoints, start crews.")
+final class ConsoleCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "7070", description = "Port (default: ${DEFAULT-VALUE}; 0: any free port).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--token", description = "Require this token (default: CADRE_CONSOLE_TOKEN if set); open the printed URL once.")
+    String token;
+
+    @Option(names = "--allow-origin", description = "A browser origin allowed besides the console's own (repeatable).")
+    List<String> origins = new ArrayList<>();
+
+    @Option(names = "--model", description = "The default model, e.g. openai:gpt-4.1-mini (default: CADRE_MODEL).")
+    String model;
+
+    @Option(names = "--runs", defaultValue = ".cadre/runs", description = "Directory for run journals (default: ${DEFAULT-VALUE}).")
+    Path runs;
+
+    @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) the page may start, besides the built-in crews.")
+    Path crews;
+
+    @Mixin
+    CrewSources sources = new CrewSources();
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        PersonaLibrary library = sources.personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(sources.personas);
+        McpClientTools external = sources.servers == null ? null : McpClientTools.load(sources.servers);
+        List<Tool> extra = external == null ? List.of() : external.tools();
+        Workspace ws = Workspace.at(sources.workspace);
+        ModelRegistry models = ModelConfig.registry(env, model);
+        String bearer = token != null ? token : env.get("CADRE_CONSOLE_TOKEN");
+        Redactor redactor = Redactor.fromEnvironment(env).withSecret(bearer);
+        RedactingMessageConverter.use(redactor);
+        CadreConsole.Builder builder = CadreConsole.builder().runsDirectory(runs).token(bearer)
+                .orchestrator(Runs.orchestratorBuilder(models, env, runs, redactor));
+        origins.forEach(builder::allowedOrigin);
+        for (String name : SampleCrews.NAMES) {
+            builder.crew(name, Runs.loadCrew(name, library, ws, extra));
+        }
+        for (Map.Entry<String, CrewFile> file : crewFiles(library, ws, extra).entrySet()) {
+            builder.crew(file.getKey(), file.getValue());
+        }
+        CadreConsole console = builder.build().start(host, port);
+        System.err.println("cadre console: open " + console.url()
+                + (models.defaultModel().isEmpty() ? "  (no model configured: " + ModelConfig.HOW + ")" : ""));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            console.close();
+            if (external != null) {
+                external.close();
+            }
+            stopped.countDown();
+        }, "cadre-console-shutdown"));
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    /** The crew files of --crews, by crew name. */
+    private Map<String, CrewFile> crewFiles(PersonaLibrary library, Workspace ws, List<Tool> extra) throws IOException {
+        Map<String, CrewFile> files = new java.util.LinkedHashMap<>();
+        if (crews == null) {
+            return files;
+        }
+        List<Tool> tools = new ArrayList<>(SampleCrews.tools(ws));
+        tools.addAll(extra);
+        CrewLoader loader = CrewLoader.of(library, tools).inWorkspace(ws);
+        try (Stream<Path> list = Files.list(crews)) {
+            for (Path file : list.filter(f -> f.toString().matches(".*\\.(ya?ml|jsonc?)$")).sorted().toList()) {
+                CrewFile crew = loader.load(file);
+                files.put(crew.crew().name(), crew);
+            }
+        }
+        return files;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.cadre.console.internal;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One line of the runs list, as the page shows it.
+ *
+ * @param status  a {@link dev.cadre.api.RunStatus} name, or {@code INTERRUPTED} for a journal whose run is not
+ *                running here and did not end
+ * @param live    whether the run is running (or ran) in this process, so it can be answered and cancelled here
+ * @param endedAt {@code null} while the run goes on
+ */
+public record RunSummary(String runId, String crew, String task, String status, boolean live, Instant startedAt,
+                         Instant endedAt, long durationMs, long inputTokens, long outputTokens, long modelCalls,
+                         long toolCalls, BigDecimal cost, int pendingCheckpoints, String reason) {}

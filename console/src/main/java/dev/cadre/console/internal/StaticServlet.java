@@ -1,0 +1,42 @@
+package dev.cadre.console.internal;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+/** The page: plain HTML, CSS and JavaScript from the jar, nothing from elsewhere. */
+public final class StaticServlet extends HttpServlet {
+
+    private static final String ROOT = "/dev/cadre/console/web/";
+    private static final Map<String, String> FILES = Map.of(
+            "/", "index.html",
+            "/index.html", "index.html",
+            "/console.js", "console.js",
+            "/console.css", "console.css");
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? request.getServletPath() : request.getServletPath() + request.getPathInfo();
+        String file = FILES.get(path.isEmpty() ? "/" : path);
+        if (file == null) {
+            Json.error(response, 404, "There is no page '" + path + "'.");
+            return;
+        }
+        try (InputStream in = StaticServlet.class.getResourceAsStream(ROOT + file)) {
+            if (in == null) {
+                throw new IllegalStateException("The console's " + file + " is missing from the jar.");
+            }
+            response.setStatus(200);
+            response.setContentType(file.endsWith(".html") ? "text/html" : file.endsWith(".js") ? "text/javascript" : "text/css");
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+            response.setHeader("X-Content-Type-Options", "nosniff");
+            response.setHeader("Referrer-Policy", "no-referrer");
+            in.transferTo(response.getOutputStream());
+        }
+    }
+}
