@@ -98,7 +98,7 @@ class HttpSecurityTest {
                 Response r = post(port, headers(self, origin, bearer));
                 assertThat(r.status()).as("Origin " + origin).isEqualTo(403);
             }
-            List<String> wrong = List.of("", "Bearer", "Bearer ", "bearer " + TOKEN, "Bearer " + TOKEN.toUpperCase(),
+            List<String> wrong = List.of("", "Bearer", "Bearer ", "Token " + TOKEN, "Bearer " + TOKEN.toUpperCase(),
                     "Bearer " + TOKEN.substring(0, TOKEN.length() - 1), "Bearer " + TOKEN + "x", "Bearer  " + TOKEN, "Basic " + TOKEN,
                     TOKEN, "Bearer " + TOKEN.substring(0, 4));
             for (String authorization : wrong) {
@@ -106,6 +106,8 @@ class HttpSecurityTest {
                 assertThat(r.status()).as("Authorization '" + authorization + "'").isEqualTo(401);
                 assertThat(r.text()).contains("WWW-Authenticate: Bearer").doesNotContain(TOKEN);
             }
+            // the scheme is case-insensitive (RFC 9110, 11.1); the token is not
+            assertThat(post(port, headers(self, null, "bearer " + TOKEN)).status()).isNotIn(401, 403);
             int refusals = hosts.size() + origins.size() + wrong.size();
             assertThat(refusals).isEqualTo(27);
 
