@@ -10,6 +10,12 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,22 +28,25 @@ import java.util.function.IntSupplier;
 /**
  * In front of the MCP servlet: DNS-rebinding protection (Host must be this loopback server, Origin, when sent, one of
  * the allowed origins), the bearer token when one is configured (compared in constant time), a size limit, and
- * the cancellation inspection of POSTed JSON-RPC messages.
+ * the checks of {@link InboundMessages} on POSTed JSON-RPC messages (a message it refuses gets 400 and a JSON-RPC
+ * error). The SDK's own error answers (a Java exception serialized with its stack trace) are rewritten to JSON-RPC
+ * errors, and its 500 for a client response to no pending request becomes a 400.
  */
 public final class HttpGuard implements Filter {
 
-    private static final int MAX_BODY = 4 * 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(HttpGuard.class);
+    private static final int MAX_BODY = InboundMessages.MAX_BYTES;
 
     private final String token;
     private final List<String> allowedOrigins;
     private final IntSupplier port;
-    private final Cancellations cancellations;
+    private final InboundMessages inbound;
 
-    public HttpGuard(String token, List<String> allowedOrigins, IntSupplier port, Cancellations cancellations) {
+    public HttpGuard(String token, List<String> allowedOrigins, IntSupplier port, InboundMessages inbound) {
         this.token = token;
         this.allowedOrigins = List.copyOf(allowedOrigins);
         this.port = port;
-        this.cancellations = cancellations;
+        this.inbound = inbound;
     }
 
     @Override
@@ -77,11 +86,34 @@ public final class HttpGuard implements Filter {
                 return;
             }
             String session = request.getHeader("Mcp-Session-Id");
-            String inspected = cancellations.inspect(session == null ? "-" : session, new String(body, StandardCharsets.UTF_8));
-            chain.doFilter(new Body(request, inspected.getBytes(StandardCharsets.UTF_8)), response);
+            InboundMessages.Verdict verdict = inbound.check(session == null ? "-" : session, body);
+            if (verdict.answer()) {
+                answer(response, 400, verdict.errorResponse());
+            } else if (verdict.consumed()) {
+                response.setStatus(202);
+            } else if (!verdict.forward()) {
+                answer(response, 400, InboundMessages.errorResponse(null, InboundMessages.INVALID_REQUEST,
+                        "Invalid message: neither a request, a notification nor a response MCP accepts."));
+            } else if (verdict.request() && session == null && verdict.method().equals("ping")) {
+                answer(response, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + verdict.id() + ",\"result\":{}}");
+            } else if (verdict.request() && session == null && !verdict.method().equals("initialize")) {
+                answer(response, 400, InboundMessages.errorResponse(verdict.id(), InboundMessages.INVALID_REQUEST,
+                        "The session is not initialized: send initialize first, then its Mcp-Session-Id with every request."));
+            } else {
+                CleanErrors clean = new CleanErrors(response);
+                chain.doFilter(new Body(request, verdict.json().getBytes(StandardCharsets.UTF_8)), clean);
+                clean.finish(verdict);
+            }
             return;
         }
         chain.doFilter(req, res);
+    }
+
+    private static void answer(HttpServletResponse response, int status, String json) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(json);
     }
 
     private static void reject(HttpServletResponse response, int status, String message) throws IOException {
@@ -149,6 +181,79 @@ public final class HttpGuard implements Filter {
         @Override
         public long getContentLengthLong() {
             return body.length;
+        }
+    }
+
+    /**
+     * Holds back what the SDK writes with an error status before anything was sent, to answer a JSON-RPC error in its
+     * place; everything else passes through.
+     */
+    private static final class CleanErrors extends HttpServletResponseWrapper {
+        private final java.io.StringWriter held = new java.io.StringWriter();
+        private boolean holding;
+
+        CleanErrors(HttpServletResponse response) {
+            super(response);
+        }
+
+        private boolean hold() {
+            if (!holding && getStatus() >= 400 && !isCommitted()) {
+                holding = true;
+            }
+            return holding;
+        }
+
+        @Override
+        public java.io.PrintWriter getWriter() throws IOException {
+            return hold() ? new java.io.PrintWriter(held) : super.getWriter();
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() throws IOException {
+            if (!hold()) {
+                return super.getOutputStream();
+            }
+            return new ServletOutputStream() {
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(WriteListener listener) {
+                    throw new UnsupportedOperationException("error answers are written synchronously");
+                }
+
+                @Override
+                public void write(int b) {
+                    held.write(b);
+                }
+            };
+        }
+
+        void finish(InboundMessages.Verdict verdict) throws IOException {
+            if (!holding) {
+                return;
+            }
+            String message = "The request failed.";
+            try {
+                JsonNode error = dev.cadre.api.CadreJson.mapper().readTree(held.toString());
+                JsonNode text = error == null ? null : error.has("jsonRpcError") ? error.path("jsonRpcError").path("message") : error.path("message");
+                if (text != null && text.isTextual()) {
+                    message = text.textValue();
+                }
+            } catch (IOException notJson) {
+                log.debug("The SDK's error answer is not JSON: {}", held);
+            }
+            int status = getStatus();
+            if (status >= 500 && verdict.method() == null) {
+                status = 400; // a client response the SDK has no pending request for
+                message = "No request with id " + verdict.id() + " is waiting for an answer.";
+            }
+            HttpServletResponse response = (HttpServletResponse) getResponse();
+            response.resetBuffer();
+            answer(response, status, InboundMessages.errorResponse(verdict.request() ? verdict.id() : null,
+                    InboundMessages.INVALID_REQUEST, message));
         }
     }
 }
