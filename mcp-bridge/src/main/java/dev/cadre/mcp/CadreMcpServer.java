@@ -21,6 +21,7 @@ import dev.cadre.mcp.internal.ElicitationGate;
 import dev.cadre.mcp.internal.HttpGuard;
 import dev.cadre.mcp.internal.InboundMessages;
 import dev.cadre.mcp.internal.InspectingInputStream;
+import dev.cadre.mcp.internal.RetryingStdioTransport;
 import dev.cadre.mcp.internal.SamplingModels;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
@@ -36,7 +37,6 @@ import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
-import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
@@ -104,7 +104,7 @@ public final class CadreMcpServer implements AutoCloseable {
     public static CadreMcpServer stdio(McpServerConfig config, InputStream in, OutputStream out) {
         CadreMcpServer s = new CadreMcpServer(config, false);
         s.stdin = new InspectingInputStream(in, out, s.inbound);
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(s.json, s.stdin, out);
+        RetryingStdioTransport transport = new RetryingStdioTransport(s.json, s.stdin, out);
         s.server = s.features(McpServer.async(transport)).build();
         return s;
     }

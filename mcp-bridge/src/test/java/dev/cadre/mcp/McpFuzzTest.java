@@ -140,7 +140,7 @@ abstract class McpFuzzTest {
         int threadsWarm = 0;
         Random random = new Random(SEED);
         int sent = 0;
-        int nextStorm = INPUTS / 3;
+        int nextStorm = Math.min(500, INPUTS / 3); // the first storm is part of the warm-up: its threads are counted there
         while (sent < INPUTS) {
             List<Input> batch = new ArrayList<>();
             for (int i = 0; i < CHECK_EVERY && sent < INPUTS; i++, sent++) {
@@ -154,9 +154,9 @@ abstract class McpFuzzTest {
             assertThat(failures).as("failures so far (seed %d)", SEED).isEmpty();
             if (sent >= nextStorm) {
                 cancelStorm(inputs, random);
-                nextStorm += INPUTS / 3;
+                nextStorm += Math.max(INPUTS / 3, 1);
             }
-            if (heapWarm == 0 && sent >= 1000) {
+            if (heapWarm == 0 && sent >= Math.min(1000, INPUTS)) {
                 heapWarm = heapAfterGc();
                 threadsWarm = Thread.activeCount();
             }

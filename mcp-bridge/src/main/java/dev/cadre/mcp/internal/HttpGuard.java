@@ -36,6 +36,7 @@ public final class HttpGuard implements Filter {
 
     private static final Logger log = LoggerFactory.getLogger(HttpGuard.class);
     private static final int MAX_BODY = InboundMessages.MAX_BYTES;
+    private static final long DISCARD_AT_MOST = 16L * MAX_BODY;
 
     private final String token;
     private final List<String> allowedOrigins;
@@ -76,12 +77,11 @@ public final class HttpGuard implements Filter {
             }
         }
         if ("POST".equals(request.getMethod())) {
-            if (request.getContentLengthLong() > MAX_BODY) {
-                reject(response, 413, "Request body over " + MAX_BODY + " bytes.");
-                return;
-            }
-            byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
+            byte[] body = request.getContentLengthLong() > MAX_BODY ? null : request.getInputStream().readNBytes(MAX_BODY + 1);
+            if (body == null || body.length > MAX_BODY) {
+                // read the rest (up to a bound, keeping none of it): a client still sending its body would otherwise
+                // see the connection reset instead of the 413
+                drain(request.getInputStream());
                 reject(response, 413, "Request body over " + MAX_BODY + " bytes.");
                 return;
             }
@@ -107,6 +107,15 @@ public final class HttpGuard implements Filter {
             return;
         }
         chain.doFilter(req, res);
+    }
+
+    private static void drain(java.io.InputStream in) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        long left = DISCARD_AT_MOST;
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            left -= n;
+        }
     }
 
     private static void answer(HttpServletResponse response, int status, String json) throws IOException {
