@@ -126,10 +126,7 @@ public final class HttpGuard implements Filter {
     }
 
     private static void reject(HttpServletResponse response, int status, String message) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\""
-                + message.replace("\"", "'") + "\"}}");
+        answer(response, status, InboundMessages.errorResponse(null, InboundMessages.INVALID_REQUEST, message));
     }
 
     /** A request whose body was read and (maybe) rewritten. */

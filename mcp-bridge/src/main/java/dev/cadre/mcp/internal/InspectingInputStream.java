@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * answered here, on the same output and under the same lock the SDK writes with. Lines over
  * {@link InboundMessages#MAX_BYTES} are skipped without being held in memory. Until the client's {@code initialize}
  * arrives, a {@code ping} is answered here and any other request refused: the SDK would hold them until
- * initialization, and after 256 held requests read nothing more.
+ * initialization, and with 256 held it processes nothing more.
  */
 public final class InspectingInputStream extends InputStream {
 
