@@ -150,9 +150,9 @@ final class McpFuzzInputs {
                 return parseError("malformed/garbage", noLineFeed(garbage));
             }
             case 2 -> {
-                String s = valid.length > 0 ? new String(valid, StandardCharsets.UTF_8) : "";
-                int at = s.indexOf("\"ping\"") + 2;
-                byte[][] bad = {{(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}};
+                int at = new String(valid, StandardCharsets.UTF_8).indexOf("\"ping\"") + 2;
+                byte[][] bad = {{(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                        {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}, {(byte) 0xC0, (byte) 0xAF}};
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 out.write(valid, 0, at);
                 out.writeBytes(bad[random.nextInt(bad.length)]);

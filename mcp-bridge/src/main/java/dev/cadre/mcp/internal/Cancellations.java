@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cancellation for MCP, which the SDK 2.1.0 does not implement. Incoming messages pass through {@link #inspect} (from {@link InboundMessages}):
- * a {@code tools/call} gets its JSON-RPC id copied into {@code params._meta["cadre/requestId"]} (so the handler
+ * Cancellation for MCP, which the SDK 2.1.0 does not implement. Incoming messages pass through {@link #inspect}
+ * (from {@link InboundMessages}): a {@code tools/call} gets its JSON-RPC id copied into {@code params._meta["cadre/requestId"]} (so the handler
  * knows which request it serves), and a {@code notifications/cancelled} runs the cancel action registered for
  * that request.
  */

@@ -244,7 +244,8 @@ public final class HttpGuard implements Filter {
             String message = "The request failed.";
             try {
                 JsonNode error = dev.cadre.api.CadreJson.mapper().readTree(held.toString());
-                JsonNode text = error == null ? null : error.has("jsonRpcError") ? error.path("jsonRpcError").path("message") : error.path("message");
+                JsonNode text = error == null ? null
+                        : error.has("jsonRpcError") ? error.path("jsonRpcError").path("message") : error.path("message");
                 if (text != null && text.isTextual()) {
                     message = text.textValue();
                 }

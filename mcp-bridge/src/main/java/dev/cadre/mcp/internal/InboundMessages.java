@@ -96,13 +96,15 @@ public final class InboundMessages {
         try {
             node = READER.readTree(text);
         } catch (JacksonException | RuntimeException e) {
-            return Verdict.error(null, PARSE_ERROR, "Parse error: the message is not JSON (" + firstLine(e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage()) + ").");
+            String why = firstLine(e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage());
+            return Verdict.error(null, PARSE_ERROR, "Parse error: the message is not JSON (" + why + ").");
         }
         if (node == null || node.isMissingNode()) {
             return Verdict.error(null, PARSE_ERROR, "Parse error: the message is empty.");
         }
         if (node.isArray()) {
-            return Verdict.error(null, INVALID_REQUEST, "Invalid request: JSON-RPC batches are not supported by MCP; send one message at a time.");
+            return Verdict.error(null, INVALID_REQUEST,
+                    "Invalid request: JSON-RPC batches are not supported by MCP; send one message at a time.");
         }
         if (!node.isObject()) {
             return Verdict.error(null, INVALID_REQUEST, "Invalid request: a JSON-RPC message is an object.");
