@@ -20,7 +20,9 @@ import dev.cadre.api.ToolResult;
 import dev.cadre.mcp.internal.Cancellations;
 import dev.cadre.mcp.internal.ElicitationGate;
 import dev.cadre.mcp.internal.HttpGuard;
+import dev.cadre.mcp.internal.InboundMessages;
 import dev.cadre.mcp.internal.InspectingInputStream;
+import dev.cadre.mcp.internal.RetryingStdioTransport;
 import dev.cadre.mcp.internal.SamplingModels;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
@@ -36,7 +38,6 @@ import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
-import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
@@ -88,6 +89,7 @@ public final class CadreMcpServer implements AutoCloseable {
     private final McpServerConfig config;
     private final McpJsonMapper json = new JacksonMcpJsonMapper(CadreJson.newMapper());
     private final Cancellations cancellations = new Cancellations();
+    private final InboundMessages inbound = new InboundMessages(cancellations);
     private final Map<String, RunHandle> runs = new ConcurrentHashMap<>();
     private final Map<Path, Map<String, Tool>> workspaceTools = new ConcurrentHashMap<>();
     private final boolean http;
@@ -104,8 +106,8 @@ public final class CadreMcpServer implements AutoCloseable {
     /** Serves over stdio: {@code in} and {@code out} carry JSON-RPC only. */
     public static CadreMcpServer stdio(McpServerConfig config, InputStream in, OutputStream out) {
         CadreMcpServer s = new CadreMcpServer(config, false);
-        s.stdin = new InspectingInputStream(in, s.cancellations);
-        StdioServerTransportProvider transport = new StdioServerTransportProvider(s.json, s.stdin, out);
+        s.stdin = new InspectingInputStream(in, out, s.inbound);
+        RetryingStdioTransport transport = new RetryingStdioTransport(s.json, s.stdin, out);
         s.server = s.features(McpServer.async(transport)).build();
         return s;
     }
@@ -140,7 +142,7 @@ public final class CadreMcpServer implements AutoCloseable {
         ServletHolder servlet = new ServletHolder(transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, "/mcp");
-        FilterHolder guard = new FilterHolder(new HttpGuard(token, allowedOrigins, () -> s.port, s.cancellations));
+        FilterHolder guard = new FilterHolder(new HttpGuard(token, allowedOrigins, () -> s.port, s.inbound));
         guard.setAsyncSupported(true);
         context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
         List<ContextHandler> handlers = new ArrayList<>(alsoServe);
@@ -174,6 +176,11 @@ public final class CadreMcpServer implements AutoCloseable {
     /** Runs started through this server, by id. */
     public Map<String, RunHandle> runs() {
         return Map.copyOf(runs);
+    }
+
+    /** Tool calls in flight that a client's {@code notifications/cancelled} could still cancel (for tests). */
+    int cancellableRequests() {
+        return cancellations.active();
     }
 
     @Override

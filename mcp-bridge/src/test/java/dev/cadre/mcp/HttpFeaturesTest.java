@@ -93,4 +93,49 @@ class HttpFeaturesTest extends McpServerFeaturesTest {
         assertThat(run.result().block(Duration.ofSeconds(10)).status()).isEqualTo(RunStatus.CANCELLED);
         pending.cancel(true);
     }
+
+    @Test
+    void badPostsGetAJsonRpcErrorAndA4xxNeverAStackTraceOrA5xx() throws Exception {
+        start(ModelRegistry.of("scripted:m", model));
+        HttpClient http = HttpClient.newHttpClient();
+        java.util.function.BiFunction<String, String, HttpResponse<String>> post = (session, body) -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(server.endpoint()).header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2025-06-18")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (session != null) {
+                b.header("Mcp-Session-Id", session);
+            }
+            try {
+                return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        // regression: the SDK answered these with a serialized Java exception (stack trace included)
+        HttpResponse<String> early = post.apply(null, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}");
+        assertThat(early.statusCode()).isEqualTo(400);
+        assertThat(early.body()).doesNotContain("stackTrace").contains("\"id\":3").contains("-32600");
+        String session = post.apply(null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}")
+                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<String> garbage = post.apply(session, "{not json");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).doesNotContain("stackTrace").contains("\"id\":null").contains("-32700");
+        HttpResponse<String> unknownSession = post.apply("no-such-session", "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}");
+        assertThat(unknownSession.statusCode()).isEqualTo(404);
+        assertThat(unknownSession.body()).doesNotContain("stackTrace").startsWith("{\"jsonrpc\":\"2.0\",\"id\":4,\"error\":");
+        // regression: a client response to no pending request got a 500
+        HttpResponse<String> stray = post.apply(session, "{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":{}}");
+        assertThat(stray.statusCode()).isEqualTo(400);
+        assertThat(stray.body()).contains("No request with id 77");
+        // regression: a tools/call whose params the SDK cannot bind got a 200 with an empty event stream, no answer
+        HttpResponse<String> params = post.apply(session, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":[1]}");
+        assertThat(params.statusCode()).isEqualTo(400);
+        assertThat(params.body()).contains("\"id\":5").contains("-32602");
+        // regression: a body over the limit, still being sent, saw the connection reset instead of the 413
+        HttpResponse<String> huge = post.apply(session, "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\",\"params\":{\"x\":\""
+                + "y".repeat(6 * 1024 * 1024) + "\"}}");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(post.apply(session, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}").body()).contains("\"result\":{}");
+    }
 }

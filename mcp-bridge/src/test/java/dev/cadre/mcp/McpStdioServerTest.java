@@ -147,4 +147,51 @@ class McpStdioServerTest {
         send("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/list\"}");
         assertThat(next(m -> m.path("id").asInt() == 6).path("result").path("tools").size()).isGreaterThan(5);
     }
+
+    @Test
+    void linesTheSdkCannotReadAreAnsweredAndTheSessionLives() throws Exception {
+        // regression: the SDK 2.1.0 ended the stdio session at the first line it could not deserialize
+        start(ScriptedModel.of());
+        send("{\"jsonrpc\":\"2.0\",\"id\":\"early\",\"method\":\"tools/list\"}");
+        assertThat(next(m -> m.path("id").asText().equals("early")).path("error").path("code").asInt())
+                .as("a request before initialize is refused, not held").isEqualTo(-32600);
+        send("{\"jsonrpc\":\"2.0\",\"id\":\"early-ping\",\"method\":\"ping\"}");
+        assertThat(next(m -> m.path("id").asText().equals("early-ping")).has("result")).isTrue();
+        initialize("{}");
+        send("{\"id\":10,\"method\":\"ping\"}");
+        assertThat(next(m -> m.path("id").asInt() == 10).path("error").path("code").asInt()).isEqualTo(-32600);
+        send("{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"ping\"}");
+        send("[{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"ping\"}]");
+        send("{\"jsonrpc\":\"2.0\",\"id\":12,");
+        send("{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"ping\"} trailing");
+        List<Integer> codes = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            JsonNode error = next(m -> m.path("id").isNull() && m.has("error"));
+            codes.add(error.path("error").path("code").asInt());
+        }
+        assertThat(codes).containsExactlyInAnyOrder(-32600, -32600, -32700, -32700);
+        // regression: a tools/call whose params or arguments the SDK cannot bind was never answered
+        send("{\"jsonrpc\":\"2.0\",\"id\":14,\"method\":\"tools/call\",\"params\":[1]}");
+        assertThat(next(m -> m.path("id").asInt() == 14).path("error").path("code").asInt()).isEqualTo(-32602);
+        send("{\"jsonrpc\":\"2.0\",\"id\":15,\"method\":\"tools/call\",\"params\":{\"name\":\"workspace_read\",\"arguments\":\"x\"}}");
+        assertThat(next(m -> m.path("id").asInt() == 15).path("error").path("message").asText()).contains("arguments must be an object");
+        send("{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"ping\"}");
+        assertThat(next(m -> m.path("id").asInt() == 16).has("result")).as("the session lives").isTrue();
+    }
+
+    @Test
+    void aRootsChangeTheClientCannotBackUpDoesNotEndTheSession() throws Exception {
+        // regression: the SDK asked for the roots on notifications/roots/list_changed and, when the client answered
+        // with an error, let the failed notification handler end the stdio session
+        start(ScriptedModel.of());
+        initialize("{}");
+        send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/roots/list_changed\"}");
+        send("{\"jsonrpc\":\"2.0\",\"id\":20,\"method\":\"ping\"}");
+        JsonNode first = next(m -> m.path("method").asText().equals("roots/list") || m.path("id").asInt() == 20);
+        if (first.path("method").asText().equals("roots/list")) {
+            send("{\"jsonrpc\":\"2.0\",\"id\":" + first.path("id") + ",\"error\":{\"code\":-32601,\"message\":\"no roots\"}}");
+        }
+        send("{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"ping\"}");
+        assertThat(next(m -> m.path("id").asInt() == 21).has("result")).as("the session lives").isTrue();
+    }
 }

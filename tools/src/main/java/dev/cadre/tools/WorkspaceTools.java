@@ -359,13 +359,20 @@ public final class WorkspaceTools {
         collect(files);
         files.sort(java.util.Comparator.comparing(p -> workspace.relativize(p)));
         for (Path file : files) {
-            if (!visitor.visit(file, workspace.relativize(file))) {
-                return;
+            try {
+                if (!visitor.visit(file, workspace.relativize(file))) {
+                    return;
+                }
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+                // deleted or renamed since the walk listed it: no longer a file of the workspace
             }
         }
     }
 
-    /** Files of the workspace that .gitignore does not exclude (at most 100,000). */
+    /** Files of the workspace that .gitignore does not exclude, but for writes in progress (at most 100,000). */
     private void collect(List<Path> out) {
         GitIgnore ignore = GitIgnore.load(workspace.root());
         try {
@@ -383,7 +390,7 @@ public final class WorkspaceTools {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (!attrs.isRegularFile() || ignore.isIgnored(file, false)) {
+                    if (!attrs.isRegularFile() || ignore.isIgnored(file, false) || AtomicFiles.isTemporary(file)) {
                         return FileVisitResult.CONTINUE;
                     }
                     out.add(file);

@@ -64,6 +64,22 @@ class WorkspaceToolsTest {
     }
 
     @Test
+    void searchAndGlobDoNotSeeTheTemporaryFileOfAWriteInProgress() {
+        // regression (found by the MCP fuzz run): a search running while a write was in progress listed the write's
+        // temporary file, which was renamed before the search read it, and failed with NoSuchFileException
+        List<String> seen = new java.util.ArrayList<>();
+        Map<String, Tool> pausing = byName(WorkspaceTools.create(Workspace.at(root), () -> {
+            seen.add(call("workspace_search", "regex", "midway").text());
+            seen.add(call("workspace_glob", "pattern", "**").text());
+        }));
+        ObjectNode args = CadreJson.mapper().createObjectNode().put("path", "notes/draft.txt").put("content", "midway\n");
+        assertThat(pausing.get("workspace_write").invoke(args, CTX).block().error()).isFalse();
+        assertThat(seen.get(0)).isEqualTo("No matches for /midway/.");
+        assertThat(seen.get(1)).doesNotContain("cadre-tmp");
+        assertThat(call("workspace_search", "regex", "midway").text()).isEqualTo("notes/draft.txt:1: midway");
+    }
+
+    @Test
     void readsWholeFilesAndLineRangesWithinTheLimit() throws Exception {
         assertThat(call("workspace_read", "path", "App.java").text()).isEqualTo("class App {\n  int x = 1;\n  int y = 1;\n}\n");
         ToolResult range = call("workspace_read", "path", "App.java", "start_line", 2, "end_line", 3);

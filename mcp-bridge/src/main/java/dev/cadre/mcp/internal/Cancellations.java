@@ -1,17 +1,15 @@
 package dev.cadre.mcp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cadre.api.CadreJson;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cancellation for MCP, which the SDK 2.1.0 does not implement. Incoming messages pass through {@link #inspect}:
- * a {@code tools/call} gets its JSON-RPC id copied into {@code params._meta["cadre/requestId"]} (so the handler
+ * Cancellation for MCP, which the SDK 2.1.0 does not implement. Incoming messages pass through {@link #inspect}
+ * (from {@link InboundMessages}): a {@code tools/call} gets its JSON-RPC id copied into {@code params._meta["cadre/requestId"]} (so the handler
  * knows which request it serves), and a {@code notifications/cancelled} runs the cancel action registered for
  * that request.
  */
@@ -37,32 +35,11 @@ public final class Cancellations {
         return active.size();
     }
 
-    /** Looks at one incoming JSON text (a message or a batch); returns it, rewritten when it is a tools/call. */
-    public String inspect(String session, String json) {
-        JsonNode node;
-        try {
-            node = CadreJson.mapper().readTree(json);
-        } catch (Exception notJson) {
-            return json; // the SDK answers malformed input with a JSON-RPC error
-        }
-        if (node == null) {
-            return json;
-        }
-        boolean changed = false;
-        if (node.isArray()) {
-            for (JsonNode item : node) {
-                changed |= inspectOne(session, item);
-            }
-        } else {
-            changed = inspectOne(session, node);
-        }
-        return changed ? node.toString() : json;
-    }
-
-    private boolean inspectOne(String session, JsonNode message) {
-        if (!message.isObject()) {
-            return false;
-        }
+    /**
+     * Looks at one incoming message: runs the cancel action a {@code notifications/cancelled} names, and copies a
+     * {@code tools/call}'s id into its {@code _meta}; returns whether {@code message} was changed.
+     */
+    public boolean inspect(String session, ObjectNode message) {
         String method = message.path("method").asText("");
         if (method.equals("notifications/cancelled")) {
             JsonNode id = message.path("params").path("requestId");
@@ -81,9 +58,5 @@ public final class Cancellations {
             return true;
         }
         return false;
-    }
-
-    static boolean isBatch(JsonNode node) {
-        return node instanceof ArrayNode;
     }
 }

@@ -1,36 +1,129 @@
 package dev.cadre.mcp.internal;
 
-import java.io.BufferedReader;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Stdio input seen line by line (one JSON-RPC message per line) through {@link Cancellations#inspect}. */
+/**
+ * Stdio input seen line by line (one JSON-RPC message per line) through {@link InboundMessages}: valid messages go on
+ * to the SDK's stdio transport; what the SDK would choke on (it ends the session at the first line it cannot read) is
+ * answered here, on the same output and under the same lock the SDK writes with. Lines over
+ * {@link InboundMessages#MAX_BYTES} are skipped without being held in memory. Until the client's {@code initialize}
+ * arrives, a {@code ping} is answered here and any other request refused: the SDK would hold them until
+ * initialization, and with 256 held it processes nothing more.
+ */
 public final class InspectingInputStream extends InputStream {
 
-    private final BufferedReader reader;
-    private final Cancellations cancellations;
-    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+    private static final Logger log = LoggerFactory.getLogger(InspectingInputStream.class);
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final InboundMessages inbound;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private boolean initializeSeen;
     private byte[] current = new byte[0];
     private int position;
 
-    public InspectingInputStream(InputStream in, Cancellations cancellations) {
-        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        this.cancellations = cancellations;
+    /** {@code out} is the stream the SDK writes to: answers are written under its monitor, as the SDK's are. */
+    public InspectingInputStream(InputStream in, OutputStream out, InboundMessages inbound) {
+        this.in = new BufferedInputStream(in, 1 << 16);
+        this.out = out;
+        this.inbound = inbound;
     }
 
     private boolean fill() throws IOException {
         while (position >= current.length) {
-            String line = reader.readLine();
-            if (line == null) {
+            byte[] next = readLine();
+            if (next == null) {
                 ended.countDown();
                 return false;
             }
-            current = (cancellations.inspect("stdio", line) + "\n").getBytes(StandardCharsets.UTF_8);
-            position = 0;
+            if (next.length > InboundMessages.MAX_BYTES) {
+                answer(InboundMessages.errorResponse(null, InboundMessages.INVALID_REQUEST,
+                        "Message over " + InboundMessages.MAX_BYTES + " bytes: skipped."));
+                continue;
+            }
+            if (isBlank(next)) {
+                continue;
+            }
+            InboundMessages.Verdict verdict = inbound.check("stdio", next);
+            if (verdict.answer()) {
+                answer(verdict.errorResponse());
+            } else if (verdict.forward() && (!verdict.request() || admitted(verdict))) {
+                current = (verdict.json() + "\n").getBytes(StandardCharsets.UTF_8);
+                position = 0;
+            }
         }
         return true;
+    }
+
+    /** Whether a request may go on to the SDK; before {@code initialize}, answers it here instead. */
+    private boolean admitted(InboundMessages.Verdict request) throws IOException {
+        if (initializeSeen || request.method().equals("initialize")) {
+            initializeSeen = true;
+            return true;
+        }
+        JsonNode id = request.id();
+        if (request.method().equals("ping")) {
+            answer("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{}}");
+        } else {
+            answer(InboundMessages.errorResponse(id, InboundMessages.INVALID_REQUEST,
+                    "The server is not initialized: send initialize first."));
+        }
+        return false;
+    }
+
+    /**
+     * The next line without its end of line, or null at the end of the input. A line over the limit is read to its
+     * end but only its first {@code MAX_BYTES + 1} bytes are kept.
+     */
+    private byte[] readLine() throws IOException {
+        line.reset();
+        int b;
+        boolean any = false;
+        while ((b = in.read()) != -1) {
+            any = true;
+            if (b == '\n') {
+                break;
+            }
+            if (line.size() <= InboundMessages.MAX_BYTES) {
+                line.write(b);
+            }
+        }
+        if (!any) {
+            return null;
+        }
+        byte[] bytes = line.toByteArray();
+        int length = bytes.length;
+        if (length > 0 && length <= InboundMessages.MAX_BYTES && bytes[length - 1] == '\r') {
+            return java.util.Arrays.copyOf(bytes, length - 1);
+        }
+        return bytes;
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void answer(String json) throws IOException {
+        log.debug("Answered an invalid message on stdio: {}", json);
+        synchronized (out) {
+            out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
     }
 
     @Override
@@ -59,6 +152,6 @@ public final class InspectingInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
-        reader.close();
+        in.close();
     }
 }

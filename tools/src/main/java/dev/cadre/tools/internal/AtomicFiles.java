@@ -12,14 +12,22 @@ import java.nio.file.StandardOpenOption;
 /** Writes a file whole or not at all: a temporary file in the same directory, forced to disk, then renamed over. */
 public final class AtomicFiles {
 
+    private static final String SUFFIX = ".cadre-tmp";
+
     private AtomicFiles() {}
+
+    /** Whether {@code file} is the temporary file of a write in progress (or of one cut short). */
+    public static boolean isTemporary(Path file) {
+        Path name = file.getFileName();
+        return name != null && name.toString().startsWith(".") && name.toString().endsWith(SUFFIX);
+    }
 
     public static void write(Path target, byte[] content, Runnable beforeRename) {
         Path dir = target.getParent();
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".cadre-tmp");
+            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", SUFFIX);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {

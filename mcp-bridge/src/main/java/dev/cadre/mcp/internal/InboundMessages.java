@@ -1,0 +1,240 @@
+package dev.cadre.mcp.internal;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cadre.api.CadreJson;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every incoming JSON-RPC text passes here before the MCP SDK sees it, on both transports. The SDK 2.1.0 closes the
+ * stdio session on the first line it cannot deserialize, answers some malformed requests over HTTP with a Java stack
+ * trace, and never answers a {@code tools/call} whose params it cannot bind; so Cadre answers those itself: -32700
+ * for text that is not JSON, -32600 for JSON that is not a JSON-RPC 2.0 message MCP accepts (batches included),
+ * -32602 for params of a known method of the wrong shape. Valid messages go on to the SDK, through
+ * {@link Cancellations#inspect} for {@code notifications/cancelled}.
+ */
+public final class InboundMessages {
+
+    /** The largest message accepted, in bytes, on either transport. */
+    public static final int MAX_BYTES = 4 * 1024 * 1024;
+
+    public static final int PARSE_ERROR = -32700;
+    public static final int INVALID_REQUEST = -32600;
+    public static final int INVALID_PARAMS = -32602;
+
+    private static final ObjectReader READER = CadreJson.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final Set<String> LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
+    private static final Set<String> LISTS = Set.of("ping", "tools/list", "prompts/list", "resources/list", "resources/templates/list");
+    private static final Set<String> BY_URI = Set.of("resources/read", "resources/subscribe", "resources/unsubscribe");
+
+    private final Cancellations cancellations;
+
+    public InboundMessages(Cancellations cancellations) {
+        this.cancellations = cancellations;
+    }
+
+    /**
+     * What became of one message: {@code json} to pass on to the SDK, or an {@code error} to answer (with {@code id},
+     * JSON null when it could not be read), or neither (a message to drop without an answer: an invalid response).
+     *
+     * @param method the request's or notification's method, when it has a valid one
+     * @param request whether the message is a request (has a valid id and a method)
+     * @param consumed whether the message was valid and handled here (nothing to pass on, nothing to answer)
+     */
+    public record Verdict(String json, JsonNode id, String method, boolean request, Integer code, String message, boolean consumed) {
+
+        static Verdict error(JsonNode id, int code, String message) {
+            return new Verdict(null, id == null ? NullNode.getInstance() : id, null, false, code, message, false);
+        }
+
+        public boolean forward() {
+            return json != null;
+        }
+
+        public boolean answer() {
+            return code != null;
+        }
+
+        /** The JSON-RPC error response for {@link #answer()}. */
+        public String errorResponse() {
+            return InboundMessages.errorResponse(id, code, message);
+        }
+    }
+
+    /** A JSON-RPC error response. */
+    public static String errorResponse(JsonNode id, int code, String message) {
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id == null ? NullNode.getInstance() : id);
+        response.putObject("error").put("code", code).put("message", message);
+        return response.toString();
+    }
+
+    /** Checks one message of {@code session}, given as bytes (stdio line or HTTP body). */
+    public Verdict check(String session, byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            return Verdict.error(null, INVALID_REQUEST, "Message over " + MAX_BYTES + " bytes.");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return Verdict.error(null, PARSE_ERROR, "Parse error: the message is not UTF-8.");
+        }
+        JsonNode node;
+        try {
+            node = READER.readTree(text);
+        } catch (JacksonException | RuntimeException e) {
+            String why = firstLine(e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage());
+            return Verdict.error(null, PARSE_ERROR, "Parse error: the message is not JSON (" + why + ").");
+        }
+        if (node == null || node.isMissingNode()) {
+            return Verdict.error(null, PARSE_ERROR, "Parse error: the message is empty.");
+        }
+        if (node.isArray()) {
+            return Verdict.error(null, INVALID_REQUEST,
+                    "Invalid request: JSON-RPC batches are not supported by MCP; send one message at a time.");
+        }
+        if (!node.isObject()) {
+            return Verdict.error(null, INVALID_REQUEST, "Invalid request: a JSON-RPC message is an object.");
+        }
+        return checkObject(session, (ObjectNode) node);
+    }
+
+    private Verdict checkObject(String session, ObjectNode message) {
+        JsonNode id = message.get("id");
+        boolean validId = id != null && (id.isTextual() || (id.isIntegralNumber() && id.canConvertToLong()));
+        JsonNode answerId = validId ? id : null;
+        if (!message.has("method") && (message.has("result") || message.has("error"))) {
+            return checkResponse(message, validId);
+        }
+        if (!"2.0".equals(message.path("jsonrpc").textValue())) {
+            return Verdict.error(answerId, INVALID_REQUEST, "Invalid request: jsonrpc must be \"2.0\".");
+        }
+        if (!message.has("method")) {
+            return Verdict.error(answerId, INVALID_REQUEST, "Invalid request: a message needs a method, a result or an error.");
+        }
+        if (message.has("id") && !validId) {
+            return Verdict.error(null, INVALID_REQUEST, "Invalid request: id must be a string or an integer.");
+        }
+        JsonNode methodNode = message.get("method");
+        if (!methodNode.isTextual()) {
+            return Verdict.error(answerId, INVALID_REQUEST, "Invalid request: method must be a string.");
+        }
+        String method = methodNode.textValue();
+        if (message.has("result") || message.has("error")) {
+            return Verdict.error(answerId, INVALID_REQUEST, "Invalid request: a request has no result or error.");
+        }
+        JsonNode params = message.get("params");
+        if (params != null && !params.isObject()) {
+            return validId ? Verdict.error(id, INVALID_PARAMS, "Invalid params: params must be an object.") : dropped();
+        }
+        if (validId) {
+            String problem = paramsProblem(method, params);
+            if (problem != null) {
+                return Verdict.error(id, INVALID_PARAMS, "Invalid params for " + method + ": " + problem);
+            }
+        }
+        if (!validId && method.equals("notifications/roots/list_changed")) {
+            // The SDK answers it by asking the client for its roots and, when that request fails, lets the error end
+            // the stdio session (a failed notification handler is not caught). Cadre asks for the roots each time it
+            // needs them, so it has no use for this notification.
+            return new Verdict(null, NullNode.getInstance(), method, false, null, null, true);
+        }
+        cancellations.inspect(session, message);
+        // passed on re-serialized: compact, so no raw carriage return inside splits it into two lines for the SDK
+        return new Verdict(message.toString(), answerId, method, validId, null, null, false);
+    }
+
+    private static Verdict checkResponse(ObjectNode message, boolean validId) {
+        boolean result = message.has("result");
+        JsonNode error = message.get("error");
+        boolean wellFormed = validId && "2.0".equals(message.path("jsonrpc").textValue()) && result != (error != null)
+                && (error == null || (error.isObject() && error.path("code").isIntegralNumber() && error.path("message").isTextual()));
+        return wellFormed ? new Verdict(message.toString(), message.get("id"), null, false, null, null, false) : dropped();
+    }
+
+    /** An invalid response or notification: nothing to answer, nothing to pass on. */
+    private static Verdict dropped() {
+        return new Verdict(null, NullNode.getInstance(), null, false, null, null, false);
+    }
+
+    /** What is wrong with the params of a request to {@code method}, or null. */
+    static String paramsProblem(String method, JsonNode params) {
+        JsonNode p = params == null ? JsonNodeFactory.instance.objectNode() : params;
+        JsonNode meta = p.get("_meta");
+        if (meta != null && !meta.isObject()) {
+            return "_meta must be an object.";
+        }
+        JsonNode token = meta == null ? null : meta.get("progressToken");
+        if (token != null && !(token.isTextual() || token.isIntegralNumber())) {
+            return "_meta.progressToken must be a string or an integer.";
+        }
+        if (LISTS.contains(method)) {
+            return optional(p, "cursor", JsonNode::isTextual, "a string");
+        }
+        if (BY_URI.contains(method)) {
+            return required(p, "uri", JsonNode::isTextual, "a string");
+        }
+        return switch (method) {
+            case "initialize" -> firstOf(required(p, "protocolVersion", JsonNode::isTextual, "a string"),
+                    required(p, "capabilities", JsonNode::isObject, "an object"),
+                    required(p, "clientInfo", n -> n.isObject() && n.path("name").isTextual() && n.path("version").isTextual(),
+                            "an object with a name and a version"));
+            case "tools/call" -> firstOf(required(p, "name", JsonNode::isTextual, "a string"),
+                    optional(p, "arguments", JsonNode::isObject, "an object"));
+            case "prompts/get" -> firstOf(required(p, "name", JsonNode::isTextual, "a string"),
+                    optional(p, "arguments", n -> n.isObject() && allText(n), "an object of strings"));
+            case "logging/setLevel" -> required(p, "level", n -> n.isTextual() && LEVELS.contains(n.textValue()),
+                    "one of " + String.join(", ", LEVELS.stream().sorted().toList()));
+            default -> null;
+        };
+    }
+
+    private static boolean allText(JsonNode object) {
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            if (!field.getValue().isTextual()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String required(JsonNode params, String name, java.util.function.Predicate<JsonNode> valid, String what) {
+        JsonNode value = params.get(name);
+        return value == null ? name + " is required." : valid.test(value) ? null : name + " must be " + what + ".";
+    }
+
+    private static String optional(JsonNode params, String name, java.util.function.Predicate<JsonNode> valid, String what) {
+        JsonNode value = params.get(name);
+        return value == null || value.isNull() || valid.test(value) ? null : name + " must be " + what + ".";
+    }
+
+    private static String firstOf(String... problems) {
+        for (String problem : problems) {
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        String line = message.lines().findFirst().orElse(message);
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+}
