@@ -457,8 +457,11 @@ public final class CadreMcpServer implements AutoCloseable {
                         run.pendingCheckpoints().forEach(c -> before.add(c.id()));
                         run.resolve(String.valueOf(args.get("checkpoint_id")), decision);
                         Mono<McpSchema.CallToolResult> done = run.result().map(this::finished);
+                        // events() replays from the run's start: a checkpoint of an earlier call, already decided, is
+                        // no longer pending and must not be taken for the next one
                         Mono<McpSchema.CallToolResult> next = run.events().filter(e -> e instanceof RunEvent.CheckpointRequested c
-                                        && !before.contains(c.checkpoint().id()) && !c.checkpoint().id().equals(args.get("checkpoint_id")))
+                                        && !before.contains(c.checkpoint().id()) && !c.checkpoint().id().equals(args.get("checkpoint_id"))
+                                        && run.pendingCheckpoints().stream().anyMatch(p -> p.id().equals(c.checkpoint().id())))
                                 .next().map(e -> waiting(run, ((RunEvent.CheckpointRequested) e).checkpoint()));
                         return Mono.firstWithValue(done, next);
                     } catch (IllegalArgumentException e) {

@@ -21,6 +21,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -161,6 +162,32 @@ abstract class McpServerFeaturesTest {
         }
         assertThat(updated).as("subscribers hear that the journal changed").isNotEmpty();
         assertThat(logs).extracting(McpSchema.LoggingMessageNotification::data).anyMatch(d -> d.startsWith("Run " + runId + " started"));
+    }
+
+    @Test
+    void eachResolveAnswersWithTheRunsNextCheckpointNeverAnEarlierOneAlreadyDecided() throws Exception {
+        model = ScriptedModel.builder().agent("writer", Reply.text("Draft one."), Reply.text("Draft two."), Reply.text("Draft three."))
+                .build();
+        start(ModelRegistry.of("scripted:m", model));
+        McpSyncClient client = client(s -> s);
+        Map<?, ?> waiting = (Map<?, ?>) client.callTool(new McpSchema.CallToolRequest("crew_writer", Map.of("task", "go")))
+                .structuredContent();
+        String runId = (String) waiting.get("runId");
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = (String) ((Map<?, ?>) waiting.get("checkpoint")).get("id");
+            seen.add(id);
+            waiting = (Map<?, ?>) client.callTool(new McpSchema.CallToolRequest("cadre_checkpoint_resolve",
+                    Map.of("run_id", runId, "checkpoint_id", id, "decision", "reject", "feedback", "again"))).structuredContent();
+            assertThat(waiting.get("status")).isEqualTo("WAITING_FOR_HUMAN");
+            // events() replays the run from its start: the answer must name the checkpoint waiting now
+            assertThat((String) ((Map<?, ?>) waiting.get("checkpoint")).get("id")).isNotIn(seen);
+        }
+        String last = (String) ((Map<?, ?>) waiting.get("checkpoint")).get("id");
+        Map<?, ?> done = (Map<?, ?>) client.callTool(new McpSchema.CallToolRequest("cadre_checkpoint_resolve",
+                Map.of("run_id", runId, "checkpoint_id", last, "decision", "approve"))).structuredContent();
+        assertThat(done.get("status")).isEqualTo("SUCCEEDED");
+        assertThat(done.get("output")).isEqualTo("Draft three.");
     }
 
     @Test
