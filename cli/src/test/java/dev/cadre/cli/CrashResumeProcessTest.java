@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,7 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * those of an uninterrupted run, with every write applied once (the scripted edits are not idempotent: applied twice,
  * they leave a second copy of their text).
  *
- * <p>{@code -Dcrash.trials=N} trials per crew (default 5, the soak runs 50); {@code -Dcrash.seed=S} (default 20261123).
+ * <p>{@code -Dcrash.trials=N} trials per crew (default 5, the soak runs 50); {@code -Dcrash.seed=S} (default 20261123);
+ * {@code -Dcrash.crews=debate,hierarchical} to run only some crews.
  */
 class CrashResumeProcessTest {
 
@@ -325,6 +327,7 @@ class CrashResumeProcessTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"coder-reviewer", "debate", "hierarchical"})
     void aRunKilledAtARandomPointAndResumedEndsAsTheUninterruptedRun(String crew) throws Exception {
+        Assumptions.assumeTrue(List.of(System.getProperty("crash.crews", crew).split(",")).contains(crew), "-Dcrash.crews leaves it out");
         Sample sample = sample(crew);
         long began = System.nanoTime();
         try (ModelStubServer stub = new ModelStubServer(sample::answer)) {
