@@ -16,22 +16,36 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * A model server on loopback speaking OpenAI's chat completions API (also streamed as SSE) and Ollama's /api/chat,
- * answering scripted replies in order: text, tool calls, usage, and error statuses (429 with Retry-After, 500).
+ * answering scripted replies in order: text, tool calls, usage, and error statuses (429 with Retry-After, 500). Or,
+ * built with an answering function, by the request's content: the same request always gets the same reply (and the
+ * same tool-call ids), whatever the order of calls, which is what a resumed run needs.
  */
 final class ModelStubServer implements AutoCloseable {
 
     private final HttpServer server;
     private final Deque<Reply> replies;
+    private final Function<JsonNode, Reply> answer;
     private final Deque<Integer> failures = new ArrayDeque<>();
     private String failureMessage = "stub says ";
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private int ids;
 
     ModelStubServer(List<Reply> replies) throws IOException {
-        this.replies = new ArrayDeque<>(replies);
+        this(new ArrayDeque<>(replies), null);
+    }
+
+    /** Answers each request with {@code answer}'s reply for it; {@code null} is answered with HTTP 500. */
+    ModelStubServer(Function<JsonNode, Reply> answer) throws IOException {
+        this(new ArrayDeque<>(), answer);
+    }
+
+    private ModelStubServer(Deque<Reply> replies, Function<JsonNode, Reply> answer) throws IOException {
+        this.replies = replies;
+        this.answer = answer;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::openAi);
         server.createContext("/api/chat", this::ollama);
@@ -72,9 +86,10 @@ final class ModelStubServer implements AutoCloseable {
             send(exchange, status, "{\"error\":{\"message\":\"" + failureMessage + status + "\",\"type\":\"stub\"}}", "application/json");
             return null;
         }
-        Reply reply = replies.poll();
+        Reply reply = answer != null ? answer.apply(request) : replies.poll();
         if (reply == null) {
-            send(exchange, 500, "{\"error\":{\"message\":\"the stub has no more replies\"}}", "application/json");
+            send(exchange, 500, "{\"error\":{\"message\":\"the stub has no " + (answer != null ? "reply for this request" : "more replies")
+                    + "\"}}", "application/json");
         }
         return reply;
     }
@@ -89,8 +104,9 @@ final class ModelStubServer implements AutoCloseable {
         message.put("content", reply.text());
         if (!reply.toolCalls().isEmpty()) {
             ArrayNode calls = message.putArray("tool_calls");
+            String prefix = answer != null ? "call_" + stableId(request) + "_" : "call_";
             for (ToolExecutionRequest call : reply.toolCalls()) {
-                calls.addObject().put("id", "call_" + (++ids)).put("type", "function")
+                calls.addObject().put("id", prefix + (answer != null ? calls.size() : ++ids)).put("type", "function")
                         .putObject("function").put("name", call.name()).put("arguments", call.arguments());
             }
         }
@@ -116,6 +132,22 @@ final class ModelStubServer implements AutoCloseable {
         response.putArray("choices").addObject().put("index", 0).put("finish_reason", finish).set("message", message);
         response.putObject("usage").put("prompt_tokens", in).put("completion_tokens", out).put("total_tokens", in + out);
         send(exchange, 200, response.toString(), "application/json");
+    }
+
+    /**
+     * An id from what stays the same when a run is resumed: the system and first user message and how many messages
+     * there are (tool results' text may differ, e.g. a recovered write says it was already applied).
+     */
+    private static String stableId(JsonNode request) {
+        JsonNode messages = request.path("messages");
+        String first = "";
+        for (JsonNode m : messages) {
+            if (m.path("role").asText().equals("user")) {
+                first = m.path("content").toString();
+                break;
+            }
+        }
+        return Integer.toHexString((messages.path(0).path("content").toString() + "|" + first + "|" + messages.size()).hashCode());
     }
 
     private ObjectNode chunk() {

@@ -161,7 +161,62 @@ class ResumeTest {
         assertThat(expected).succeeded().hasOutput("a.txt is v2, b.txt is new");
         assertThat(baselineWorkspace.files).containsExactlyInAnyOrderEntriesOf(Map.of("a.txt", "v2", "b.txt", "new"));
         assertThat(baselineWorkspace.applied.values()).containsOnly(1);
+        resumeAfterEveryCut(baselineRuns, expected, baselineWorkspace, ResumeTest::crew, ResumeTest::model);
+    }
 
+    /** A manager delegates a write to each of two workers, then finishes. */
+    static Crew team(Workspace workspace) {
+        WriteFile write = new WriteFile(workspace);
+        Agent manager = Agent.of(Persona.builder("manager").role("Manager").build());
+        Agent coder = Agent.resolve(Persona.builder("coder").role("Coder").tools("write_file").build(), List.of(write));
+        Agent writer = Agent.resolve(Persona.builder("writer").role("Writer").tools("write_file").build(), List.of(write));
+        return Crew.of("team", Step.hierarchical("team", manager, Task.of("feature", "Ship the feature."), 5, coder, writer));
+    }
+
+    static Reply call(String tool, String... kv) {
+        var args = CadreJson.mapper().createObjectNode();
+        for (int i = 0; i < kv.length; i += 2) {
+            args.put(kv[i], kv[i + 1]);
+        }
+        return Reply.toolCall(tool, args.toString());
+    }
+
+    static ScriptedModel teamModel() {
+        return ScriptedModel.builder()
+                .atStep("team/manager", call("delegate", "worker", "coder", "subtask", "write a.txt").withUsage(30, 5),
+                        call("delegate", "worker", "writer", "subtask", "document it").withUsage(40, 5),
+                        call("finish", "answer", "a.txt and its doc are written").withUsage(50, 5))
+                .atStep("team/delegation-1/coder", call("write_file", "text", "a.txt=code").withUsage(20, 4), Reply.text("wrote a.txt"))
+                .atStep("team/delegation-2/writer", call("write_file", "text", "doc.txt=a.txt holds code").withUsage(25, 4),
+                        Reply.text("wrote doc.txt"))
+                .build();
+    }
+
+    @Test
+    void aHierarchicalRunResumedAfterAnyEventNumbersItsDelegationsAsBeforeAndEndsWhenTheManagerHadFinished() throws Exception {
+        // Regression: a delegation reused from the journal did not count, so the next one took its number (and path),
+        // ran again from scratch and wrote again; a journaled finish was not seen, so the manager was asked again.
+        Workspace baselineWorkspace = new Workspace();
+        Path baselineRuns = dir.resolve("baseline");
+        RunResult expected = orchestrator(baselineRuns, teamModel()).run(team(baselineWorkspace), TASK, RunOptions.DEFAULTS.withRunId("r"))
+                .result().block(WAIT);
+        assertThat(expected).succeeded().hasOutput("a.txt and its doc are written");
+        assertThat(baselineWorkspace.files).containsExactlyInAnyOrderEntriesOf(Map.of("a.txt", "code", "doc.txt", "a.txt holds code"));
+        resumeAfterEveryCut(baselineRuns, expected, baselineWorkspace, ResumeTest::team, ResumeTest::teamModel);
+    }
+
+    interface CrewFor {
+        Crew apply(Workspace workspace) throws Exception;
+    }
+
+    /**
+     * Resumes the journal in {@code baselineRuns} cut after each of its events (a write in flight at the cut both
+     * applied and not), and checks each resumed run ends as the uninterrupted one did.
+     */
+    void resumeAfterEveryCut(Path baselineRuns, RunResult expected, Workspace baselineWorkspace,
+                             CrewFor crewFor,
+                             java.util.function.Supplier<ScriptedModel> model) throws Exception {
+        String name = baselineRuns.getFileName().toString();
         List<String> lines = Files.readAllLines(baselineRuns.resolve("r.jsonl"));
         List<RunEvent> events = JournalReader.read(baselineRuns.resolve("r.jsonl")).events();
         assertThat(lines).hasSameSizeAs(events);
@@ -199,11 +254,11 @@ class ResumeTest {
                 }
                 String trial = "cut after event " + k + " (" + events.get(k - 1).getClass().getSimpleName() + ")"
                         + (effectBeforeCrash ? ", write applied before the crash" : "");
-                Path runs = dir.resolve("trial-" + k + (effectBeforeCrash ? "b" : "a"));
+                Path runs = dir.resolve(name + "-trial-" + k + (effectBeforeCrash ? "b" : "a"));
                 Files.createDirectories(runs);
                 Files.write(runs.resolve("r.jsonl"), lines.subList(0, k), StandardCharsets.UTF_8);
 
-                RunHandle resumed = orchestrator(runs, model()).resume("r", crew(workspace), RunOptions.DEFAULTS);
+                RunHandle resumed = orchestrator(runs, model.get()).resume("r", crewFor.apply(workspace), RunOptions.DEFAULTS);
                 RunResult result = resumed.result().block(WAIT);
 
                 assertSameResult(result, expected, trial);

@@ -154,6 +154,7 @@ public final class WorkspaceTools {
 
     private ToolResult writeAlreadyApplied(JsonNode args) {
         Path file = workspace.resolve(SimpleTool.text(args, "path"));
+        AtomicFiles.removeLeftovers(file);
         return Files.isRegularFile(file) && Objects.equals(readString(file), SimpleTool.text(args, "content"))
                 ? ToolResult.ok("Wrote " + SimpleTool.text(args, "path") + " (already as requested).") : null;
     }
@@ -189,6 +190,7 @@ public final class WorkspaceTools {
 
     private ToolResult editAlreadyApplied(JsonNode args) {
         Path file = workspace.resolve(SimpleTool.text(args, "path"));
+        AtomicFiles.removeLeftovers(file);
         if (!Files.isRegularFile(file)) {
             return null;
         }

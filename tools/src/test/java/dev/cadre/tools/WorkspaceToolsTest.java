@@ -281,4 +281,19 @@ class WorkspaceToolsTest {
         tools.get("workspace_edit").invoke(edit, CTX).block();
         assertThat(tools.get("workspace_edit").recoverInterruptedCall(edit, CTX).block().text()).contains("already as requested");
     }
+
+    @Test
+    void aResumedWriteRemovesTheTemporaryFileAKilledProcessLeft() throws Exception {
+        // SIGKILL between creating the temporary file and renaming it leaves the temporary file (no finally runs)
+        Files.writeString(root.resolve(".App.java.123.cadre-tmp"), "half");
+        Files.writeString(root.resolve("src/main/.Util.java.456.cadre-tmp"), "half");
+        Files.writeString(root.resolve(".Other.java.789.cadre-tmp"), "another file's");
+        tools.get("workspace_write").recoverInterruptedCall(CadreJson.mapper().readTree("{\"path\":\"App.java\",\"content\":\"new\"}"), CTX)
+                .block();
+        tools.get("workspace_edit").recoverInterruptedCall(CadreJson.mapper().readTree(
+                "{\"path\":\"src/main/Util.java\",\"old_text\":\"TODO\",\"new_text\":\"DONE\"}"), CTX).block();
+        assertThat(root.resolve(".App.java.123.cadre-tmp")).doesNotExist();
+        assertThat(root.resolve("src/main/.Util.java.456.cadre-tmp")).doesNotExist();
+        assertThat(root.resolve(".Other.java.789.cadre-tmp")).exists();
+    }
 }

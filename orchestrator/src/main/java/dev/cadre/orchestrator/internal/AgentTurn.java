@@ -506,7 +506,8 @@ public final class AgentTurn {
                 return Mono.error(new StepFailedException("Agent '" + state.agentId() + "' called tool '" + call.name()
                         + "' with the same arguments " + times + " times; stopped to avoid a loop."));
             }
-            Optional<RunEvent.ToolReturned> done = recorded.toolResult(path, turn, call.id());
+            Optional<RunEvent.ToolReturned> done = recorded.toolResult(path, turn, call.id())
+                    .filter(r -> !(state.tools.get(call.name()) instanceof InternalTool internal && internal.replays()));
             Mono<Outcome> outcome = done.isPresent()
                     ? Mono.just(new Outcome(new ToolResult(done.get().result(), null, done.get().error()), done.get().cached()))
                     : run(state, turn, call, arguments, interrupted);

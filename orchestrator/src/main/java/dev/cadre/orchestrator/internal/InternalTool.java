@@ -16,10 +16,26 @@ import reactor.core.publisher.Mono;
 final class InternalTool implements Tool {
     private final ToolSpecification specification;
     private final BiFunction<JsonNode, ToolContext, Mono<ToolResult>> body;
+    private final boolean replays;
 
     InternalTool(ToolSpecification specification, BiFunction<JsonNode, ToolContext, Mono<ToolResult>> body) {
+        this(specification, body, false);
+    }
+
+    /**
+     * {@code replays}: a resumed run makes a call of this tool again even when the journal holds its result, because
+     * the call keeps state for its step (a delegation's number, the manager's final answer, the worker's output and
+     * usage) and everything it does is journaled, so making it again replays it from the journal without effects.
+     */
+    InternalTool(ToolSpecification specification, BiFunction<JsonNode, ToolContext, Mono<ToolResult>> body, boolean replays) {
         this.specification = specification;
         this.body = body;
+        this.replays = replays;
+    }
+
+    /** Whether a resumed run makes this tool's journaled calls again (see the constructor). */
+    boolean replays() {
+        return replays;
     }
 
     @Override

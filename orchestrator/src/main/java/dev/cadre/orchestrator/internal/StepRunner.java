@@ -281,7 +281,7 @@ public final class StepRunner {
                 return work.map(out -> ToolResult.ok("Output of " + name + ":\n" + out))
                         .onErrorResume(StepFailedException.class, e -> e.getMessage().startsWith("Delegation cycle")
                                 ? Mono.error(e) : Mono.just(ToolResult.error("Worker '" + name + "' failed: " + e.getMessage())));
-            });
+            }, true);
             ToolSpecification finishSpec = ToolSpecification.builder().name("finish")
                     .description("End your work with the final answer.")
                     .parameters(JsonObjectSchema.builder().addStringProperty("answer", "The final answer").required("answer").build())
@@ -289,14 +289,16 @@ public final class StepRunner {
             Tool finish = new InternalTool(finishSpec, (args, ctx) -> {
                 finished.set(args.get("answer").asText());
                 return Mono.just(ToolResult.ok("Finished."));
-            });
+            }, true);
             Task managerTask = new Task(goal.id(), goal.description() + "\n\nYou lead a team. Split the work, give each part to a"
                     + " worker with the delegate tool, check their outputs (ask for rework when needed), and call finish"
                     + " with the final answer. Do not do the workers' work yourself. Your workers:\n" + roster,
                     goal.expectedOutput(), goal.inputs(), List.of(), goal.outputSchema());
             AgentTurn.Spec spec = new AgentTurn.Spec(h.manager(), managerTask, new LinkedHashMap<>(),
                     path + "/" + h.manager().id(), goal.id(), List.of(delegate, finish), finished);
-            return turns.run(spec).map(out -> new Result(out, delegations.get() + (delegations.get() == 1 ? " delegation" : " delegations")));
+            return turns.run(spec)
+                    .doOnNext(out -> run.handle.stepOutput(spec.stepPath(), out, null)) // as a result read from the journal has it
+                    .map(out -> new Result(out, delegations.get() + (delegations.get() == 1 ? " delegation" : " delegations")));
         });
     }
 

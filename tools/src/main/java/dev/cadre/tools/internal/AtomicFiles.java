@@ -22,6 +22,27 @@ public final class AtomicFiles {
         return name != null && name.toString().startsWith(".") && name.toString().endsWith(SUFFIX);
     }
 
+    /**
+     * Deletes what writes to {@code target} left when their process was killed between creating the temporary file
+     * and renaming it (a resumed run calls this before it recovers or repeats such a write).
+     */
+    public static void removeLeftovers(Path target) {
+        Path dir = target.getParent();
+        String prefix = "." + target.getFileName() + ".";
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(SUFFIX)).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot remove the temporary files of an interrupted write to " + target + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     public static void write(Path target, byte[] content, Runnable beforeRename) {
         Path dir = target.getParent();
         Path temp = null;
