@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -49,8 +51,8 @@ public final class Redactor {
         }
 
         boolean mayOccurIn(String text) {
-            for (String hint : hints) {
-                if (text.contains(hint)) {
+            for (int i = 0; i < hints.size(); i++) { // indexed: no iterator per call on this hot path
+                if (text.contains(hints.get(i))) {
                     return true;
                 }
             }
@@ -77,6 +79,20 @@ public final class Redactor {
     /** Fields of events that name things rather than carry text. */
     private static final Set<String> STRUCTURE = Set.of("type", "id", "stepPath", "agent", "tool", "model", "kind", "risk",
             "timestamp", "requestedAt", "timeout");
+
+    /** The public accessors of a record class's components (a cache of reflection, not state). */
+    private static final ClassValue<List<Method>> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected List<Method> computeValue(Class<?> type) {
+            List<Method> accessors = new ArrayList<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                Method accessor = component.getAccessor();
+                accessor.trySetAccessible();
+                accessors.add(accessor);
+            }
+            return List.copyOf(accessors);
+        }
+    };
 
     private static final Redactor NONE = new Redactor(List.of(), false);
     private static final Redactor STANDARD = new Redactor(List.of(), true);
@@ -154,13 +170,15 @@ public final class Redactor {
             return text;
         }
         String out = text;
-        for (String secret : secrets) { // longest first, so a secret containing another is masked whole
+        for (int i = 0; i < secrets.size(); i++) { // longest first, so a secret containing another is masked whole
+            String secret = secrets.get(i); // (indexed loops: no iterator per call on this hot path)
             if (out.contains(secret)) {
                 out = out.replace(secret, MASK);
             }
         }
         if (shapes) {
-            for (Shape shape : SHAPES) {
+            for (int i = 0; i < SHAPES.size(); i++) {
+                Shape shape = SHAPES.get(i);
                 if (shape.mayOccurIn(out)) {
                     Matcher m = shape.pattern().matcher(out);
                     if (m.find()) {
@@ -242,6 +260,9 @@ public final class Redactor {
     }
 
     private <T> T redactValue(T value, Class<T> type) {
+        if (!mayHoldSecret(value, 0)) {
+            return value; // the common case, found without turning the value into a JSON tree
+        }
         ObjectMapper mapper = CadreJson.mapper();
         JsonNode tree = mapper.valueToTree(value);
         if (!redactInPlace(tree)) {
@@ -252,6 +273,68 @@ public final class Redactor {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A redacted " + type.getSimpleName() + " could not be read back: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * Whether any string in {@code value} (a record of the run's vocabulary, walked through its components,
+     * collections and maps) holds a secret. A type it does not know, or nesting too deep, answers true, so the caller
+     * takes the exact path through the JSON tree.
+     */
+    private boolean mayHoldSecret(Object value, int depth) {
+        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof Enum<?>
+                || value instanceof java.time.temporal.TemporalAccessor || value instanceof java.time.Duration) {
+            return false;
+        }
+        if (depth > 16) {
+            return true;
+        }
+        if (value instanceof String text) {
+            return redact(text) != text;
+        }
+        if (value instanceof Record record) {
+            List<Method> accessors = ACCESSORS.get(record.getClass());
+            for (int i = 0; i < accessors.size(); i++) {
+                Method accessor = accessors.get(i);
+                Object component;
+                try {
+                    component = accessor.invoke(record);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return true;
+                }
+                if (mayHoldSecret(component, depth + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (value instanceof List<?> items && items instanceof java.util.RandomAccess) {
+            for (int i = 0; i < items.size(); i++) {
+                if (mayHoldSecret(items.get(i), depth + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (value instanceof Collection<?> items) {
+            for (Object item : items) {
+                if (mayHoldSecret(item, depth + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (mayHoldSecret(entry.getKey(), depth + 1) || mayHoldSecret(entry.getValue(), depth + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (value instanceof JsonNode node) {
+            return !node.isValueNode() || (node.isTextual() && redact(node.textValue()) != node.textValue());
+        }
+        return true;
     }
 
     private static String jsonEscaped(String s) {
