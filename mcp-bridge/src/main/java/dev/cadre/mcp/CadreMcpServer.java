@@ -370,11 +370,18 @@ public final class CadreMcpServer implements AutoCloseable {
         if (elicitation) {
             return done;
         }
-        Mono<McpSchema.CallToolResult> waiting = run.events()
-                .filter(e -> e instanceof RunEvent.CheckpointRequested)
-                .filter(e -> run.pendingCheckpoints().stream().anyMatch(c -> c.id().equals(((RunEvent.CheckpointRequested) e).checkpoint().id())))
+        return Mono.firstWithValue(done, nextCheckpoint(run, Set.of()));
+    }
+
+    /**
+     * The first checkpoint the run waits at, other than those in {@code skip}. {@code events()} replays the run from its
+     * start, so a checkpoint counts only while it is still pending: one decided earlier is never taken for the next.
+     */
+    private Mono<McpSchema.CallToolResult> nextCheckpoint(RunHandle run, Set<String> skip) {
+        return run.events()
+                .filter(e -> e instanceof RunEvent.CheckpointRequested c && !skip.contains(c.checkpoint().id())
+                        && run.pendingCheckpoints().stream().anyMatch(p -> p.id().equals(c.checkpoint().id())))
                 .next().map(e -> waiting(run, ((RunEvent.CheckpointRequested) e).checkpoint()));
-        return Mono.firstWithValue(done, waiting);
     }
 
     private McpSchema.CallToolResult finished(RunResult result) {
@@ -453,17 +460,11 @@ public final class CadreMcpServer implements AutoCloseable {
                     try {
                         String by = exchange.getClientInfo() == null ? "mcp-client" : "mcp:" + exchange.getClientInfo().name();
                         Decision decision = ElicitationGate.toDecision(args, by);
+                        // the answer is the run's end or a checkpoint it reaches after this decision: not one already waiting
                         Set<String> before = new LinkedHashSet<>();
                         run.pendingCheckpoints().forEach(c -> before.add(c.id()));
                         run.resolve(String.valueOf(args.get("checkpoint_id")), decision);
-                        Mono<McpSchema.CallToolResult> done = run.result().map(this::finished);
-                        // events() replays from the run's start: a checkpoint of an earlier call, already decided, is
-                        // no longer pending and must not be taken for the next one
-                        Mono<McpSchema.CallToolResult> next = run.events().filter(e -> e instanceof RunEvent.CheckpointRequested c
-                                        && !before.contains(c.checkpoint().id()) && !c.checkpoint().id().equals(args.get("checkpoint_id"))
-                                        && run.pendingCheckpoints().stream().anyMatch(p -> p.id().equals(c.checkpoint().id())))
-                                .next().map(e -> waiting(run, ((RunEvent.CheckpointRequested) e).checkpoint()));
-                        return Mono.firstWithValue(done, next);
+                        return Mono.firstWithValue(run.result().map(this::finished), nextCheckpoint(run, before));
                     } catch (IllegalArgumentException e) {
                         return Mono.just(error(e.getMessage()));
                     }
