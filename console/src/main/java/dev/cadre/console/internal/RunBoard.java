@@ -2,6 +2,8 @@ package dev.cadre.console.internal;
 
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cadre.api.journal.JournalReader;
 import dev.cadre.api.journal.JournalWriter;
 import java.io.IOException;
@@ -44,7 +46,8 @@ public final class RunBoard implements AutoCloseable {
     private final int keepFinished;
     private final Clock clock;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
-    private final Map<Path, Cached> journals = new ConcurrentHashMap<>();
+    /** Summaries of journals read, valid while the file's time and size are unchanged (bounded: files come and go). */
+    private final Cache<Path, Cached> journals = Caffeine.newBuilder().maximumSize(10_000).build();
     private final Sinks.Many<RunSummary> updates = Sinks.many().multicast().directBestEffort();
     private final Map<String, Disposable> watching = new ConcurrentHashMap<>();
 
@@ -154,7 +157,7 @@ public final class RunBoard implements AutoCloseable {
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             long size = Files.size(file);
-            Cached cached = journals.get(file);
+            Cached cached = journals.getIfPresent(file);
             if (cached != null && cached.modified().equals(modified) && cached.size() == size) {
                 return Optional.ofNullable(cached.summary());
             }
