@@ -2,6 +2,7 @@ package dev.cadre.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +27,23 @@ public interface Tool {
 
     /** How much harm a call can do. */
     RiskLevel risk();
+
+    /**
+     * How much harm this call, with these arguments, can do: never less than {@link #risk()}. A file write is
+     * {@code WRITES}, but a write into {@code .git/} can make git run code, so it is {@code EXECUTES}. Approval
+     * policies decide on this level. The default is {@link #risk()}.
+     */
+    default RiskLevel risk(JsonNode arguments) {
+        return risk();
+    }
+
+    /**
+     * Why {@link #risk(JsonNode)} is higher than {@link #risk()} for these arguments, said in the approval question
+     * (e.g. "writes into .git/, which git executes"); empty when it is not.
+     */
+    default Optional<String> riskReason(JsonNode arguments) {
+        return Optional.empty();
+    }
 
     /** Whether calling it twice with the same arguments has the same effect as calling it once. */
     boolean idempotent();

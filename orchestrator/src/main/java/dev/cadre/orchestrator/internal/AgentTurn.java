@@ -541,9 +541,10 @@ public final class AgentTurn {
             return invoke(tool, args, context).map(r -> new Outcome(r, false));
         }
         RiskLevel threshold = run.crew.policy().approveToolsFrom();
-        Mono<JsonNode> approved = threshold == null || tool.risk().compareTo(threshold) < 0
+        RiskLevel risk = callRisk(tool, args);
+        Mono<JsonNode> approved = threshold == null || risk.compareTo(threshold) < 0
                 ? Mono.just(args)
-                : approval(state, turn, call, tool, arguments);
+                : approval(state, turn, call, tool, arguments, risk, tool.riskReason(args).orElse(null));
         return approved.flatMap(finalArgs -> {
             String cacheKey = call.name() + "\u0000" + canonical(finalArgs.toString());
             if (run.crew.policy().cache() && tool.idempotent()) {
@@ -576,12 +577,19 @@ public final class AgentTurn {
         }
     }
 
-    private Mono<JsonNode> approval(State state, int turn, ToolExecutionRequest call, Tool tool, String arguments) {
+    /** The call's own risk, never below the tool's (a tool that says less is not believed). */
+    private static RiskLevel callRisk(Tool tool, JsonNode args) {
+        RiskLevel risk = tool.risk(args);
+        return risk == null || risk.compareTo(tool.risk()) < 0 ? tool.risk() : risk;
+    }
+
+    private Mono<JsonNode> approval(State state, int turn, ToolExecutionRequest call, Tool tool, String arguments,
+                                    RiskLevel risk, String reason) {
         String id = state.spec.stepPath() + "#turn-" + turn + "-" + call.id() + "-approval";
-        String question = "Agent '" + state.agentId() + "' wants to call " + call.name() + " (" + tool.risk().name().toLowerCase()
-                + "). Allow it?";
+        String question = "Agent '" + state.agentId() + "' wants to call " + call.name() + " (" + risk.name().toLowerCase()
+                + (reason == null ? "" : ": " + reason) + "). Allow it?";
         return run.checkpoints.request(id, state.spec.stepPath(), Checkpoint.Kind.TOOL_APPROVAL, question,
-                call.name() + " " + arguments, state.agentId(), tool.risk()).flatMap(decision -> switch (decision.kind()) {
+                call.name() + " " + arguments, state.agentId(), risk).flatMap(decision -> switch (decision.kind()) {
             case APPROVE -> Mono.just(parse(arguments));
             case EDIT -> {
                 Optional<ToolResult> invalid = validate(tool, decision.editedOutput());
