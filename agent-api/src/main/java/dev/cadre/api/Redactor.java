@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
+import dev.cadre.api.internal.EncodedForms;
+import dev.cadre.api.internal.KeyShapes;
+import dev.cadre.api.internal.RecordStrings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -16,14 +17,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces secrets with {@value #MASK} in text and in run events: the values of secrets it was given (API keys and
- * tokens from the environment, a bearer token) and strings shaped like well-known keys ({@code sk-...},
- * {@code sk-ant-...}, {@code ghp_...}, {@code github_pat_...}, {@code AKIA...}, {@code AIza...}, {@code xox?-...},
- * {@code Bearer ...}, {@code Authorization:} headers, PEM private keys).
+ * Replaces secrets with {@value #MASK} in text and in run events: the values of secrets it was given (API keys,
+ * tokens and passwords from the environment, a bearer token), also base64-, hex- and percent-encoded, and strings
+ * shaped like well-known keys ({@code sk-...}, {@code sk-ant-...}, {@code sk_live_...}, {@code ghp_...},
+ * {@code github_pat_...}, {@code glpat-...}, {@code hf_...}, {@code npm_...}, {@code AKIA...}, {@code AIza...},
+ * {@code xox?-...}, JWTs, {@code Bearer ...}, {@code Authorization:} headers, PEM private keys, a URL's password).
  *
  * <p>The orchestrator redacts every event before it is journaled and published, and tool results before a model
  * sees them; the MCP server redacts what it sends; the CLI's log pattern redacts log lines. Immutable and thread-safe.
@@ -41,78 +42,44 @@ public final class Redactor {
     /** Values shorter than this are not treated as secrets (they would mask ordinary words and numbers). */
     public static final int MIN_SECRET_LENGTH = 8;
 
-    /** Environment variable names whose values are secrets. */
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL).*");
+    /**
+     * Environment variable names whose values are secrets: KEY, TOKEN, SECRET, PASS (PASSWORD, PASSWD, PASSPHRASE,
+     * DB_PASS), PWD (MYSQL_PWD), CREDENTIAL, COOKIE, AUTH (not AUTHOR).
+     */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASS|PWD|CREDENTIAL|COOKIE|AUTH(?!OR)).*");
 
-    /** A well-known key shape, tried only when one of its hints occurs in the text (a cheap indexOf first). */
-    private record Shape(List<String> hints, Pattern pattern) {
-        Shape(String hint, Pattern pattern) {
-            this(List.of(hint), pattern);
-        }
-
-        boolean mayOccurIn(String text) {
-            for (int i = 0; i < hints.size(); i++) { // indexed: no iterator per call on this hot path
-                if (text.contains(hints.get(i))) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
-    /** Well-known key shapes; group 1, when present, is kept (the scheme before a credential). */
-    private static final List<Shape> SHAPES = List.of(
-            new Shape("PRIVATE KEY-----",
-                    Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END [A-Z ]*PRIVATE KEY-----")),
-            new Shape("sk-", Pattern.compile("(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{16,}")),
-            new Shape(List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-                    Pattern.compile("(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}")),
-            new Shape("github_pat_", Pattern.compile("(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{30,}")),
-            new Shape(List.of("AKIA", "ASIA"), Pattern.compile("(?<![A-Za-z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![0-9A-Z])")),
-            new Shape("AIza", Pattern.compile("(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}")),
-            new Shape("xox", Pattern.compile("(?<![A-Za-z0-9])xox[abprs]-[A-Za-z0-9-]{10,}")),
-            new Shape(List.of("uthoriz", "UTHORIZ"),
-                    Pattern.compile("(?i)(authorization\"?\\s*[:=]\\s*\"?(?:bearer|basic|token)\\s+)[A-Za-z0-9._~+/=-]+")),
-            new Shape(List.of("earer", "EARER"),
-                    Pattern.compile("(?i)(\\bbearer\\s+)(?=[A-Za-z0-9._~+/=-]*[0-9])[A-Za-z0-9._~+/=-]{8,}")));
+    /** Names that match {@link #SECRET_NAME} but hold no secret: the working directory, and locations of things. */
+    private static final Pattern NOT_SECRET_NAME = Pattern.compile("(?i)(OLD)?PWD|.*(FILE|PATH|DIR|SOCK)");
 
     /** Fields of events that name things rather than carry text. */
     private static final Set<String> STRUCTURE = Set.of("type", "id", "stepPath", "agent", "tool", "model", "kind", "risk",
             "timestamp", "requestedAt", "timeout");
 
-    /** The public accessors of a record class's components (a cache of reflection, not state). */
-    private static final ClassValue<List<Method>> ACCESSORS = new ClassValue<>() {
-        @Override
-        protected List<Method> computeValue(Class<?> type) {
-            List<Method> accessors = new ArrayList<>();
-            for (RecordComponent component : type.getRecordComponents()) {
-                Method accessor = component.getAccessor();
-                accessor.trySetAccessible();
-                accessors.add(accessor);
-            }
-            return List.copyOf(accessors);
-        }
-    };
-
     private static final Redactor NONE = new Redactor(List.of(), false);
     private static final Redactor STANDARD = new Redactor(List.of(), true);
 
+    /** The secret values this redactor was given (at least {@value #MIN_SECRET_LENGTH} characters, stripped). */
+    private final List<String> given;
+    /** What is searched for: each given secret, its JSON-escaped and {@link EncodedForms encoded forms}, longest first. */
     private final List<String> secrets;
     private final boolean shapes;
 
-    private Redactor(Collection<String> secrets, boolean shapes) {
+    private Redactor(Collection<String> values, boolean shapes) {
         Set<String> unique = new LinkedHashSet<>();
-        for (String s : secrets) {
+        for (String s : values) {
             if (s != null && s.strip().length() >= MIN_SECRET_LENGTH) {
                 unique.add(s.strip());
-                String escaped = jsonEscaped(s.strip());
-                if (!escaped.equals(s.strip())) {
-                    unique.add(escaped);
-                }
             }
         }
-        List<String> sorted = new ArrayList<>(unique);
+        Set<String> forms = new LinkedHashSet<>();
+        for (String secret : unique) { // every form computed once here, never per event
+            forms.add(secret);
+            forms.add(jsonEscaped(secret));
+            forms.addAll(EncodedForms.of(secret, MIN_SECRET_LENGTH));
+        }
+        List<String> sorted = new ArrayList<>(forms);
         sorted.sort(Comparator.comparingInt(String::length).reversed()); // longest first: a secret containing another
+        this.given = List.copyOf(unique);
         this.secrets = List.copyOf(sorted);
         this.shapes = shapes;
     }
@@ -128,9 +95,10 @@ public final class Redactor {
     }
 
     /**
-     * Redacts well-known key shapes and the values of {@code environment}'s secret variables: every name containing
-     * KEY, TOKEN, SECRET, PASSWORD, PASSWD or CREDENTIAL (OPENAI_API_KEY, ANTHROPIC_API_KEY, CADRE_MCP_TOKEN, ...),
-     * whose value has at least {@value #MIN_SECRET_LENGTH} characters.
+     * Redacts well-known key shapes and the values of {@code environment}'s secret variables (see
+     * {@link #isSecretName}: OPENAI_API_KEY, CADRE_MCP_TOKEN, DB_PASS, MYSQL_PWD, ...) whose value has at least
+     * {@value #MIN_SECRET_LENGTH} characters, and the password of any variable holding a URL with one
+     * ({@code DATABASE_URL=postgres://app:pw@db/app}); each also base64-, hex- and percent-encoded.
      */
     public static Redactor fromEnvironment(Map<String, String> environment) {
         List<String> values = new ArrayList<>();
@@ -138,18 +106,23 @@ public final class Redactor {
             if (isSecretName(name)) {
                 values.add(value);
             }
+            values.addAll(KeyShapes.userinfoPasswords(value));
         });
         return new Redactor(values, true);
     }
 
-    /** Whether an environment variable or setting with this name holds a secret. */
+    /**
+     * Whether an environment variable or setting with this name holds a secret: a name containing KEY, TOKEN, SECRET,
+     * PASS (PASSWORD, PASSWD, PASSPHRASE), PWD, CREDENTIAL, COOKIE or AUTH (not AUTHOR), except PWD and OLDPWD (the
+     * working directory) and names ending in FILE, PATH, DIR or SOCK (where a secret is, not what it is).
+     */
     public static boolean isSecretName(String name) {
-        return name != null && SECRET_NAME.matcher(name).matches();
+        return name != null && SECRET_NAME.matcher(name).matches() && !NOT_SECRET_NAME.matcher(name).matches();
     }
 
     /** This redactor, also masking {@code more} secret values (those shorter than {@value #MIN_SECRET_LENGTH} are ignored). */
     public Redactor withSecrets(Collection<String> more) {
-        List<String> all = new ArrayList<>(secrets);
+        List<String> all = new ArrayList<>(given);
         all.addAll(more);
         return new Redactor(all, shapes);
     }
@@ -177,16 +150,7 @@ public final class Redactor {
             }
         }
         if (shapes) {
-            for (int i = 0; i < SHAPES.size(); i++) {
-                Shape shape = SHAPES.get(i);
-                if (shape.mayOccurIn(out)) {
-                    Matcher m = shape.pattern().matcher(out);
-                    if (m.find()) {
-                        String mask = Matcher.quoteReplacement(MASK);
-                        out = m.replaceAll(m.groupCount() > 0 ? "$1" + mask : mask); // group 1: the scheme, kept
-                    }
-                }
-            }
+            out = KeyShapes.redact(out, MASK);
         }
         return out.equals(text) ? text : out;
     }
@@ -260,7 +224,7 @@ public final class Redactor {
     }
 
     private <T> T redactValue(T value, Class<T> type) {
-        if (!mayHoldSecret(value, 0)) {
+        if (!RecordStrings.anyMatch(value, text -> redact(text) != text)) {
             return value; // the common case, found without turning the value into a JSON tree
         }
         ObjectMapper mapper = CadreJson.mapper();
@@ -275,68 +239,6 @@ public final class Redactor {
         }
     }
 
-    /**
-     * Whether any string in {@code value} (a record of the run's vocabulary, walked through its components,
-     * collections and maps) holds a secret. A type it does not know, or nesting too deep, answers true, so the caller
-     * takes the exact path through the JSON tree.
-     */
-    private boolean mayHoldSecret(Object value, int depth) {
-        if (value == null || value instanceof Number || value instanceof Boolean || value instanceof Enum<?>
-                || value instanceof java.time.temporal.TemporalAccessor || value instanceof java.time.Duration) {
-            return false;
-        }
-        if (depth > 16) {
-            return true;
-        }
-        if (value instanceof String text) {
-            return redact(text) != text;
-        }
-        if (value instanceof Record record) {
-            List<Method> accessors = ACCESSORS.get(record.getClass());
-            for (int i = 0; i < accessors.size(); i++) {
-                Method accessor = accessors.get(i);
-                Object component;
-                try {
-                    component = accessor.invoke(record);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return true;
-                }
-                if (mayHoldSecret(component, depth + 1)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (value instanceof List<?> items && items instanceof java.util.RandomAccess) {
-            for (int i = 0; i < items.size(); i++) {
-                if (mayHoldSecret(items.get(i), depth + 1)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (value instanceof Collection<?> items) {
-            for (Object item : items) {
-                if (mayHoldSecret(item, depth + 1)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (value instanceof Map<?, ?> map) {
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if (mayHoldSecret(entry.getKey(), depth + 1) || mayHoldSecret(entry.getValue(), depth + 1)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (value instanceof JsonNode node) {
-            return !node.isValueNode() || (node.isTextual() && redact(node.textValue()) != node.textValue());
-        }
-        return true;
-    }
-
     private static String jsonEscaped(String s) {
         try {
             String quoted = CadreJson.mapper().writeValueAsString(s);
@@ -348,6 +250,6 @@ public final class Redactor {
 
     @Override
     public String toString() {
-        return "Redactor[" + secrets.size() + " secret values" + (shapes ? ", well-known key shapes" : "") + "]";
+        return "Redactor[" + given.size() + " secret values" + (shapes ? ", well-known key shapes" : "") + "]";
     }
 }

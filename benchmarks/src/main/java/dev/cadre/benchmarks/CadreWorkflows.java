@@ -3,6 +3,7 @@ package dev.cadre.benchmarks;
 import dev.cadre.api.Agent;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
+import dev.cadre.api.Redactor;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
@@ -69,10 +70,14 @@ public final class CadreWorkflows implements Workflows {
             throw new UncheckedIOException(e);
         }
         List<Tool> tools = LangChain4jTools.from(new BumpTool());
+        // -Dbench.redactor=none measures without redaction (the default redactor masks this process's env secrets)
+        Redactor redactor = "none".equals(System.getProperty("bench.redactor")) ? Redactor.none()
+                : Redactor.fromEnvironment(System.getenv());
         this.orchestrator = Orchestrator.builder()
                 .models(ModelRegistry.builder().model("bench:m", model).defaultModel("bench:m").build())
                 .tools(tools)
                 .runsDirectory(runs)
+                .redactor(redactor)
                 .build();
 
         List<Step> seq = new ArrayList<>();

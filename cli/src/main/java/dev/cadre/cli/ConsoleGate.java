@@ -9,7 +9,11 @@ import java.io.PrintStream;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Asks checkpoints on the terminal: approve, reject with feedback, edit, or abort; one question at a time. */
+/**
+ * Asks checkpoints on the terminal: approve, reject with feedback, edit, or abort; one question at a time. Only an
+ * explicit key decides: an empty or unknown line asks again, and the end of input aborts (it never approves). The
+ * question and the proposed output are shown through {@link TerminalText}, so nothing in them acts on the terminal.
+ */
 final class ConsoleGate implements HumanGate {
 
     private final BufferedReader in;
@@ -31,9 +35,9 @@ final class ConsoleGate implements HumanGate {
         synchronized (ConsoleGate.class) {
             view.clearStatus();
             out.println();
-            out.println("\u001b[1m? " + checkpoint.question() + "\u001b[0m");
+            TerminalText.escape(checkpoint.question()).lines().forEach(l -> out.println("\u001b[1m? " + l + "\u001b[0m"));
             if (checkpoint.proposedOutput() != null) {
-                checkpoint.proposedOutput().lines().limit(40).forEach(l -> out.println("  │ " + l));
+                TerminalText.escape(checkpoint.proposedOutput()).lines().limit(40).forEach(l -> out.println("  │ " + l));
             }
             while (true) {
                 out.print("  [a]pprove  [r]eject with feedback  [e]dit  a[b]ort > ");
@@ -43,7 +47,7 @@ final class ConsoleGate implements HumanGate {
                     return Decision.abort("The terminal closed before a decision.", "console");
                 }
                 switch (line.strip().toLowerCase()) {
-                    case "a", "approve", "y", "yes", "" -> {
+                    case "a", "approve", "y", "yes" -> {
                         return Decision.approve("console");
                     }
                     case "r", "reject" -> {
@@ -64,7 +68,9 @@ final class ConsoleGate implements HumanGate {
                     case "b", "abort" -> {
                         return Decision.abort("Aborted on the terminal.", "console");
                     }
-                    default -> out.println("  answer a, r, e or b");
+                    case "" -> out.println("  Nothing was chosen: type a (approve), r (reject), e (edit) or b (abort), then Enter.");
+                    default -> out.println("  '" + TerminalText.line(line.strip()) + "' is not an answer: type a (approve), r (reject),"
+                            + " e (edit) or b (abort), then Enter.");
                 }
             }
         }

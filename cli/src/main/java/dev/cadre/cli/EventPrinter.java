@@ -4,7 +4,10 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.api.Usage;
 import java.io.PrintStream;
 
-/** Renders RunEvents as one plain line each, for terminals, logs and replays. */
+/**
+ * Renders RunEvents as one plain line each, for terminals, logs and replays; what came from a model, a tool, a file or
+ * a journal is shown through {@link TerminalText#line}, so it stays on its line and cannot act on the terminal.
+ */
 final class EventPrinter {
 
     private static final int MAX_TEXT = 100;
@@ -17,7 +20,7 @@ final class EventPrinter {
     void print(RunEvent event) {
         String line = render(event);
         if (line != null) {
-            out.println(String.format("%4d  %s", event.seq(), line));
+            out.println(String.format("%4d  %s", event.seq(), TerminalText.line(line)));
         }
     }
 
@@ -72,11 +75,12 @@ final class EventPrinter {
         return "(" + u.modelCalls() + " model calls, " + u.toolCalls() + " tool calls, " + u.totalTokens() + " tokens" + cost + ")";
     }
 
+    /** {@code text} on one line, escaped ({@link TerminalText#line}), at most {@value #MAX_TEXT} characters. */
     static String clip(String text) {
         if (text == null) {
             return "";
         }
-        String flat = text.replace('\n', ' ').strip();
+        String flat = TerminalText.line(text.replace('\n', ' ').strip());
         return flat.length() <= MAX_TEXT ? flat : flat.substring(0, MAX_TEXT - 3) + "...";
     }
 }

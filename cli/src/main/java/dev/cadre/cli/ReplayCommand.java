@@ -24,7 +24,7 @@ final class ReplayCommand implements Callable<Integer> {
         EventPrinter printer = new EventPrinter(System.out);
         for (RunEvent event : read.events()) {
             if (json) {
-                System.out.println(DemoCommand.writeJson(event));
+                System.out.println(TerminalText.json(event));
             } else {
                 printer.print(event);
             }

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Shows a run: on a terminal, each event as a line plus a status line redrawn in place (agent, step, tokens, cost,
- * elapsed, tool calls); otherwise plain lines; with {@code --json}, RunEvents as JSON Lines.
+ * elapsed, tool calls); otherwise plain lines; with {@code --json}, RunEvents as JSON Lines. Text from the run is shown
+ * through {@link TerminalText}; the colours and the status line's redraw are Cadre's own.
  */
 final class RunView {
 
@@ -50,7 +51,7 @@ final class RunView {
             toolCalls++;
         }
         switch (mode) {
-            case JSON -> out.println(DemoCommand.writeJson(event));
+            case JSON -> out.println(TerminalText.json(event));
             case PLAIN -> printer.print(event);
             case LIVE -> {
                 if (event instanceof RunEvent.TokenStreamed) {
@@ -60,7 +61,7 @@ final class RunView {
                 printer.print(event);
                 if (!(event instanceof RunEvent.RunFinished || event instanceof RunEvent.RunFailed || event instanceof RunEvent.RunCancelled)) {
                     long seconds = Duration.between(started, Instant.now()).toSeconds();
-                    out.print("\u001b[2m▶ " + agent + " · " + step + " · " + tokens + " tokens · cost " + cost.toPlainString()
+                    out.print("\u001b[2m▶ " + TerminalText.line(agent) + " · " + TerminalText.line(step) + " · " + tokens + " tokens · cost " + cost.toPlainString()
                             + " · " + seconds + "s · " + toolCalls + " tool calls\u001b[0m");
                     out.flush();
                     statusShown = true;
@@ -86,12 +87,12 @@ final class RunView {
         out.println();
         out.println("Tokens and cost by agent:");
         long total = byAgent.values().stream().mapToLong(Usage::totalTokens).sum();
-        byAgent.forEach((name, u) -> out.println(String.format("  %-20s %8d tokens  %5.1f%%  %3d model calls  cost %s", name,
+        byAgent.forEach((name, u) -> out.println(String.format("  %-20s %8d tokens  %5.1f%%  %3d model calls  cost %s", TerminalText.line(name),
                 u.totalTokens(), total == 0 ? 0.0 : 100.0 * u.totalTokens() / total, u.modelCalls(), u.cost().toPlainString())));
-        out.println("Status:  " + result.status() + (result.reason() == null ? "" : " — " + result.reason()));
+        out.println("Status:  " + result.status() + (result.reason() == null ? "" : " — " + TerminalText.line(result.reason())));
         if (result.output() != null) {
             out.println("Output:");
-            result.output().lines().forEach(l -> out.println("  " + l));
+            TerminalText.escape(result.output()).lines().forEach(l -> out.println("  " + l));
         }
         out.println("Journal: " + journal);
     }

@@ -102,6 +102,38 @@ class SecretRedactionTest {
         }
     }
 
+    /** Issue 13, finding 9's tail: a command printed the base64 form of a key, which reached the model and the journal. */
+    @Test
+    void encodedFormsOfAKnownSecretFromAToolReachNeitherTheJournalNorTheModel() throws Exception {
+        byte[] key = KEY.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] environ = ("HOME=/root\0OPENAI_API_KEY=" + KEY + "\0PATH=/usr/bin\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<String> encoded = List.of(java.util.Base64.getEncoder().encodeToString(key), java.util.Base64.getUrlEncoder().encodeToString(key),
+                java.util.Base64.getEncoder().encodeToString(environ), java.util.HexFormat.of().formatHex(key),
+                java.util.HexFormat.of().withUpperCase().formatHex(key), java.net.URLEncoder.encode(KEY + "&x", java.nio.charset.StandardCharsets.UTF_8));
+        String printed = String.join("\n", encoded);
+        TestTool exfiltrate = new TestTool("read_environ", RiskLevel.READ_ONLY, args -> ToolResult.ok(printed));
+        ScriptedModel model = ScriptedModel.builder().agent("thief",
+                Reply.toolCall("read_environ", "{\"text\":\"/proc/1/environ\"}"), Reply.text("Here it is: " + encoded.get(0) + " " + encoded.get(3))).build();
+        Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).tools(List.of(exfiltrate))
+                .runsDirectory(runs).redactor(Redactor.fromEnvironment(Map.of("OPENAI_API_KEY", KEY))).build();
+        Agent thief = orchestrator.agent(Persona.builder("thief").role("thief").tools(List.of("read_environ")).build());
+
+        RunHandle run = orchestrator.run(thief, Task.of("t", "Find the key."));
+        RunResult result = run.result().block(WAIT);
+        String journal = Files.readString(runs.resolve(run.runId() + ".jsonl"));
+        String published = CadreJson.mapper().writeValueAsString(run.events().collectList().block(WAIT));
+        String sentBack = ScriptedModel.lastToolResult(model.requestsFor("thief").get(1).request());
+
+        assertThat(result.output()).isEqualTo("Here it is: [REDACTED] [REDACTED]");
+        for (String text : List.of(journal, published, sentBack)) {
+            assertThat(text).contains(Redactor.MASK).doesNotContain(KEY);
+            assertThat(encoded).allSatisfy(form -> assertThat(text).doesNotContain(form));
+        }
+        String environBase64 = encoded.get(2);
+        assertThat(sentBack).as("the key's part of the base64 environment is cut out")
+                .doesNotContain(environBase64.substring(36, 72)).contains(Redactor.MASK);
+    }
+
     @Test
     void redactionCanBeTurnedOff() throws Exception {
         ScriptedModel model = ScriptedModel.builder().agent("a", Reply.text("key " + KEY)).build();
