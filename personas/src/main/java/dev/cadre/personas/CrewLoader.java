@@ -40,7 +40,7 @@ import java.util.Set;
 public final class CrewLoader {
 
     static final Set<String> CREW_KEYS = Set.of("name", "description", "personas", "agents", "tasks", "process", "policy",
-            "inputs", "commands");
+            "inputs", "commands", "executed_files");
     static final Set<String> TASK_KEYS = Set.of("id", "description", "expected_output", "agent", "context", "human_review",
             "output_schema", "inputs");
     static final Set<String> STEP_TYPES = Set.of("sequential", "loop", "parallel", "hierarchical", "debate", "vote");
@@ -113,6 +113,9 @@ public final class CrewLoader {
             }
             tools = withRunner;
         }
+        if (root.has("executed_files")) {
+            tools = dev.cadre.tools.WorkspaceTools.withExecutedFiles(tools, executedFiles(root.child("executed_files")));
+        }
         Context ctx = new Context();
         String name = root.has("name") ? root.child("name").text("name") : defaultName;
         if (root.has("personas")) {
@@ -173,6 +176,25 @@ public final class CrewLoader {
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage().replaceAll("\\.$", ""));
         }
+    }
+
+    /** {@code executed_files:} globs of files the crew's commands run; writing one needs an EXECUTES approval. */
+    private static List<String> executedFiles(Node node) {
+        List<Node> items = node.isText() ? List.of(node) : node.items("'executed_files'");
+        if (items.isEmpty()) {
+            throw node.error("'executed_files' is empty; list globs of files the crew's commands run, e.g. pom.xml or .mvn/**");
+        }
+        List<String> globs = new ArrayList<>();
+        for (Node item : items) {
+            String glob = item.text("executed_files item");
+            try {
+                dev.cadre.tools.Workspace.checkExecutedFile(glob);
+            } catch (IllegalArgumentException e) {
+                throw item.error(e.getMessage().replaceAll("\\.$", ""));
+            }
+            globs.add(glob);
+        }
+        return globs;
     }
 
     private String unknownPersona(Context ctx, String id) {

@@ -66,6 +66,11 @@ public final class GitIgnore {
     }
 
     public boolean isIgnored(Path path, boolean directory) {
+        return isIgnored(path, directory, Deadline.after("Matching .gitignore", java.time.Duration.ofDays(1)));
+    }
+
+    /** Whether {@code path} is ignored; a hostile pattern's backtracking stops at {@code deadline}. */
+    public boolean isIgnored(Path path, boolean directory, Deadline deadline) {
         if (path.getFileName() != null && path.getFileName().toString().equals(".git")) {
             return true;
         }
@@ -75,8 +80,8 @@ public final class GitIgnore {
                 continue;
             }
             String rel = rule.base.relativize(path).toString().replace('\\', '/');
-            if (rule.pattern.matcher(rel).matches()) {
-                if (rule.directoryOnly && !directory && !matchesParent(rule, rel)) {
+            if (rule.pattern.matcher(deadline.guard(rel)).matches()) {
+                if (rule.directoryOnly && !directory && !matchesParent(rule, rel, deadline)) {
                     continue;
                 }
                 ignored = !rule.negated;
@@ -85,9 +90,9 @@ public final class GitIgnore {
         return ignored;
     }
 
-    private static boolean matchesParent(Rule rule, String rel) {
+    private static boolean matchesParent(Rule rule, String rel, Deadline deadline) {
         int slash = rel.lastIndexOf('/');
-        return slash > 0 && rule.pattern.matcher(rel.substring(0, slash)).matches();
+        return slash > 0 && rule.pattern.matcher(deadline.guard(rel.substring(0, slash))).matches();
     }
 
     static String toRegex(String glob) {

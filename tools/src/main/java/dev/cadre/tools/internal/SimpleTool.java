@@ -51,6 +51,11 @@ public final class SimpleTool implements Tool {
 
     @Override
     public Mono<ToolResult> recoverInterruptedCall(JsonNode arguments, ToolContext context) {
+        return recover(recover, arguments, context);
+    }
+
+    /** Runs {@code recover} (may be null: cannot check); a refusal means the effect is not there. */
+    static Mono<ToolResult> recover(BiFunction<JsonNode, ToolContext, ToolResult> recover, JsonNode arguments, ToolContext context) {
         if (recover == null) {
             return Mono.empty();
         }
