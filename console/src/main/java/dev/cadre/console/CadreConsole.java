@@ -3,6 +3,7 @@ package dev.cadre.console;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunListener;
 import dev.cadre.console.internal.ApiServlet;
+import dev.cadre.console.internal.BoundedContext;
 import dev.cadre.console.internal.ConsoleGuard;
 import dev.cadre.console.internal.RunBoard;
 import dev.cadre.console.internal.Sse;
@@ -54,6 +55,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
     private final LoopbackGuard guard;
     private final Scheduler streams;
     private final Sse sse;
+    private final Duration bodyTimeout;
     private Server jetty;
     private int port;
 
@@ -63,6 +65,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         this.guard = new LoopbackGuard(b.token, b.allowedOrigins);
         this.streams = Schedulers.newBoundedElastic(b.maxStreamThreads, 100_000, "cadre-console-sse", 60, true);
         this.sse = new Sse(streams, b.heartbeat);
+        this.bodyTimeout = b.bodyTimeout;
         this.orchestrator = b.orchestrator == null ? null : b.orchestrator.listener(this).build();
     }
 
@@ -81,11 +84,12 @@ public final class CadreConsole implements RunListener, AutoCloseable {
     }
 
     /**
-     * The console as a Jetty handler at {@code contextPath} ("/" or e.g. "/console"), guarded, to mount in a server
+     * The console as a Jetty handler at {@code contextPath} ("/" or e.g. "/console"), guarded and its request bodies
+     * bounded ({@link Builder#bodyTimeout}), to mount in a server
      * that binds to loopback.
      */
     public ServletContextHandler handler(String contextPath) {
-        ServletContextHandler context = new ServletContextHandler();
+        ServletContextHandler context = new BoundedContext(guard, bodyTimeout);
         context.setContextPath(contextPath);
         ApiServlet.Launcher launcher = orchestrator == null ? null
                 : (crew, task) -> orchestrator.run(crew.crew(), task, RunOptions.DEFAULTS);
@@ -161,6 +165,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         private String token;
         private final List<String> allowedOrigins = new ArrayList<>();
         private Duration heartbeat = Duration.ofSeconds(15);
+        private Duration bodyTimeout = Duration.ofSeconds(10);
         private int keepFinishedRuns = 200;
         private int maxStreamThreads = 4;
         private Clock clock = Clock.systemUTC();
@@ -185,6 +190,12 @@ public final class CadreConsole implements RunListener, AutoCloseable {
 
         /** How often an idle stream sends a comment, to find clients that went away (default 15 s). */
         public Builder heartbeat(Duration heartbeat) { this.heartbeat = Objects.requireNonNull(heartbeat); return this; }
+
+        /**
+         * How long a client may take to send a request body (at most 1 MiB) after its headers (default 10 s); a slower
+         * one gets 408. No thread waits for it meanwhile.
+         */
+        public Builder bodyTimeout(Duration timeout) { this.bodyTimeout = Objects.requireNonNull(timeout); return this; }
 
         /** Finished runs of this process kept in memory (older ones are read from their journals; default 200). */
         public Builder keepFinishedRuns(int count) { this.keepFinishedRuns = count; return this; }

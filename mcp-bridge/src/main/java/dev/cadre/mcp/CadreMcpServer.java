@@ -24,6 +24,8 @@ import dev.cadre.mcp.internal.InboundMessages;
 import dev.cadre.mcp.internal.InspectingInputStream;
 import dev.cadre.mcp.internal.RetryingStdioTransport;
 import dev.cadre.mcp.internal.SamplingModels;
+import dev.cadre.mcp.internal.SessionTable;
+import dev.cadre.http.BodyLimits;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.personas.CrewFile;
@@ -63,6 +65,7 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
@@ -93,7 +96,9 @@ public final class CadreMcpServer implements AutoCloseable {
     private final Map<String, RunHandle> runs = new ConcurrentHashMap<>();
     private final Map<Path, Map<String, Tool>> workspaceTools = new ConcurrentHashMap<>();
     private final boolean http;
+    private final SessionTable sessions;
     private McpAsyncServer server;
+    private HttpServletStreamableServerTransportProvider transport;
     private InspectingInputStream stdin;
     private Server jetty;
     private int port;
@@ -101,6 +106,7 @@ public final class CadreMcpServer implements AutoCloseable {
     private CadreMcpServer(McpServerConfig config, boolean http) {
         this.config = config;
         this.http = http;
+        this.sessions = new SessionTable(config.httpLimits().maxSessions(), config.httpLimits().sessionIdleTimeout(), System::nanoTime);
     }
 
     /** Serves over stdio: {@code in} and {@code out} carry JSON-RPC only. */
@@ -129,8 +135,12 @@ public final class CadreMcpServer implements AutoCloseable {
     public static CadreMcpServer http(McpServerConfig config, String host, int port, String token, List<String> allowedOrigins,
                                       List<? extends ContextHandler> alsoServe) {
         CadreMcpServer s = new CadreMcpServer(config, true);
+        McpHttpLimits limits = config.httpLimits();
+        // the SDK's sweeper drops sessions idle for a whole interval; the guard's table expires them exactly on time
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(s.json).mcpEndpoint("/mcp").keepAliveInterval(Duration.ofSeconds(30)).build();
+                .jsonMapper(s.json).mcpEndpoint("/mcp").keepAliveInterval(Duration.ofSeconds(30))
+                .maxRequestSize(limits.maxBodyBytes()).sessionSweepInterval(limits.sessionIdleTimeout()).build();
+        s.transport = transport;
         s.server = s.features(McpServer.async(transport)).build();
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
@@ -142,12 +152,14 @@ public final class CadreMcpServer implements AutoCloseable {
         ServletHolder servlet = new ServletHolder(transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, "/mcp");
-        FilterHolder guard = new FilterHolder(new HttpGuard(token, allowedOrigins, () -> s.port, s.inbound));
+        HttpGuard httpGuard = new HttpGuard(token, allowedOrigins, () -> s.port, s.inbound, s.sessions, limits.sessionIdleTimeout());
+        FilterHolder guard = new FilterHolder(httpGuard);
         guard.setAsyncSupported(true);
         context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
-        List<ContextHandler> handlers = new ArrayList<>(alsoServe);
-        handlers.add(context);
-        jetty.setHandler(alsoServe.isEmpty() ? context : new ContextHandlerCollection(handlers.toArray(ContextHandler[]::new)));
+        Handler mcp = httpGuard.bounded(context, BodyLimits.of(limits.maxBodyBytes()).withTimeout(limits.bodyTimeout()));
+        ContextHandlerCollection handlers = new ContextHandlerCollection(alsoServe.toArray(ContextHandler[]::new));
+        handlers.addHandler(mcp);
+        jetty.setHandler(alsoServe.isEmpty() ? mcp : handlers);
         try {
             jetty.start();
         } catch (Exception e) {
@@ -176,6 +188,16 @@ public final class CadreMcpServer implements AutoCloseable {
     /** Runs started through this server, by id. */
     public Map<String, RunHandle> runs() {
         return Map.copyOf(runs);
+    }
+
+    /** HTTP sessions open now, expired ones dropped (for tests). */
+    int openSessions() {
+        return sessions.open();
+    }
+
+    /** The SDK's transport, whose own sessions tests count ({@code null} over stdio). */
+    HttpServletStreamableServerTransportProvider transport() {
+        return transport;
     }
 
     /** Tool calls in flight that a client's {@code notifications/cancelled} could still cancel (for tests). */

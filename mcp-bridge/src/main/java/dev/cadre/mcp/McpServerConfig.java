@@ -28,10 +28,11 @@ import java.util.Objects;
  * @param listeners         told of every crew run the server starts (tracing, metrics, the web console)
  * @param redactor          masks secrets in everything the server sends and in its crews' runs (default: the keys and
  *                          tokens of this process's environment and well-known key shapes)
+ * @param httpLimits        bodies and sessions of the streamable HTTP transport (default {@link McpHttpLimits#defaults()})
  */
 public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLibrary personas, ModelRegistry models,
                               Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures,
-                              List<RunListener> listeners, Redactor redactor) {
+                              List<RunListener> listeners, Redactor redactor, McpHttpLimits httpLimits) {
 
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
@@ -41,6 +42,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         extraTools = extraTools == null ? List.of() : List.copyOf(extraTools);
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
         redactor = redactor == null ? Redactor.fromEnvironment(System.getenv()) : redactor;
+        httpLimits = httpLimits == null ? McpHttpLimits.defaults() : httpLimits;
     }
 
     public static Builder builder() {
@@ -59,9 +61,12 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         private boolean conformanceFixtures;
         private final List<RunListener> listeners = new ArrayList<>();
         private Redactor redactor;
+        private McpHttpLimits httpLimits;
 
         /** What masks secrets in the server's messages and runs ({@link Redactor#none()} turns it off). */
         public Builder redactor(Redactor redactor) { this.redactor = redactor; return this; }
+        /** The bounds of the HTTP transport: body size and time, session idle time and count. */
+        public Builder httpLimits(McpHttpLimits limits) { this.httpLimits = limits; return this; }
         public Builder conformanceFixtures(boolean on) { this.conformanceFixtures = on; return this; }
         public Builder root(Path root) { this.root = root; return this; }
         public Builder crew(CrewFile crew) { crews.put(crew.crew().name(), crew); return this; }
@@ -75,7 +80,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
 
         public McpServerConfig build() {
             return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures,
-                    listeners, redactor);
+                    listeners, redactor, httpLimits);
         }
     }
 }

@@ -58,6 +58,7 @@ abstract class McpFuzzTest {
     Path runs;
 
     CadreMcpServer server;
+    McpServerConfig.Builder config;
     final Stats stats = new Stats();
     final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -112,8 +113,9 @@ abstract class McpFuzzTest {
                   - {id: draft, description: "Write: {task}", agent: writer}
                 """);
         ScriptedModel model = ScriptedModel.builder().when(r -> true, Reply.text("draft").after(MODEL_DELAY)).build();
-        server = start(McpServerConfig.builder().root(root).crew(crew).models(ModelRegistry.of("scripted:m", model))
-                .runsDirectory(runs).checkpointTimeout(Duration.ofMinutes(2)).build());
+        config = McpServerConfig.builder().root(root).crew(crew).models(ModelRegistry.of("scripted:m", model))
+                .runsDirectory(runs).checkpointTimeout(Duration.ofMinutes(2));
+        server = start(config.build());
     }
 
     @AfterEach

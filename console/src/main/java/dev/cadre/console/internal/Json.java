@@ -14,7 +14,7 @@ import java.util.Map;
 /** JSON in and out of the console's API, with Cadre's settings (events keep their {@code type} tag). */
 final class Json {
 
-    private static final int MAX_BODY = 1024 * 1024;
+    static final int MAX_BODY = 1024 * 1024;
 
     private Json() {}
 

@@ -1,52 +1,61 @@
 package dev.cadre.mcp.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.http.BodyLimits;
+import dev.cadre.http.BoundedBodies;
 import dev.cadre.http.LoopbackGuard;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
 
 /**
  * In front of the MCP servlet: the {@link LoopbackGuard} checks (DNS-rebinding protection: Host must be this loopback
  * server, Origin, when sent, one of the allowed origins; the bearer token when one is configured, compared in
- * constant time), a size limit, and
- * the checks of {@link InboundMessages} on POSTed JSON-RPC messages (a message it refuses gets 400 and a JSON-RPC
- * error). The SDK's own error answers (a Java exception serialized with its stack trace) are rewritten to JSON-RPC
- * errors, and its 500 for a client response to no pending request becomes a 400.
+ * constant time), the session checks of {@link SessionTable} (an id that is not open gets 404, an {@code initialize}
+ * beyond the limit 503), and the checks of {@link InboundMessages} on POSTed JSON-RPC messages (a message it refuses
+ * gets 400 and a JSON-RPC error). Bodies reach it whole, read by {@link #bounded} without a thread waiting. The
+ * SDK's own error answers (a Java exception serialized with its stack trace) are rewritten to JSON-RPC errors, and
+ * its 500 for a client response to no pending request becomes a 400.
  */
 public final class HttpGuard implements Filter {
 
-    private static final Logger log = LoggerFactory.getLogger(HttpGuard.class);
-    private static final int MAX_BODY = InboundMessages.MAX_BYTES;
-    private static final long DISCARD_AT_MOST = 16L * MAX_BODY;
+    private static final String SESSION = "Mcp-Session-Id";
 
     private final LoopbackGuard guard;
     private final IntSupplier port;
     private final InboundMessages inbound;
+    private final SessionTable sessions;
+    private final Duration idleTimeout;
 
-    public HttpGuard(String token, List<String> allowedOrigins, IntSupplier port, InboundMessages inbound) {
+    public HttpGuard(String token, List<String> allowedOrigins, IntSupplier port, InboundMessages inbound,
+                     SessionTable sessions, Duration idleTimeout) {
         this.guard = new LoopbackGuard(token, allowedOrigins);
         this.port = port;
         this.inbound = inbound;
+        this.sessions = sessions;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** {@code context} behind a {@link BoundedBodies} that makes this guard's header checks before reading a body. */
+    public Handler bounded(Handler context, BodyLimits limits) {
+        return new BoundedBodies(context, limits,
+                r -> guard.check(r.getHeaders().get(HttpHeader.HOST), r.getHeaders().get(HttpHeader.ORIGIN),
+                        r.getHeaders().get(HttpHeader.AUTHORIZATION), port.getAsInt()),
+                (status, message) -> InboundMessages.errorResponse(null, InboundMessages.INVALID_REQUEST, message));
     }
 
     @Override
@@ -59,194 +68,136 @@ public final class HttpGuard implements Filter {
             if (refusal.status() == 401) {
                 response.setHeader("WWW-Authenticate", "Bearer");
             }
-            reject(response, refusal.status(), refusal.message());
+            reject(response, refusal.status(), null, refusal.message());
             return;
         }
-        if ("POST".equals(request.getMethod())) {
-            byte[] body = request.getContentLengthLong() > MAX_BODY ? null : request.getInputStream().readNBytes(MAX_BODY + 1);
-            if (body == null || body.length > MAX_BODY) {
-                // read the rest (up to a bound, keeping none of it): a client still sending its body would otherwise
-                // see the connection reset instead of the 413
-                drain(request.getInputStream());
-                reject(response, 413, "Request body over " + MAX_BODY + " bytes.");
-                return;
-            }
-            String session = request.getHeader("Mcp-Session-Id");
-            InboundMessages.Verdict verdict = inbound.check(session == null ? "-" : session, body);
-            if (verdict.answer()) {
-                answer(response, 400, verdict.errorResponse());
-            } else if (verdict.consumed()) {
-                response.setStatus(202);
-            } else if (!verdict.forward()) {
-                answer(response, 400, InboundMessages.errorResponse(null, InboundMessages.INVALID_REQUEST,
-                        "Invalid message: neither a request, a notification nor a response MCP accepts."));
-            } else if (verdict.request() && session == null && verdict.method().equals("ping")) {
-                answer(response, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + verdict.id() + ",\"result\":{}}");
-            } else if (verdict.request() && session == null && !verdict.method().equals("initialize")) {
-                answer(response, 400, InboundMessages.errorResponse(verdict.id(), InboundMessages.INVALID_REQUEST,
-                        "The session is not initialized: send initialize first, then its Mcp-Session-Id with every request."));
+        String session = request.getHeader(SESSION);
+        if (!"POST".equals(request.getMethod())) {
+            if (session == null) {
+                chain.doFilter(req, res); // the SDK answers 400: a GET or DELETE needs a session
+            } else if (!sessions.begin(session)) {
+                notOpen(response, null);
             } else {
-                CleanErrors clean = new CleanErrors(response);
-                chain.doFilter(new Body(request, verdict.json().getBytes(StandardCharsets.UTF_8)), clean);
-                clean.finish(verdict);
+                inSession(session, request, () -> chain.doFilter(req, res));
+                if ("DELETE".equals(request.getMethod())) {
+                    sessions.closed(session);
+                }
             }
             return;
         }
-        chain.doFilter(req, res);
-    }
-
-    private static void drain(java.io.InputStream in) throws IOException {
-        byte[] buffer = new byte[16 * 1024];
-        long left = DISCARD_AT_MOST;
-        int n;
-        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
-            left -= n;
+        // the whole body is in memory (BoundedBodies read it), so this read does not wait
+        byte[] body = request.getInputStream().readNBytes(InboundMessages.MAX_BYTES + 1);
+        InboundMessages.Verdict verdict = inbound.check(session == null ? "-" : session, body);
+        if (verdict.answer()) {
+            CleanErrors.answer(response, 400, verdict.errorResponse());
+        } else if (verdict.consumed()) {
+            response.setStatus(202);
+        } else if (!verdict.forward()) {
+            reject(response, 400, null, "Invalid message: neither a request, a notification nor a response MCP accepts.");
+        } else if (verdict.request() && "initialize".equals(verdict.method())) {
+            initialize(request, response, chain, verdict);
+        } else if (verdict.request() && session == null && verdict.method().equals("ping")) {
+            CleanErrors.answer(response, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + verdict.id() + ",\"result\":{}}");
+        } else if (verdict.request() && session == null) {
+            reject(response, 400, verdict.id(),
+                    "The session is not initialized: send initialize first, then its Mcp-Session-Id with every request.");
+        } else if (session != null && !sessions.begin(session)) {
+            notOpen(response, verdict.request() ? verdict.id() : null);
+        } else if (session == null) {
+            forward(request, response, chain, verdict, s -> { });
+        } else {
+            inSession(session, request, () -> forward(request, response, chain, verdict, s -> { }));
         }
     }
 
-    private static void answer(HttpServletResponse response, int status, String json) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(json);
-    }
-
-    private static void reject(HttpServletResponse response, int status, String message) throws IOException {
-        answer(response, status, InboundMessages.errorResponse(null, InboundMessages.INVALID_REQUEST, message));
-    }
-
-    /** A request whose body was read and (maybe) rewritten. */
-    private static final class Body extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        Body(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
+    private void initialize(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                            InboundMessages.Verdict verdict) throws IOException, ServletException {
+        if (!sessions.reserve()) {
+            reject(response, 503, verdict.id(), "The server has " + sessions.max() + " MCP sessions open, its limit"
+                    + " (McpHttpLimits.maxSessions): close one with DELETE, or retry once one has been idle for "
+                    + span(idleTimeout) + ".");
+            return;
         }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
+        AtomicBoolean opened = new AtomicBoolean();
+        try {
+            forward(request, response, chain, verdict, id -> {
+                if (opened.compareAndSet(false, true)) {
+                    sessions.opened(id);
                 }
+            });
+        } finally {
+            if (!opened.get()) {
+                sessions.released();
+            }
+        }
+    }
 
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
+    private static void forward(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                                InboundMessages.Verdict verdict, java.util.function.Consumer<String> onSession)
+            throws IOException, ServletException {
+        CleanErrors clean = new CleanErrors(response, onSession);
+        chain.doFilter(new RewrittenBody(request, verdict.json().getBytes(StandardCharsets.UTF_8)), clean);
+        clean.finish(verdict);
+    }
 
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    try {
-                        listener.onDataAvailable();
-                        listener.onAllDataRead();
-                    } catch (IOException e) {
-                        listener.onError(e);
+    private interface Step {
+        void run() throws IOException, ServletException;
+    }
+
+    /** Runs one request of {@code session}: in flight until it ends, or until its event stream does. */
+    private void inSession(String session, HttpServletRequest request, Step step) throws IOException, ServletException {
+        boolean async = false;
+        try {
+            step.run();
+            if (request.isAsyncStarted()) {
+                AtomicBoolean ended = new AtomicBoolean();
+                request.getAsyncContext().addListener(new AsyncListener() {
+                    @Override
+                    public void onComplete(AsyncEvent event) {
+                        end();
                     }
-                }
 
-                @Override
-                public int read() {
-                    return in.read();
-                }
+                    @Override
+                    public void onTimeout(AsyncEvent event) {
+                        end();
+                    }
 
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-            };
-        }
+                    @Override
+                    public void onError(AsyncEvent event) {
+                        end();
+                    }
 
-        @Override
-        public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
-        }
+                    @Override
+                    public void onStartAsync(AsyncEvent event) {
+                        // the same request again: still in flight
+                    }
 
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
+                    private void end() {
+                        if (ended.compareAndSet(false, true)) {
+                            sessions.end(session);
+                        }
+                    }
+                });
+                async = true;
+            }
+        } finally {
+            if (!async) {
+                sessions.end(session);
+            }
         }
     }
 
-    /**
-     * Holds back what the SDK writes with an error status before anything was sent, to answer a JSON-RPC error in its
-     * place; everything else passes through.
-     */
-    private static final class CleanErrors extends HttpServletResponseWrapper {
-        private final java.io.StringWriter held = new java.io.StringWriter();
-        private boolean holding;
+    private void notOpen(HttpServletResponse response, JsonNode id) throws IOException {
+        reject(response, 404, id, "The session in Mcp-Session-Id is not open on this server (it was closed, or idle for "
+                + span(idleTimeout) + " or more): send initialize to start a new one.");
+    }
 
-        CleanErrors(HttpServletResponse response) {
-            super(response);
-        }
+    /** "30 min", or "1.5 s" for a span that is not whole minutes. */
+    static String span(Duration d) {
+        return d.toMillis() % 60_000 == 0 ? d.toMinutes() + " min" : d.toMillis() / 1000.0 + " s";
+    }
 
-        private boolean hold() {
-            if (!holding && getStatus() >= 400 && !isCommitted()) {
-                holding = true;
-            }
-            return holding;
-        }
-
-        @Override
-        public java.io.PrintWriter getWriter() throws IOException {
-            return hold() ? new java.io.PrintWriter(held) : super.getWriter();
-        }
-
-        @Override
-        public ServletOutputStream getOutputStream() throws IOException {
-            if (!hold()) {
-                return super.getOutputStream();
-            }
-            return new ServletOutputStream() {
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                    throw new UnsupportedOperationException("error answers are written synchronously");
-                }
-
-                @Override
-                public void write(int b) {
-                    held.write(b);
-                }
-            };
-        }
-
-        void finish(InboundMessages.Verdict verdict) throws IOException {
-            if (!holding) {
-                return;
-            }
-            String message = "The request failed.";
-            try {
-                JsonNode error = dev.cadre.api.CadreJson.mapper().readTree(held.toString());
-                JsonNode text = error == null ? null
-                        : error.has("jsonRpcError") ? error.path("jsonRpcError").path("message") : error.path("message");
-                if (text != null && text.isTextual()) {
-                    message = text.textValue();
-                }
-            } catch (IOException notJson) {
-                log.debug("The SDK's error answer is not JSON: {}", held);
-            }
-            int status = getStatus();
-            if (status >= 500 && verdict.method() == null) {
-                status = 400; // a client response the SDK has no pending request for
-                message = "No request with id " + verdict.id() + " is waiting for an answer.";
-            }
-            HttpServletResponse response = (HttpServletResponse) getResponse();
-            response.resetBuffer();
-            answer(response, status, InboundMessages.errorResponse(verdict.request() ? verdict.id() : null,
-                    InboundMessages.INVALID_REQUEST, message));
-        }
+    private static void reject(HttpServletResponse response, int status, JsonNode id, String message) throws IOException {
+        CleanErrors.answer(response, status, InboundMessages.errorResponse(id, InboundMessages.INVALID_REQUEST, message));
     }
 }

@@ -28,6 +28,12 @@ public final class InboundMessages {
     /** The largest message accepted, in bytes, on either transport. */
     public static final int MAX_BYTES = 4 * 1024 * 1024;
 
+    /** The largest {@code initialize} params accepted, in characters of JSON: a session keeps them while it lives. */
+    public static final int MAX_INITIALIZE_CHARS = 16 * 1024;
+
+    /** The longest string accepted in {@code initialize}'s {@code clientInfo} (name, version, title ...). */
+    public static final int MAX_CLIENT_INFO_CHARS = 256;
+
     public static final int PARSE_ERROR = -32700;
     public static final int INVALID_REQUEST = -32600;
     public static final int INVALID_PARAMS = -32602;
@@ -191,7 +197,7 @@ public final class InboundMessages {
             case "initialize" -> firstOf(required(p, "protocolVersion", JsonNode::isTextual, "a string"),
                     required(p, "capabilities", JsonNode::isObject, "an object"),
                     required(p, "clientInfo", n -> n.isObject() && n.path("name").isTextual() && n.path("version").isTextual(),
-                            "an object with a name and a version"));
+                            "an object with a name and a version"), initializeTooLarge(p));
             case "tools/call" -> firstOf(required(p, "name", JsonNode::isTextual, "a string"),
                     optional(p, "arguments", JsonNode::isObject, "an object"));
             case "prompts/get" -> firstOf(required(p, "name", JsonNode::isTextual, "a string"),
@@ -200,6 +206,18 @@ public final class InboundMessages {
                     "one of " + String.join(", ", LEVELS.stream().sorted().toList()));
             default -> null;
         };
+    }
+
+    /** What makes {@code initialize} params too large for a session to keep, or null. */
+    private static String initializeTooLarge(JsonNode params) {
+        for (Map.Entry<String, JsonNode> field : params.path("clientInfo").properties()) {
+            if (field.getValue().isTextual() && field.getValue().textValue().length() > MAX_CLIENT_INFO_CHARS) {
+                return "clientInfo." + field.getKey() + " is over " + MAX_CLIENT_INFO_CHARS + " characters.";
+            }
+        }
+        int length = params.toString().length();
+        return length > MAX_INITIALIZE_CHARS
+                ? "the params are " + length + " characters of JSON, over the " + MAX_INITIALIZE_CHARS + " a session may keep." : null;
     }
 
     private static boolean allText(JsonNode object) {
