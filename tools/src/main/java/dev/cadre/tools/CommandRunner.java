@@ -58,6 +58,7 @@ public final class CommandRunner implements Tool {
     private final Map<String, String> environment;
     /** The sandbox commands run in, or null for plain processes. */
     private final Bubblewrap sandbox;
+    private final CommandSandbox sandboxSettings;
 
     /**
      * A runner with the {@linkplain CommandSandbox#DEFAULT default sandbox} (where one is available).
@@ -89,6 +90,7 @@ public final class CommandRunner implements Tool {
             allowed(line);
         }
         this.environment = scrub(environment);
+        this.sandboxSettings = sandbox;
         this.sandbox = sandbox(workspace, sandbox, environment);
     }
 
@@ -116,6 +118,11 @@ public final class CommandRunner implements Tool {
         LOG.warn("run_command in {} runs commands without an OS sandbox: {}. Install bubblewrap (apt-get install bubblewrap)"
                 + " to confine them.", workspace.root(), why);
         return null;
+    }
+
+    /** The sandbox settings this runner was made with. */
+    public CommandSandbox sandboxSettings() {
+        return sandboxSettings;
     }
 
     /** Whether commands run in the OS sandbox (false where none was available and the runner fell back). */
