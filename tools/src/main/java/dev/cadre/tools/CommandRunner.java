@@ -47,6 +47,8 @@ public final class CommandRunner implements Tool {
 
     private static final Set<String> PASSED_ENV = Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
             "JAVA_HOME", "MAVEN_HOME", "M2_HOME", "USER", "LOGNAME", "TERM");
+    /** The environment variable that, set to {@code required}, makes every runner require the sandbox (as CI does). */
+    public static final String REQUIRE_ENV = "CADRE_SANDBOX";
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
     private static final Pattern SECRET = Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH).*");
 
@@ -76,7 +78,8 @@ public final class CommandRunner implements Tool {
     /**
      * A runner whose commands run in {@code sandbox}.
      *
-     * @throws IllegalStateException when the sandbox is required and none is available here
+     * @throws IllegalStateException when the sandbox is required (by {@code sandbox} or by {@code CADRE_SANDBOX=required}
+     *                               in {@code environment}) and none is available here
      */
     public CommandRunner(Workspace workspace, List<String> allowed, Duration timeout, int keepBytes, Map<String, String> environment,
             CommandSandbox sandbox) {
@@ -97,6 +100,9 @@ public final class CommandRunner implements Tool {
     private static Bubblewrap sandbox(Workspace workspace, CommandSandbox settings, Map<String, String> environment) {
         if (settings.mode() == CommandSandbox.Mode.OFF) {
             return null;
+        }
+        if ("required".equalsIgnoreCase(environment.get(REQUIRE_ENV))) {
+            settings = settings.required();
         }
         String path = environment.get("PATH");
         Optional<Path> program = Bubblewrap.find(path);
