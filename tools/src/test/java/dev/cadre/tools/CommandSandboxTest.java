@@ -139,6 +139,17 @@ class CommandSandboxTest {
         }
     }
 
+    /** A declared path that a command can turn into a symlink (one in the workspace) is not bound where it points. */
+    @Test
+    void aDeclaredPathInTheWorkspaceCannotExposeTheHome() throws Exception {
+        Files.createSymbolicLink(workspace.resolve("cache"), home);
+        String command = "sh -c 'echo x > cache/pwned; cat cache/.netrc; exit 0'";
+        ToolResult result = run(runner(Duration.ofSeconds(20), CommandSandbox.DEFAULT.withWritable(workspace.resolve("cache")), command),
+                command);
+        assertThat(home.resolve("pwned")).doesNotExist();
+        assertThat(result.structured().get("output").asText()).doesNotContain("home-secret-line");
+    }
+
     /** No network by default (a new, empty network namespace); the crew may allow it. */
     @Test
     void noNetworkUnlessAllowed() throws Exception {

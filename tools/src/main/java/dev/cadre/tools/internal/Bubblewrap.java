@@ -129,7 +129,7 @@ public final class Bubblewrap {
             ro.add(Path.of("/etc/resolv.conf"));
         }
         for (Path r : ro) {
-            real(r).filter(p -> outside(p, hiddenState)).ifPresent(p -> {
+            real(r).filter(p -> declarable(r, p)).filter(p -> outside(p, hiddenState)).ifPresent(p -> {
                 add(a, "--ro-bind", p.toString(), p.toString());
                 bound.add(p);
             });
@@ -142,7 +142,7 @@ public final class Bubblewrap {
                     throw new UncheckedIOException("Cannot create the sandbox's writable directory " + w + ": " + e.getMessage(), e);
                 }
             }
-            real(w).filter(p -> outside(p, hiddenState)).ifPresent(p -> {
+            real(w).filter(p -> declarable(w, p)).filter(p -> outside(p, hiddenState)).ifPresent(p -> {
                 add(a, "--bind", p.toString(), p.toString());
                 bound.add(p);
             });
@@ -168,6 +168,25 @@ public final class Bubblewrap {
         a.addAll(command);
         // bwrap itself gets no environment: its pid 1 in the sandbox has an empty /proc/1/environ.
         return new Launch(List.copyOf(a), Map.of());
+    }
+
+    /**
+     * A declared path is bound at its real path, resolved here, outside the sandbox. One that a command could have
+     * made a symlink to anywhere is not: inside the workspace or inside another writable path (as declared or real).
+     */
+    private boolean declarable(Path declared, Path real) {
+        if (declared.startsWith(workspace) || real.startsWith(workspace)) {
+            return false;
+        }
+        for (Path w : settings.writable()) {
+            for (Path other : List.of(w, real(w).orElse(w))) {
+                boolean same = other.equals(declared) || other.equals(real);
+                if (!same && (declared.startsWith(other) || real.startsWith(other))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean outside(Path p, List<Path> hiddenState) {
