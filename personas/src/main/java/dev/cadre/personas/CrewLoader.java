@@ -18,6 +18,7 @@ import dev.cadre.orchestrator.Worker;
 import dev.cadre.personas.internal.Doc;
 import dev.cadre.personas.internal.Node;
 import dev.cadre.personas.internal.PersonaDef;
+import dev.cadre.personas.internal.SandboxDef;
 import dev.cadre.personas.internal.Suggest;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ import java.util.Set;
 public final class CrewLoader {
 
     static final Set<String> CREW_KEYS = Set.of("name", "description", "personas", "agents", "tasks", "process", "policy",
-            "inputs", "commands", "executed_files");
+            "inputs", "commands", "executed_files", "sandbox");
     static final Set<String> TASK_KEYS = Set.of("id", "description", "expected_output", "agent", "context", "human_review",
             "output_schema", "inputs");
     static final Set<String> STEP_TYPES = Set.of("sequential", "loop", "parallel", "hierarchical", "debate", "vote");
@@ -106,15 +107,22 @@ public final class CrewLoader {
                 throw root.child("commands").error("'commands' is empty; list the command lines agents may run, e.g. mvn -q test");
             }
             List<Tool> withRunner = new ArrayList<>(baseTools.stream().filter(t -> !t.name().equals("run_command")).toList());
+            dev.cadre.tools.CommandSandbox sandbox = root.has("sandbox")
+                    ? SandboxDef.read(root.child("sandbox"), Path.of(System.getProperty("user.home"))) : dev.cadre.tools.CommandSandbox.DEFAULT;
             try {
-                withRunner.add(new dev.cadre.tools.CommandRunner(workspace, commands, Duration.ofMinutes(5), 16 * 1024, System.getenv()));
+                withRunner.add(new dev.cadre.tools.CommandRunner(workspace, commands, Duration.ofMinutes(5), 16 * 1024, System.getenv(), sandbox));
             } catch (IllegalArgumentException e) {
                 throw root.child("commands").error("'commands' is not a list of command lines: " + e.getMessage());
+            } catch (IllegalStateException e) {
+                throw root.child("sandbox").error(e.getMessage().replaceAll("\\.$", ""));
             }
             tools = withRunner;
         }
         if (root.has("executed_files")) {
             tools = dev.cadre.tools.WorkspaceTools.withExecutedFiles(tools, executedFiles(root.child("executed_files")));
+        }
+        if (root.has("sandbox") && !root.has("commands")) {
+            throw root.child("sandbox").keyError("'sandbox' confines the crew's commands, but the crew allows none ('commands')");
         }
         Context ctx = new Context();
         String name = root.has("name") ? root.child("name").text("name") : defaultName;

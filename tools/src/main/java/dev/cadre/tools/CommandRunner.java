@@ -7,18 +7,25 @@ import dev.cadre.api.RiskLevel;
 import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
+import dev.cadre.tools.internal.Bubblewrap;
+import dev.cadre.tools.internal.Executables;
 import dev.cadre.tools.internal.ProcessExec;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,12 +34,22 @@ import reactor.core.publisher.Mono;
  * directly, so {@code ;}, {@code &&}, {@code |} or {@code $(...)} are just characters. The model may only pick an
  * allowed command, word for word. The environment is scrubbed (only {@code PATH}, {@code HOME}, locale and JDK
  * variables pass, never anything that looks like a key, token, secret or password), the run is bounded by a
- * timeout (the whole process tree is killed), and the output is kept as head and tail with the exit code.
+ * timeout (the whole process tree is killed, and so it is when the call is cancelled), and the output is kept as
+ * head and tail with the exit code.
+ *
+ * <p>On Linux with bubblewrap, commands run in an OS sandbox ({@link CommandSandbox}): their own PID namespace (the
+ * whole tree dies with them, other processes' {@code /proc} entries are not visible), no network unless allowed,
+ * the file system read-only but for the workspace and declared paths, the home and Cadre's state directory hidden.
+ * Where no sandbox is available the runner warns once, when it is made, and runs plain processes, unless the
+ * sandbox is {@linkplain CommandSandbox#required() required}.
  */
 public final class CommandRunner implements Tool {
 
     private static final Set<String> PASSED_ENV = Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
             "JAVA_HOME", "MAVEN_HOME", "M2_HOME", "USER", "LOGNAME", "TERM");
+    /** The environment variable that, set to {@code required}, makes every runner require the sandbox (as CI does). */
+    public static final String REQUIRE_ENV = "CADRE_SANDBOX";
+    private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
     private static final Pattern SECRET = Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH).*");
 
     private final Workspace workspace;
@@ -41,8 +58,13 @@ public final class CommandRunner implements Tool {
     private final Duration timeout;
     private final int keepBytes;
     private final Map<String, String> environment;
+    /** The sandbox commands run in, or null for plain processes. */
+    private final Bubblewrap sandbox;
+    private final CommandSandbox sandboxSettings;
 
     /**
+     * A runner with the {@linkplain CommandSandbox#DEFAULT default sandbox} (where one is available).
+     *
      * @param workspace   where commands run
      * @param allowed     the command lines agents may run, e.g. {@code "mvn -q test"}
      * @param timeout     the longest a command may run
@@ -50,6 +72,17 @@ public final class CommandRunner implements Tool {
      * @param environment the environment to pass on (scrubbed of secrets), usually {@code System.getenv()}
      */
     public CommandRunner(Workspace workspace, List<String> allowed, Duration timeout, int keepBytes, Map<String, String> environment) {
+        this(workspace, allowed, timeout, keepBytes, environment, CommandSandbox.DEFAULT);
+    }
+
+    /**
+     * A runner whose commands run in {@code sandbox}.
+     *
+     * @throws IllegalStateException when the sandbox is required (by {@code sandbox} or by {@code CADRE_SANDBOX=required}
+     *                               in {@code environment}) and none is available here
+     */
+    public CommandRunner(Workspace workspace, List<String> allowed, Duration timeout, int keepBytes, Map<String, String> environment,
+            CommandSandbox sandbox) {
         this.workspace = workspace;
         this.timeout = timeout;
         this.keepBytes = keepBytes;
@@ -60,6 +93,47 @@ public final class CommandRunner implements Tool {
             allowed(line);
         }
         this.environment = scrub(environment);
+        this.sandboxSettings = sandbox;
+        this.sandbox = sandbox(workspace, sandbox, environment);
+    }
+
+    private static Bubblewrap sandbox(Workspace workspace, CommandSandbox settings, Map<String, String> environment) {
+        if (settings.mode() == CommandSandbox.Mode.OFF) {
+            return null;
+        }
+        if ("required".equalsIgnoreCase(environment.get(REQUIRE_ENV))) {
+            settings = settings.required();
+        }
+        String path = environment.get("PATH");
+        Optional<Path> program = Bubblewrap.find(path);
+        String why;
+        if (program.isEmpty()) {
+            String os = System.getProperty("os.name", "");
+            why = os.startsWith("Linux") ? "bubblewrap (bwrap) is not on the PATH" : "there is no OS sandbox on " + os + " yet";
+        } else {
+            Bubblewrap bwrap = Bubblewrap.of(program.get(), settings, workspace.root(), environment);
+            Optional<String> failed = bwrap.selfCheck(path);
+            if (failed.isEmpty()) {
+                return bwrap;
+            }
+            why = program.get() + " failed its self-check (" + failed.get().replaceAll("\\s*\\R\\s*", "; ") + ")";
+        }
+        if (settings.mode() == CommandSandbox.Mode.REQUIRED) {
+            throw new IllegalStateException("run_command requires an OS sandbox, but " + why + ".");
+        }
+        LOG.warn("run_command in {} runs commands without an OS sandbox: {}. Install bubblewrap (apt-get install bubblewrap)"
+                + " to confine them.", workspace.root(), why);
+        return null;
+    }
+
+    /** The sandbox settings this runner was made with. */
+    public CommandSandbox sandboxSettings() {
+        return sandboxSettings;
+    }
+
+    /** Whether commands run in the OS sandbox (false where none was available and the runner fell back). */
+    public boolean sandboxed() {
+        return sandbox != null;
     }
 
     private void allowed(String line) {
@@ -97,27 +171,47 @@ public final class CommandRunner implements Tool {
 
     @Override
     public Mono<ToolResult> invoke(JsonNode arguments, ToolContext context) {
-        return Mono.fromCallable(() -> {
+        return Mono.defer(() -> {
             List<String> argv = split(arguments.get("command").asText());
             String asked = allowed.get(argv);
             if (asked == null) {
-                return ToolResult.error("The command '" + arguments.get("command").asText().strip() + "' is not allowed. Allowed commands: "
-                        + String.join("; ", allowed.values()) + ".");
+                return Mono.just(ToolResult.error("The command '" + arguments.get("command").asText().strip()
+                        + "' is not allowed. Allowed commands: " + String.join("; ", allowed.values()) + "."));
             }
-            ProcessExec.Outcome outcome;
+            ProcessExec.Run run;
             try {
-                outcome = ProcessExec.run(argv, workspace.root(), environment, timeout, keepBytes);
-            } catch (java.io.UncheckedIOException e) {
-                return ToolResult.error(e.getMessage());
+                run = start(argv);
+            } catch (UncheckedIOException e) {
+                return Mono.just(ToolResult.error(e.getMessage()));
             }
-            ObjectNode structured = CadreJson.mapper().createObjectNode().put("command", asked).put("exit_code", outcome.exitCode())
-                    .put("timed_out", outcome.timedOut()).put("output_bytes", outcome.outputBytes())
-                    .put("millis", outcome.took().toMillis()).put("output", outcome.output());
-            String head = outcome.timedOut()
-                    ? "'" + asked + "' did not finish within " + timeout.toSeconds() + " s and was killed."
-                    : "'" + asked + "' exited with code " + outcome.exitCode() + ".";
-            return new ToolResult(head + "\n" + outcome.output(), structured, outcome.timedOut() || outcome.exitCode() != 0);
+            return Mono.fromCallable(() -> result(asked, run.call())).doOnCancel(run::cancel)
+                    .onErrorResume(UncheckedIOException.class, e -> Mono.just(ToolResult.error(e.getMessage())));
         });
+    }
+
+    /** The run of {@code argv}: in the sandbox (its program found on the PATH first), or as a plain process. */
+    private ProcessExec.Run start(List<String> argv) {
+        if (sandbox == null) {
+            return new ProcessExec.Run(argv, workspace.root(), environment, timeout, keepBytes);
+        }
+        List<String> command = new ArrayList<>(argv);
+        if (!argv.get(0).contains("/")) {
+            Path program = Executables.find(argv.get(0), environment.get("PATH")).orElseThrow(() -> new UncheckedIOException(
+                    "Cannot start '" + argv.get(0) + "': there is no such program on the PATH.", new java.io.IOException(argv.get(0))));
+            command.set(0, program.toString());
+        }
+        Bubblewrap.Launch launch = sandbox.launch(command, environment);
+        return new ProcessExec.Run(launch.argv(), workspace.root(), launch.env(), timeout, keepBytes);
+    }
+
+    private ToolResult result(String asked, ProcessExec.Outcome outcome) {
+        ObjectNode structured = CadreJson.mapper().createObjectNode().put("command", asked).put("exit_code", outcome.exitCode())
+                .put("timed_out", outcome.timedOut()).put("output_bytes", outcome.outputBytes())
+                .put("millis", outcome.took().toMillis()).put("output", outcome.output());
+        String head = outcome.timedOut()
+                ? "'" + asked + "' did not finish within " + timeout.toSeconds() + " s and was killed."
+                : "'" + asked + "' exited with code " + outcome.exitCode() + ".";
+        return new ToolResult(head + "\n" + outcome.output(), structured, outcome.timedOut() || outcome.exitCode() != 0);
     }
 
     @Override

@@ -23,38 +23,85 @@ public final class ProcessExec {
     private ProcessExec() {}
 
     public static Outcome run(List<String> argv, Path dir, Map<String, String> env, Duration timeout, int keepBytes) {
-        ProcessBuilder builder = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        long started = System.nanoTime();
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start '" + argv.get(0) + "': " + e.getMessage(), e);
+        return new Run(argv, dir, env, timeout, keepBytes).call();
+    }
+
+    /**
+     * One run that can be cancelled from another thread: {@link #call()} starts the program and waits for it;
+     * {@link #cancel()} kills its process tree (or keeps it from starting) and makes {@code call} return.
+     */
+    public static final class Run {
+        private final ProcessBuilder builder;
+        private final String program;
+        private final Duration timeout;
+        private final int keepBytes;
+        private Process process;
+        private boolean cancelled;
+
+        public Run(List<String> argv, Path dir, Map<String, String> env, Duration timeout, int keepBytes) {
+            this.builder = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            this.program = argv.get(0);
+            this.timeout = timeout;
+            this.keepBytes = keepBytes;
         }
-        HeadTail output = new HeadTail(keepBytes);
-        Thread reader = new Thread(() -> output.drain(process.getInputStream()), "cadre-process-output-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
-        boolean finished;
-        try {
-            finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            finished = false;
+
+        /** Starts the program and waits for it to end, for at most the timeout; a cancelled run ends as timed out. */
+        public Outcome call() {
+            long started = System.nanoTime();
+            Process p;
+            synchronized (this) {
+                if (cancelled) {
+                    return new Outcome(-1, true, "", 0, Duration.ZERO);
+                }
+                try {
+                    p = builder.start();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot start '" + program + "': " + e.getMessage(), e);
+                }
+                process = p;
+            }
+            HeadTail output = new HeadTail(keepBytes);
+            Thread reader = new Thread(() -> output.drain(p.getInputStream()), "cadre-process-output-" + p.pid());
+            reader.setDaemon(true);
+            reader.start();
+            boolean finished;
+            try {
+                finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finished = false;
+            }
+            if (!finished) {
+                killTree(p);
+            }
+            try {
+                reader.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            boolean killed = !finished || isCancelled();
+            int exit = killed ? -1 : p.exitValue();
+            return new Outcome(exit, killed, output.text(), output.total(), Duration.ofNanos(System.nanoTime() - started));
         }
-        if (!finished) {
-            killTree(process);
+
+        /** Kills the program's whole process tree, or keeps it from starting. */
+        public void cancel() {
+            Process p;
+            synchronized (this) {
+                cancelled = true;
+                p = process;
+            }
+            if (p != null) {
+                killTree(p);
+            }
         }
-        try {
-            reader.join(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+
+        private synchronized boolean isCancelled() {
+            return cancelled;
         }
-        int exit = finished ? process.exitValue() : -1;
-        return new Outcome(exit, !finished, output.text(), output.total(), Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** Kills a process and every process it started, children first. */
