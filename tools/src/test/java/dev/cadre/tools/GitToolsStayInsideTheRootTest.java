@@ -115,4 +115,18 @@ class GitToolsStayInsideTheRootTest {
         assertThat(status.error()).isTrue();
         assertThat(status.text()).contains("symbolic link");
     }
+
+    @Test
+    void aTrackedDirectoryReplacedByALinkOutsideIsNotReadThrough() throws IOException {
+        repo(root, Map.of("dir/file.txt", "inside\n"));
+        Path secrets = outer.resolve("secrets");
+        Files.createDirectories(secrets);
+        Files.writeString(secrets.resolve("file.txt"), "outside secret\n");
+        Files.delete(root.resolve("dir/file.txt"));
+        Files.delete(root.resolve("dir"));
+        Files.createSymbolicLink(root.resolve("dir"), secrets);
+        assertNothingFromOutside(everyCall(root));
+        assertThat(status(root).text()).contains(" D dir/file.txt").contains("?? dir");
+        assertThat(diff(root).text()).contains("-inside");
+    }
 }

@@ -18,6 +18,6 @@ public record Deadline(long endNanos, Duration limit, String what) {
     }
 
     private static String describe(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        return d.toMillis() % 1000 == 0 && !d.isZero() ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

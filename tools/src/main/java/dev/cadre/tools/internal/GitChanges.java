@@ -21,7 +21,7 @@ public final class GitChanges {
     /** One changed path: its two status letters ({@code ' '}, {@code M}, {@code A}, {@code D}, {@code T}, {@code U}). */
     public record Change(String path, char x, char y) {
         public String line() {
-            return "" + x + y + " " + GitChanges.quote(path);
+            return "" + x + y + " " + GitChanges.quote(path, true);
         }
     }
 
@@ -71,11 +71,13 @@ public final class GitChanges {
         if (dir.fileMode() && !file.mode().equals(index.mode())) {
             return 'M';
         }
-        if ((int) file.size() != index.index().getLength()) {
+        // a length of 0 is how git marks a racily clean entry ("smudged"): then only the content decides
+        boolean smudged = index.index().getLength() == 0 && file.size() != 0;
+        if ((int) file.size() != index.index().getLength() && !smudged) {
             return 'M';
         }
         boolean racy = !file.modified().isBefore(indexTime);
-        if (file.modified().equals(index.index().getLastModifiedInstant()) && !racy) {
+        if (file.modified().equals(index.index().getLastModifiedInstant()) && !racy && !smudged) {
             return ' ';
         }
         ObjectId id = work.id(path, file);
@@ -101,23 +103,32 @@ public final class GitChanges {
                 .map(java.util.Map.Entry::getKey).collect(Collectors.toSet());
     }
 
-    /** A path as git prints it: in double quotes with C escapes when it has a quote, backslash or control character. */
-    static String quote(String path) {
-        if (path.chars().noneMatch(c -> c < 0x20 || c == '"' || c == '\\' || c == 0x7f)) {
+    /**
+     * A path as git prints it (core.quotePath): in double quotes with C and octal escapes when it has a quote,
+     * backslash, control or non-ASCII character, or (for status lines, {@code quoteSpace}) a space.
+     */
+    static String quote(String path, boolean quoteSpace) {
+        byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean plain = true;
+        for (byte b : bytes) {
+            plain &= b >= 0x20 && b != '"' && b != '\\' && b != 0x7f && (b != ' ' || !quoteSpace);
+        }
+        if (plain) {
             return path;
         }
         StringBuilder out = new StringBuilder("\"");
-        for (char c : path.toCharArray()) {
+        for (byte b : bytes) {
+            int c = b & 0xff;
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
                 case '\n' -> out.append("\\n");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        out.append(String.format("\\%03o", (int) c));
+                    if (c < 0x20 || c >= 0x7f) {
+                        out.append(String.format("\\%03o", c));
                     } else {
-                        out.append(c);
+                        out.append((char) c);
                     }
                 }
             }

@@ -35,7 +35,11 @@ public final class GitDiffWriter {
 
     /** Writes the change of {@code path} from {@code a} to {@code b}; {@code withheld} (if not null) replaces the content. */
     public void write(String path, Side a, Side b, String withheld) throws IOException {
-        String quoted = GitChanges.quote(path);
+        if (a != null && b != null && a.id().equals(b.id()) && a.mode().equals(b.mode())) {
+            return;
+        }
+        String quoted = GitChanges.quote(path, false);
+        String tab = quoted.contains(" ") ? "\t" : "";
         String name = quoted.startsWith("\"") ? quoted.substring(1, quoted.length() - 1) : quoted;
         String aName = quoted.startsWith("\"") ? "\"a/" + name + "\"" : "a/" + name;
         String bName = quoted.startsWith("\"") ? "\"b/" + name + "\"" : "b/" + name;
@@ -69,8 +73,8 @@ public final class GitDiffWriter {
             line("Binary files " + (a == null ? "/dev/null" : aName) + " and " + (b == null ? "/dev/null" : bName) + " differ");
             return;
         }
-        line("--- " + (a == null ? "/dev/null" : aName));
-        line("+++ " + (b == null ? "/dev/null" : bName));
+        line("--- " + (a == null ? "/dev/null" : aName + tab));
+        line("+++ " + (b == null ? "/dev/null" : bName + tab));
         RawText aText = new RawText(aBytes);
         RawText bText = new RawText(bBytes);
         EditList edits = DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
