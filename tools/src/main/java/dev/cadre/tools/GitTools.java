@@ -3,7 +3,7 @@ package dev.cadre.tools;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.Tool;
 import dev.cadre.api.ToolResult;
-import dev.cadre.tools.internal.Deadline;
+import dev.cadre.tools.internal.GitDeadline;
 import dev.cadre.tools.internal.GitBranchLine;
 import dev.cadre.tools.internal.GitChanges;
 import dev.cadre.tools.internal.GitDiffWriter;
@@ -67,7 +67,7 @@ public final class GitTools {
     }
 
     private static ToolResult status(Workspace workspace, Limits limits) {
-        Deadline deadline = Deadline.in(limits.deadline(), "git status of " + workspace.root());
+        GitDeadline deadline = GitDeadline.in(limits.deadline(), "git status of " + workspace.root());
         GitDir dir = GitDir.open(workspace.root(), deadline);
         try (GitSnapshot snapshot = new GitSnapshot(dir, deadline)) {
             GitWorkTree work = new GitWorkTree(workspace.root(), deadline);
@@ -87,7 +87,7 @@ public final class GitTools {
     }
 
     private static ToolResult diff(Workspace workspace, Limits limits, String prefix, boolean staged) {
-        Deadline deadline = Deadline.in(limits.deadline(), "git diff of " + workspace.root());
+        GitDeadline deadline = GitDeadline.in(limits.deadline(), "git diff of " + workspace.root());
         GitDir dir = GitDir.open(workspace.root(), deadline);
         try (GitSnapshot snapshot = new GitSnapshot(dir, deadline)) {
             GitWorkTree work = new GitWorkTree(workspace.root(), deadline);

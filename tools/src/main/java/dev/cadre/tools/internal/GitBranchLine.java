@@ -8,7 +8,7 @@ public final class GitBranchLine {
 
     private GitBranchLine() {}
 
-    public static String of(GitDir dir, GitSnapshot snapshot, Deadline deadline) throws IOException {
+    public static String of(GitDir dir, GitSnapshot snapshot, GitDeadline deadline) throws IOException {
         GitDir.Head head = snapshot.head();
         if (head.branch() == null) {
             return "## HEAD (no branch)";

@@ -28,7 +28,7 @@ public final class GitChanges {
     private GitChanges() {}
 
     /** Every changed tracked path, sorted, optionally only under {@code prefix} ({@code ""} for all). */
-    public static List<Change> of(GitDir dir, GitSnapshot snapshot, GitWorkTree work, String prefix, Deadline deadline)
+    public static List<Change> of(GitDir dir, GitSnapshot snapshot, GitWorkTree work, String prefix, GitDeadline deadline)
             throws IOException {
         Instant indexTime = indexTime(dir.dotGit().resolve("index"));
         Set<String> paths = new TreeSet<>(snapshot.headFiles().keySet());

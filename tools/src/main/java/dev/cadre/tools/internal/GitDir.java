@@ -33,7 +33,7 @@ public record GitDir(Path root, Path dotGit, boolean fileMode, Config config) {
     /** The current branch ({@code null} when HEAD is detached) and commit ({@code null} before the first commit). */
     public record Head(String branch, ObjectId commit) {}
 
-    public static GitDir open(Path root, Deadline deadline) {
+    public static GitDir open(Path root, GitDeadline deadline) {
         Path dotGit = root.resolve(".git");
         BasicFileAttributes attrs;
         try {
@@ -88,7 +88,7 @@ public record GitDir(Path root, Path dotGit, boolean fileMode, Config config) {
     }
 
     /** Refuses a symbolic link inside {@code .git} that leads out of it, and any fifo, socket or device file. */
-    private static void checkContents(Path dotGit, Deadline deadline) {
+    private static void checkContents(Path dotGit, GitDeadline deadline) {
         Path realGit;
         try {
             realGit = dotGit.toRealPath();

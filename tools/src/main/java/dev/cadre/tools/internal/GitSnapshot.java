@@ -37,7 +37,7 @@ public final class GitSnapshot implements AutoCloseable {
     private final Map<String, Entry> indexFiles = new TreeMap<>();
     private final Set<String> conflicted = new TreeSet<>();
 
-    public GitSnapshot(GitDir dir, Deadline deadline) {
+    public GitSnapshot(GitDir dir, GitDeadline deadline) {
         try {
             objects = new ObjectDirectory(new Config(), dir.dotGit().resolve("objects").toFile(), null, FS.DETECTED,
                     dir.dotGit().resolve("shallow").toFile());
@@ -105,7 +105,7 @@ public final class GitSnapshot implements AutoCloseable {
     }
 
     /** How many commits {@code from} has that {@code notIn} has not. */
-    public int commitsNotIn(ObjectId from, ObjectId notIn, Deadline deadline) throws IOException {
+    public int commitsNotIn(ObjectId from, ObjectId notIn, GitDeadline deadline) throws IOException {
         try (RevWalk walk = new RevWalk(reader)) {
             walk.markStart(walk.parseCommit(from));
             walk.markUninteresting(walk.parseCommit(notIn));

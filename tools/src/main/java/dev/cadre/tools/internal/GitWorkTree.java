@@ -36,10 +36,10 @@ public final class GitWorkTree {
     }
 
     private final Path root;
-    private final Deadline deadline;
+    private final GitDeadline deadline;
     private final Map<String, Boolean> directories = new HashMap<>();
 
-    public GitWorkTree(Path root, Deadline deadline) {
+    public GitWorkTree(Path root, GitDeadline deadline) {
         this.root = root;
         this.deadline = deadline;
     }

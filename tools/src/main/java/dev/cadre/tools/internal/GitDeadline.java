@@ -4,10 +4,10 @@ import dev.cadre.tools.WorkspaceException;
 import java.time.Duration;
 
 /** A point in time a piece of work must finish by; {@link #check()} refuses, with {@code what} in the sentence, after it. */
-public record Deadline(long endNanos, Duration limit, String what) {
+public record GitDeadline(long endNanos, Duration limit, String what) {
 
-    public static Deadline in(Duration limit, String what) {
-        return new Deadline(System.nanoTime() + limit.toNanos(), limit, what);
+    public static GitDeadline in(Duration limit, String what) {
+        return new GitDeadline(System.nanoTime() + limit.toNanos(), limit, what);
     }
 
     public void check() {
