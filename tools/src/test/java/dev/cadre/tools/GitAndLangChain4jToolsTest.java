@@ -52,11 +52,12 @@ class GitAndLangChain4jToolsTest {
     }
 
     @Test
-    void gitOutsideARepositoryIsAClearError() {
+    void gitOutsideARepositoryIsAClearError() throws Exception {
         Map<String, Tool> tools = GitTools.create(Workspace.at(root)).stream().collect(Collectors.toMap(Tool::name, t -> t));
         ToolResult status = tools.get("git_status").invoke(CadreJson.mapper().createObjectNode(), CTX).block();
         assertThat(status.error()).isTrue();
-        assertThat(status.text()).startsWith("git status failed (exit 128)").contains("not a git repository");
+        assertThat(status.text()).isEqualTo("Workspace " + root.toRealPath() + " is not a git repository (it has no .git directory;"
+                + " git tools never read a repository above the workspace root).");
     }
 
     static final class Calculator {
