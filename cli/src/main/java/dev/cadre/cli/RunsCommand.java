@@ -33,11 +33,12 @@ final class RunsCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the runs in the runs directory, newest first.")
     static final class ListRuns implements Callable<Integer> {
-        @Option(names = "--runs", defaultValue = ".cadre/runs", description = "Directory of run journals (default: ${DEFAULT-VALUE}).")
-        Path runs;
+        @picocli.CommandLine.Mixin
+        RunsOption runsOption = new RunsOption();
 
         @Override
         public Integer call() throws IOException {
+            Path runs = runsOption.runs();
             if (!Files.isDirectory(runs)) {
                 System.out.println("No runs in " + runs + ".");
                 return ExitCodes.OK;
@@ -67,13 +68,13 @@ final class RunsCommand implements Runnable {
         @Parameters(paramLabel = "ID")
         String id;
 
-        @Option(names = "--runs", defaultValue = ".cadre/runs", description = "Directory of run journals (default: ${DEFAULT-VALUE}).")
-        Path runs;
+        @picocli.CommandLine.Mixin
+        RunsOption runsOption = new RunsOption();
 
         @Override
         public Integer call() {
             ReplayCommand replay = new ReplayCommand();
-            replay.journal = JournalWriter.fileFor(runs, id);
+            replay.journal = JournalWriter.fileFor(runsOption.runs(), id);
             return replay.call();
         }
     }
@@ -95,18 +96,19 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            List<RunEvent> events = JournalReader.read(JournalWriter.fileFor(settings.runs, id)).events();
+            dev.cadre.api.journal.RunsDirectory.requireOutside(settings.runs(), workspace);
+            List<RunEvent> events = JournalReader.read(JournalWriter.fileFor(settings.runs(), id)).events();
             if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-                throw new IllegalArgumentException("Run '" + id + "' has no readable start in " + JournalWriter.fileFor(settings.runs, id) + ".");
+                throw new IllegalArgumentException("Run '" + id + "' has no readable start in " + JournalWriter.fileFor(settings.runs(), id) + ".");
             }
             Map<String, String> env = System.getenv();
             CrewFile file = Runs.loadCrew(crew != null ? crew : started.crew(), PersonaLibrary.builtIn(), Workspace.at(workspace), List.of());
             ModelRegistry models = ModelConfig.registry(env, settings.model);
             Runs.requireModels(file.crew(), models);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
-            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs, session.gate());
+            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
             RunHandle run = orchestrator.resume(id, file.crew(), RunOptions.DEFAULTS);
-            return Runs.follow(run, session, settings.runs, System.out, System.err);
+            return Runs.follow(run, session, settings.runs(), System.out, System.err);
         }
     }
 }

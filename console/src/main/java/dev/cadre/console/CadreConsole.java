@@ -1,5 +1,6 @@
 package dev.cadre.console;
 
+import dev.cadre.api.CadreState;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunListener;
 import dev.cadre.console.internal.ApiServlet;
@@ -155,7 +156,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
 
     /** Builds a {@link CadreConsole}. */
     public static final class Builder {
-        private Path runsDirectory = Path.of(".cadre", "runs");
+        private Path runsDirectory = CadreState.runsDirectory();
         private final Map<String, CrewFile> crews = new LinkedHashMap<>();
         private Orchestrator.Builder orchestrator;
         private String token;

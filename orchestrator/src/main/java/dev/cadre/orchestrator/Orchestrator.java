@@ -1,6 +1,7 @@
 package dev.cadre.orchestrator;
 
 import dev.cadre.api.Agent;
+import dev.cadre.api.CadreState;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
 import dev.cadre.api.PriceTable;
@@ -53,7 +54,6 @@ import reactor.core.scheduler.Schedulers;
  * Orchestrator orchestrator = Orchestrator.builder()
  *     .models(ModelRegistry.of("openai:gpt-4.1-mini", chatModel))
  *     .tools(List.of(myTool))
- *     .runsDirectory(Path.of(".cadre/runs"))
  *     .build();
  * RunHandle run = orchestrator.run(orchestrator.agent(persona), task);
  * run.events().subscribe(System.out::println);
@@ -82,7 +82,7 @@ public final class Orchestrator {
     private Orchestrator(Builder b) {
         this.models = Objects.requireNonNull(b.models, "models: configure a ModelRegistry");
         this.tools = List.copyOf(b.tools);
-        this.runsDirectory = b.runsDirectory;
+        this.runsDirectory = b.runsDirectory != null ? b.runsDirectory : CadreState.runsDirectory();
         this.clock = b.clock;
         this.blocking = b.blocking;
         this.prices = b.prices;
@@ -236,7 +236,7 @@ public final class Orchestrator {
     public static final class Builder {
         private ModelRegistry models;
         private final List<Tool> tools = new ArrayList<>();
-        private Path runsDirectory = Path.of(".cadre", "runs");
+        private Path runsDirectory;
         private Clock clock = Clock.systemUTC();
         private Scheduler blocking = Schedulers.boundedElastic();
         private PriceTable prices = PriceTable.NONE;
@@ -268,7 +268,10 @@ public final class Orchestrator {
         public Builder models(ModelRegistry models) { this.models = models; return this; }
         public Builder tool(Tool tool) { this.tools.add(tool); return this; }
         public Builder tools(List<? extends Tool> tools) { this.tools.addAll(tools); return this; }
-        /** Where journals go (default {@code .cadre/runs} under the working directory). */
+        /**
+         * Where journals go (default {@link CadreState#runsDirectory()}: {@code runs} in the user's state directory,
+         * outside every workspace). Keep it out of the directories agents' tools can write.
+         */
         public Builder runsDirectory(Path directory) { this.runsDirectory = Objects.requireNonNull(directory); return this; }
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
         /** Where blocking model clients and tools run (default Reactor's boundedElastic). */
