@@ -30,6 +30,11 @@ public record JournalIntegrity(Status status, int line, String detail) {
 
     /** One sentence about journal {@code file}. */
     public String describe(java.nio.file.Path file) {
+        return describe(file.toString());
+    }
+
+    /** One sentence about the journal called {@code file} (a path, or a URI such as {@code cadre://runs/<id>}). */
+    public String describe(String file) {
         return switch (status) {
             case INTACT -> "Journal " + file + " is intact: every line verifies.";
             case UNVERIFIED -> "Journal " + file + " is unverified: it has lines without an authentication code (it was written"
