@@ -44,9 +44,16 @@ public sealed interface RunEvent {
     /** A tool call the model asked for; {@code arguments} is the raw JSON the model wrote. */
     record ToolCall(String id, String name, String arguments) {}
 
-    /** The run began: the crew's name and the task it was given (kept whole, so the run can be resumed). */
-    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task)
-            implements RunEvent {}
+    /**
+     * The run began: the crew's name and the task it was given (kept whole, so the run can be resumed), and the
+     * crew's definition when it was loaded from one ({@code null} otherwise, and in journals written before it was kept).
+     */
+    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource)
+            implements RunEvent {
+        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task) {
+            this(runId, stepPath, seq, timestamp, crew, task, null);
+        }
+    }
 
     /** The run succeeded with {@code output}. */
     record RunFinished(String runId, String stepPath, long seq, Instant timestamp, String output, Usage usage)

@@ -3,6 +3,7 @@ package dev.cadre.cli;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Redactor;
 import dev.cadre.api.Tool;
+import dev.cadre.api.journal.RunsDirectory;
 import dev.cadre.console.CadreConsole;
 import dev.cadre.mcp.McpClientTools;
 import dev.cadre.personas.CrewFile;
@@ -43,8 +44,8 @@ final class ConsoleCommand implements Callable<Integer> {
     @Option(names = "--model", description = "The default model, e.g. openai:gpt-4.1-mini (default: CADRE_MODEL).")
     String model;
 
-    @Option(names = "--runs", defaultValue = ".cadre/runs", description = "Directory for run journals (default: ${DEFAULT-VALUE}).")
-    Path runs;
+    @Mixin
+    RunsOption runsOption = new RunsOption();
 
     @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) the page may start, besides the built-in crews.")
     Path crews;
@@ -59,6 +60,7 @@ final class ConsoleCommand implements Callable<Integer> {
         McpClientTools external = sources.servers == null ? null : McpClientTools.load(sources.servers);
         List<Tool> extra = external == null ? List.of() : external.tools();
         Workspace ws = Workspace.at(sources.workspace);
+        Path runs = RunsDirectory.requireOutside(runsOption.runs(), sources.workspace);
         ModelRegistry models = ModelConfig.registry(env, model);
         String bearer = token != null ? token : env.get("CADRE_CONSOLE_TOKEN");
         Redactor redactor = Redactor.fromEnvironment(env).withSecret(bearer);

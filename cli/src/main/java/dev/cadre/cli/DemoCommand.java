@@ -37,6 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Map<String, String> env = System.getenv();
         Path project = SampleCrews.copyProject(Files.createTempDirectory("cadre-demo-").resolve("calculator"));
+        dev.cadre.api.journal.RunsDirectory.requireOutside(settings.runs(), project);
         boolean scripted = ModelConfig.defaultReference(env, settings.model).isEmpty();
         ModelRegistry models = scripted ? ModelRegistry.of("scripted:demo", DemoScript.model()) : ModelConfig.registry(env, settings.model);
         boolean terminal = Runs.onTerminal() && !settings.json;
@@ -52,10 +53,11 @@ final class DemoCommand implements Callable<Integer> {
             }
             System.out.println();
         }
-        CrewFile crew = SampleCrews.load("coder-reviewer", PersonaLibrary.builtIn(), Workspace.at(project));
-        Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs, session.gate());
-        RunHandle run = orchestrator.run(crew.crew(), Task.of("fix", DemoScript.TASK), RunOptions.DEFAULTS);
-        int exit = Runs.follow(run, session, settings.runs, System.out, System.err);
+        dev.cadre.api.CrewSource source = Runs.crewSource("coder-reviewer");
+        CrewFile crew = Runs.loadCrew(source, PersonaLibrary.builtIn(), Workspace.at(project), java.util.List.of());
+        Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
+        RunHandle run = orchestrator.run(crew.crew(), Task.of("fix", DemoScript.TASK), RunOptions.DEFAULTS.withCrewSource(source));
+        int exit = Runs.follow(run, session, settings.runs(), System.out, System.err);
         if (!settings.json) {
             System.out.println("Project: " + project + "  (run its tests: cd " + project + " && java tests/RunTests.java)");
         }

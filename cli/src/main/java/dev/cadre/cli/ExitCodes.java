@@ -10,6 +10,10 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** The run waits at a checkpoint nobody can answer here (not on a terminal); `cadre runs resume ID` goes on. */
     static final int WAITING = 3;
+    /** A journal was changed after Cadre wrote it (`cadre runs verify` names the line); resume and replay refuse it. */
+    static final int JOURNAL_CHANGED = 4;
+    /** `cadre runs verify`: the journal has no MAC chain (written before journals were authenticated), so it cannot be verified. */
+    static final int JOURNAL_UNVERIFIED = 5;
 
     private ExitCodes() {}
 }

@@ -1,6 +1,7 @@
 package dev.cadre.cli;
 
 import dev.cadre.api.Redactor;
+import dev.cadre.api.journal.JournalChangedException;
 import dev.cadre.api.journal.JournalException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,10 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof JournalChangedException) {
+                commandLine.getErr().println("cadre: " + Redactor.fromEnvironment(System.getenv()).redact(e.getMessage()));
+                return ExitCodes.JOURNAL_CHANGED;
+            }
             if (e instanceof JournalException || e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
                 commandLine.getErr().println("cadre: " + Redactor.fromEnvironment(System.getenv()).redact(e.getMessage()));
                 return ExitCodes.USAGE;

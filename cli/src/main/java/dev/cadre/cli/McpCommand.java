@@ -57,8 +57,8 @@ final class McpCommand implements Callable<Integer> {
     @Option(names = "--servers", description = "Other MCP servers (.mcp.json shape) whose tools agents may use.")
     Path servers;
 
-    @Option(names = "--runs", description = "Directory for run journals (default: ${DEFAULT-VALUE}).", defaultValue = ".cadre/runs")
-    Path runs;
+    @picocli.CommandLine.Mixin
+    RunsOption runsOption = new RunsOption();
 
     @Option(names = "--token", description = "Require this bearer token on HTTP (default: CADRE_MCP_TOKEN if set).")
     String token;
@@ -71,6 +71,10 @@ final class McpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path runs = runsOption.runs();
+        if (root != null) {
+            dev.cadre.api.journal.RunsDirectory.requireOutside(runs, root);
+        }
         PersonaLibrary library = personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(personas);
         List<Tool> tools = new ArrayList<>();
         Workspace workspace = root == null ? null : Workspace.at(root);

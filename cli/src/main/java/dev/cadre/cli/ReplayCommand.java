@@ -20,7 +20,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JournalReader.Journal read = JournalReader.read(journal);
+        JournalReader.Journal read = JournalReader.read(journal).requireVerified(true);
+        if (!read.integrity().isIntact()) {
+            System.err.println("Note: " + read.integrity().describe(journal));
+        }
         EventPrinter printer = new EventPrinter(System.out);
         for (RunEvent event : read.events()) {
             if (json) {

@@ -1,9 +1,11 @@
 package dev.cadre.cli;
 
+import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
+import dev.cadre.api.journal.RunsDirectory;
 import dev.cadre.mcp.McpClientTools;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
@@ -45,15 +47,18 @@ final class RunCommand implements Callable<Integer> {
         PersonaLibrary library = sources.personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(sources.personas);
         try (McpClientTools external = sources.servers == null ? null : McpClientTools.load(sources.servers)) {
             List<Tool> extra = external == null ? List.of() : external.tools();
-            CrewFile file = Runs.loadCrew(crew, library, Workspace.at(sources.workspace), extra);
+            RunsDirectory.requireOutside(settings.runs(), sources.workspace);
+            CrewSource source = Runs.crewSource(crew);
+            CrewFile file = Runs.loadCrew(source, library, Workspace.at(sources.workspace), extra);
             ModelRegistry models = ModelConfig.registry(env, settings.model);
             Runs.requireModels(file.crew(), models);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
-            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs, session.gate());
+            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
             Map<String, String> values = new LinkedHashMap<>(file.inputs());
             values.putAll(inputs);
-            RunHandle run = orchestrator.run(file.crew(), Task.of("task", task).withInputs(values), RunOptions.DEFAULTS);
-            return Runs.follow(run, session, settings.runs, System.out, System.err);
+            RunHandle run = orchestrator.run(file.crew(), Task.of("task", task).withInputs(values),
+                    RunOptions.DEFAULTS.withCrewSource(source));
+            return Runs.follow(run, session, settings.runs(), System.out, System.err);
         }
     }
 }

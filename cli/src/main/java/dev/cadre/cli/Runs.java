@@ -1,6 +1,7 @@
 package dev.cadre.cli;
 
 import dev.cadre.api.Checkpoint;
+import dev.cadre.api.CrewSource;
 import dev.cadre.api.HumanGate;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Redactor;
@@ -36,14 +37,28 @@ final class Runs {
 
     /** A crew file, or a built-in crew by name; the error names both possibilities. */
     static CrewFile loadCrew(String source, PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
-        Path file = Path.of(source);
+        return loadCrew(crewSource(source), library, workspace, extraTools);
+    }
+
+    /** A crew from its definition (read once: what runs is what the journal records). */
+    static CrewFile loadCrew(CrewSource source, PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
         List<Tool> tools = new ArrayList<>(SampleCrews.tools(workspace));
         tools.addAll(extraTools);
+        return CrewLoader.of(library, tools).inWorkspace(workspace).load(source.origin(), source.text());
+    }
+
+    /** The text of a crew file, or of a built-in crew by name; the error names both possibilities. */
+    static CrewSource crewSource(String source) {
+        Path file = Path.of(source);
         if (Files.isRegularFile(file)) {
-            return CrewLoader.of(library, tools).inWorkspace(workspace).load(file);
+            try {
+                return CrewSource.of(source, Files.readString(file));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("Cannot read crew file " + file + ": " + e.getMessage(), e);
+            }
         }
         if (SampleCrews.NAMES.contains(source)) {
-            return CrewLoader.of(library, tools).inWorkspace(workspace).load("builtin:" + source + ".yaml", SampleCrews.yaml(source));
+            return CrewSource.of("builtin:" + source + ".yaml", SampleCrews.yaml(source));
         }
         throw new IllegalArgumentException("There is no crew file or built-in crew '" + source + "'; built-in crews: "
                 + String.join(", ", SampleCrews.NAMES) + ".");

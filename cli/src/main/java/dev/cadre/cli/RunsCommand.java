@@ -1,6 +1,8 @@
 package dev.cadre.cli;
 
+import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.journal.JournalIntegrity;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.journal.JournalReader;
@@ -9,6 +11,7 @@ import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.PersonaLibrary;
+import dev.cadre.samples.SampleCrews;
 import dev.cadre.tools.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +24,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cadre runs list | show ID | resume ID}. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show and resume runs from their journals.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class})
+/** {@code cadre runs list | show ID | resume ID | verify ID}. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show, resume and verify runs from their journals.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class, RunsCommand.Verify.class})
 final class RunsCommand implements Runnable {
 
     @Override
@@ -33,11 +36,12 @@ final class RunsCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the runs in the runs directory, newest first.")
     static final class ListRuns implements Callable<Integer> {
-        @Option(names = "--runs", defaultValue = ".cadre/runs", description = "Directory of run journals (default: ${DEFAULT-VALUE}).")
-        Path runs;
+        @picocli.CommandLine.Mixin
+        RunsOption runsOption = new RunsOption();
 
         @Override
         public Integer call() throws IOException {
+            Path runs = runsOption.runs();
             if (!Files.isDirectory(runs)) {
                 System.out.println("No runs in " + runs + ".");
                 return ExitCodes.OK;
@@ -47,14 +51,21 @@ final class RunsCommand implements Runnable {
                 journals = files.filter(f -> f.toString().endsWith(".jsonl")).sorted(java.util.Comparator.reverseOrder()).toList();
             }
             for (Path journal : journals) {
-                List<RunEvent> events = JournalReader.read(journal).events();
+                JournalReader.Journal read = JournalReader.read(journal);
+                List<RunEvent> events = read.events();
                 if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
                     continue;
                 }
                 RunEvent last = events.get(events.size() - 1);
-                String status = last instanceof RunEvent.RunFinished ? "succeeded" : last instanceof RunEvent.RunFailed ? "failed"
+                String status;
+                status = last instanceof RunEvent.RunFinished ? "succeeded" : last instanceof RunEvent.RunFailed ? "failed"
                         : last instanceof RunEvent.RunCancelled ? "cancelled"
                         : events.stream().anyMatch(e -> e instanceof RunEvent.CheckpointRequested) ? "waiting or interrupted" : "interrupted";
+                if (read.integrity().isChanged()) {
+                    status = "CHANGED at line " + read.integrity().line();
+                } else if (!read.integrity().isIntact()) {
+                    status += " (unverified)";
+                }
                 System.out.println(String.format("%-26s %-16s %-24s %s", started.runId(), started.crew(), status,
                         EventPrinter.clip(started.task().renderedDescription())));
             }
@@ -67,13 +78,13 @@ final class RunsCommand implements Runnable {
         @Parameters(paramLabel = "ID")
         String id;
 
-        @Option(names = "--runs", defaultValue = ".cadre/runs", description = "Directory of run journals (default: ${DEFAULT-VALUE}).")
-        Path runs;
+        @picocli.CommandLine.Mixin
+        RunsOption runsOption = new RunsOption();
 
         @Override
         public Integer call() {
             ReplayCommand replay = new ReplayCommand();
-            replay.journal = JournalWriter.fileFor(runs, id);
+            replay.journal = JournalWriter.fileFor(runsOption.runs(), id);
             return replay.call();
         }
     }
@@ -86,8 +97,16 @@ final class RunsCommand implements Runnable {
         @picocli.CommandLine.Mixin
         RunSettings settings = new RunSettings();
 
-        @Option(names = "--crew", description = "The crew file the run was started with (default: the built-in crew of that name).")
+        @Option(names = "--crew", description = "Resume with this crew file or built-in crew (default: the definition the journal"
+                + " recorded when the run started). One that differs from the recorded one needs --crew-changed.")
         String crew;
+
+        @Option(names = "--crew-changed", description = "Resume although --crew differs from the crew the run started with.")
+        boolean crewChanged;
+
+        @Option(names = "--trust-unverified", description = "Resume a journal that has no MAC chain (written before journals were"
+                + " authenticated): nothing proves Cadre wrote it, so only if you know where it came from.")
+        boolean trustUnverified;
 
         @Option(names = "--workspace", description = "The directory the agents work in (default: the current directory).")
         Path workspace = Path.of(".");
@@ -95,18 +114,67 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            List<RunEvent> events = JournalReader.read(JournalWriter.fileFor(settings.runs, id)).events();
+            dev.cadre.api.journal.RunsDirectory.requireOutside(settings.runs(), workspace);
+            Path journal = JournalWriter.fileFor(settings.runs(), id);
+            List<RunEvent> events = JournalReader.read(journal).requireVerified(trustUnverified).events();
             if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-                throw new IllegalArgumentException("Run '" + id + "' has no readable start in " + JournalWriter.fileFor(settings.runs, id) + ".");
+                throw new IllegalArgumentException("Run '" + id + "' has no readable start in " + journal + ".");
             }
             Map<String, String> env = System.getenv();
-            CrewFile file = Runs.loadCrew(crew != null ? crew : started.crew(), PersonaLibrary.builtIn(), Workspace.at(workspace), List.of());
+            CrewSource source = crewSource(started, journal);
+            CrewFile file = Runs.loadCrew(source, PersonaLibrary.builtIn(), Workspace.at(workspace), List.of());
             ModelRegistry models = ModelConfig.registry(env, settings.model);
             Runs.requireModels(file.crew(), models);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
-            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs, session.gate());
-            RunHandle run = orchestrator.resume(id, file.crew(), RunOptions.DEFAULTS);
-            return Runs.follow(run, session, settings.runs, System.out, System.err);
+            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
+            RunHandle run = orchestrator.resume(id, file.crew(), RunOptions.DEFAULTS.withCrewSource(source)
+                    .withTrustUnverifiedJournal(trustUnverified).withCrewChanged(crewChanged));
+            return Runs.follow(run, session, settings.runs(), System.out, System.err);
+        }
+
+        /**
+         * The crew to resume with: --crew when given (the orchestrator compares it with the recorded one), else the
+         * definition the journal recorded, else (journals from before it was recorded) a built-in crew of that name.
+         * Never a file in the current directory named by the journal.
+         */
+        private CrewSource crewSource(RunEvent.RunStarted started, Path journal) {
+            if (crew != null) {
+                return Runs.crewSource(crew);
+            }
+            CrewSource recorded = started.crewSource();
+            if (recorded != null) {
+                if (!recorded.matchesDigest()) {
+                    throw new IllegalArgumentException("The crew definition recorded in " + journal + " does not match its digest.");
+                }
+                return recorded;
+            }
+            if (SampleCrews.NAMES.contains(started.crew())) {
+                return Runs.crewSource(started.crew());
+            }
+            throw new IllegalArgumentException("Run '" + id + "' was started with crew '" + started.crew() + "', but its journal "
+                    + journal + " does not record the crew's definition (it predates that); name the crew file it started with: --crew FILE.");
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check that a run's journal is as Cadre wrote it (exit 0), was changed (4, naming the line) or cannot be verified (5).")
+    static final class Verify implements Callable<Integer> {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @picocli.CommandLine.Mixin
+        RunsOption runsOption = new RunsOption();
+
+        @Override
+        public Integer call() {
+            Path journal = JournalWriter.fileFor(runsOption.runs(), id);
+            JournalIntegrity integrity = JournalReader.read(journal).integrity();
+            System.out.println(integrity.describe(journal));
+            return switch (integrity.status()) {
+                case INTACT -> ExitCodes.OK;
+                case CHANGED -> ExitCodes.JOURNAL_CHANGED;
+                case UNVERIFIED -> ExitCodes.JOURNAL_UNVERIFIED;
+            };
         }
     }
 }

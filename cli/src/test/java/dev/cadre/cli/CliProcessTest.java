@@ -33,7 +33,7 @@ class CliProcessTest {
                 "-cp", System.getProperty("java.class.path"), "dev.cadre.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("CADRE_") || k.startsWith("OPENAI_") || k.startsWith("OLLAMA_")
+        builder.environment().keySet().removeIf(k -> (k.startsWith("CADRE_") && !k.equals("CADRE_STATE_DIR")) || k.startsWith("OPENAI_") || k.startsWith("OLLAMA_")
                 || k.startsWith("ANTHROPIC_"));
         builder.environment().putAll(env);
         File out = dir.resolve("stdout.txt").toFile();
@@ -77,7 +77,7 @@ class CliProcessTest {
         Reply yes = Reply.text("{\"answer\":\"yes\",\"reasons\":\"lower latency\"}");
         try (ModelStubServer stub = new ModelStubServer(List.of(yes, yes, yes, Reply.text("Yes: all three agree.")))) {
             Outcome debate = cadre(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-4.1-mini"), "",
-                    "run", "debate", "--task", "Should we adopt virtual threads?", "--runs", dir.resolve("runs").toString(), "--yes");
+                    "run", "debate", "--task", "Should we adopt virtual threads?", "--yes");
             assertThat(debate.exit()).as(debate.stdout() + debate.stderr()).isZero();
             assertThat(debate.stdout()).contains("Yes: all three agree.").contains("judge decided after round 0 (the debaters agreed)");
         }
@@ -139,12 +139,11 @@ class CliProcessTest {
 
     @Test
     void withoutAModelRunSaysHowToConfigureOne() throws Exception {
-        Outcome run = cadre(Map.of(), "", "run", "debate", "--task", "Tabs or spaces?", "--runs", dir.resolve("runs").toString());
+        Outcome run = cadre(Map.of(), "", "run", "debate", "--task", "Tabs or spaces?");
         assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.stderr().strip()).startsWith("cadre: No model is configured: set CADRE_MODEL, for example")
                 .doesNotContain("Exception");
-        Outcome key = cadre(Map.of("CADRE_MODEL", "anthropic:claude-sonnet-4-5"), "", "run", "debate", "--task", "x", "--yes",
-                "--runs", dir.resolve("runs").toString());
+        Outcome key = cadre(Map.of("CADRE_MODEL", "anthropic:claude-sonnet-4-5"), "", "run", "debate", "--task", "x", "--yes");
         assertThat(key.stdout() + key.stderr()).contains("ANTHROPIC_API_KEY is not set: export it to use anthropic:claude-sonnet-4-5.");
     }
 
@@ -154,7 +153,7 @@ class CliProcessTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String inner = java + " -cp " + System.getProperty("java.class.path") + " dev.cadre.cli.Main demo --runs " + dir.resolve("runs");
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/script", "-qefc", inner, "/dev/null").directory(dir.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("CADRE_") || k.startsWith("OPENAI_"));
+        builder.environment().keySet().removeIf(k -> (k.startsWith("CADRE_") && !k.equals("CADRE_STATE_DIR")) || k.startsWith("OPENAI_"));
         File out = dir.resolve("pty.txt").toFile();
         builder.redirectOutput(out).redirectErrorStream(true);
         Process p = builder.start();

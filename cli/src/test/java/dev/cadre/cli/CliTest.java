@@ -112,4 +112,20 @@ class CliTest {
         assertThat(Main.run("demo", "--bogus")).isEqualTo(ExitCodes.USAGE);
         assertThat(stderr()).contains("Unknown option: '--bogus'");
     }
+
+    @Test
+    void aRunsDirectoryInsideTheWorkspaceIsRefusedBeforeAnythingRuns() throws Exception {
+        Path workspace = Files.createDirectories(runs.resolve("project"));
+        Path inside = workspace.resolve(".cadre/runs");
+        for (String[] args : List.of(
+                new String[] {"run", "debate", "--task", "x", "--workspace", workspace.toString(), "--runs", inside.toString()},
+                new String[] {"runs", "resume", "r-1", "--workspace", workspace.toString(), "--runs", inside.toString()})) {
+            err.reset();
+            assertThat(Main.run(args)).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+            assertThat(stderr().strip()).as(String.join(" ", args)).isEqualTo("cadre: The runs directory " + inside
+                    + " is inside the workspace " + workspace + ", where agents could rewrite journals; choose a runs directory"
+                    + " outside it (the default is " + dev.cadre.api.CadreState.runsDirectory() + ").");
+        }
+        assertThat(inside).doesNotExist();
+    }
 }

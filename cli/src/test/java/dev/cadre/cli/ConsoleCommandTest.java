@@ -39,7 +39,7 @@ class ConsoleCommandTest {
                 "-cp", System.getProperty("java.class.path"), "dev.cadre.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().keySet().removeIf(k -> k.startsWith("CADRE_") || k.startsWith("OPENAI_"));
+        builder.environment().keySet().removeIf(k -> (k.startsWith("CADRE_") && !k.equals("CADRE_STATE_DIR")) || k.startsWith("OPENAI_"));
         builder.environment().putAll(env);
         Process process = builder.start();
         BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
@@ -71,7 +71,7 @@ class ConsoleCommandTest {
         Reply yes = Reply.text("{\"answer\":\"yes\",\"reasons\":\"lower latency\"}");
         try (ModelStubServer stub = new ModelStubServer(List.of(yes, yes, yes, Reply.text("Yes: all three agree.")))) {
             Served console = serve(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-4.1-mini"),
-                    "cadre console: open", "console", "--port", "0", "--token", "cli-token", "--runs", dir.resolve("runs").toString());
+                    "cadre console: open", "console", "--port", "0", "--token", "cli-token");
             try {
                 assertThat(console.url()).endsWith("/?token=cli-token");
                 String base = console.url().substring(0, console.url().indexOf("/?"));

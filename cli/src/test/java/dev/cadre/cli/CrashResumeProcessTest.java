@@ -151,7 +151,7 @@ class CrashResumeProcessTest {
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"), "dev.cadre.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(trial.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("CADRE_") || k.startsWith("OPENAI_") || k.startsWith("OLLAMA_")
+        builder.environment().keySet().removeIf(k -> (k.startsWith("CADRE_") && !k.equals("CADRE_STATE_DIR")) || k.startsWith("OPENAI_") || k.startsWith("OLLAMA_")
                 || k.startsWith("ANTHROPIC_") || k.startsWith("JAVA_TOOL_OPTIONS") || k.startsWith("JDK_JAVA_OPTIONS"));
         // JDK_JAVA_OPTIONS also reaches the JVMs run_command starts (the tests): they start faster too
         builder.environment().putAll(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "OPENAI_API_KEY", "sk-test",

@@ -36,8 +36,8 @@ class McpStdioTest {
                 """);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ServerParameters params = ServerParameters.builder(java).args("-cp", System.getProperty("java.class.path"),
-                "dev.cadre.cli.Main", "mcp", "--stdio", "--root", root.toString(), "--crews", crews.toString(),
-                "--runs", root.resolve("runs").toString()).env(Map.of("CADRE_LOG_LEVEL", "INFO")).build();
+                "dev.cadre.cli.Main", "mcp", "--stdio", "--root", root.toString(), "--crews", crews.toString())
+                .env(Map.of("CADRE_LOG_LEVEL", "INFO")).build();
         StdioClientTransport transport = new StdioClientTransport(params, new JacksonMcpJsonMapper(CadreJson.newMapper()));
         List<String> stderr = new CopyOnWriteArrayList<>();
         transport.setStdErrorHandler(stderr::add);

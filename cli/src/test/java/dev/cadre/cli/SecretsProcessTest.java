@@ -72,7 +72,7 @@ class SecretsProcessTest {
                 "-cp", System.getProperty("java.class.path"), "dev.cadre.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("CADRE_") || k.startsWith("OPENAI_") || k.startsWith("ANTHROPIC_"));
+        builder.environment().keySet().removeIf(k -> (k.startsWith("CADRE_") && !k.equals("CADRE_STATE_DIR")) || k.startsWith("OPENAI_") || k.startsWith("ANTHROPIC_"));
         builder.environment().putAll(env);
         return builder;
     }

@@ -70,7 +70,7 @@ class TelemetryTest {
                 "-cp", System.getProperty("java.class.path"), "dev.cadre.cli.Main"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().keySet().removeIf(k -> k.startsWith("CADRE_") || k.startsWith("OPENAI_") || k.startsWith("OTEL_"));
+        builder.environment().keySet().removeIf(k -> (k.startsWith("CADRE_") && !k.equals("CADRE_STATE_DIR")) || k.startsWith("OPENAI_") || k.startsWith("OTEL_"));
         builder.environment().putAll(env);
         return builder;
     }
@@ -82,7 +82,7 @@ class TelemetryTest {
              Collector collector = new Collector()) {
             ProcessBuilder run = cadre(Map.of("OPENAI_BASE_URL", model.openAiUrl(), "OPENAI_API_KEY", "sk-test",
                             "CADRE_MODEL", "openai:gpt-4.1-mini", "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
-                    "run", crew.toString(), "--task", "the notes", "--runs", dir.resolve("runs").toString(), "--json", "--yes");
+                    "run", crew.toString(), "--task", "the notes", "--json", "--yes");
             Path out = dir.resolve("out.txt");
             Path err = dir.resolve("err.txt");
             Process p = run.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -110,7 +110,7 @@ class TelemetryTest {
     void anOtelSettingTheCliCannotHonourIsOneClearSentence() throws Exception {
         Path err = dir.resolve("err.txt");
         Process p = cadre(Map.of("CADRE_OTEL", "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "CADRE_MODEL", "openai:gpt-4.1-mini",
-                "OPENAI_API_KEY", "sk-test"), "run", "debate", "--task", "x", "--runs", dir.resolve("runs").toString(), "--yes")
+                "OPENAI_API_KEY", "sk-test"), "run", "debate", "--task", "x", "--yes")
                 .redirectError(err.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
         p.getOutputStream().close();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();

@@ -1,7 +1,9 @@
 package dev.cadre.console;
 
+import dev.cadre.api.CadreState;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunListener;
+import dev.cadre.api.journal.JournalKey;
 import dev.cadre.console.internal.ApiServlet;
 import dev.cadre.console.internal.BoundedContext;
 import dev.cadre.console.internal.ConsoleGuard;
@@ -60,13 +62,14 @@ public final class CadreConsole implements RunListener, AutoCloseable {
     private int port;
 
     private CadreConsole(Builder b) {
-        this.board = new RunBoard(b.runsDirectory, b.keepFinishedRuns, b.clock);
+        JournalKey key = b.journalKey != null ? b.journalKey : JournalKey.fromStateDirectory();
+        this.board = new RunBoard(b.runsDirectory, key, b.keepFinishedRuns, b.clock);
         this.crews = Map.copyOf(b.crews);
         this.guard = new LoopbackGuard(b.token, b.allowedOrigins);
         this.streams = Schedulers.newBoundedElastic(b.maxStreamThreads, 100_000, "cadre-console-sse", 60, true);
         this.sse = new Sse(streams, b.heartbeat);
         this.bodyTimeout = b.bodyTimeout;
-        this.orchestrator = b.orchestrator == null ? null : b.orchestrator.listener(this).build();
+        this.orchestrator = b.orchestrator == null ? null : b.orchestrator.listener(this).journalKey(key).build();
     }
 
     public static Builder builder() {
@@ -159,7 +162,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
 
     /** Builds a {@link CadreConsole}. */
     public static final class Builder {
-        private Path runsDirectory = Path.of(".cadre", "runs");
+        private Path runsDirectory = CadreState.runsDirectory();
         private final Map<String, CrewFile> crews = new LinkedHashMap<>();
         private Orchestrator.Builder orchestrator;
         private String token;
@@ -169,8 +172,9 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         private int keepFinishedRuns = 200;
         private int maxStreamThreads = 4;
         private Clock clock = Clock.systemUTC();
+        private JournalKey journalKey;
 
-        /** Where journals are read from (the orchestrators' runs directory). */
+        /** Where journals are read from (the orchestrators' runs directory; default {@link CadreState#runsDirectory()}). */
         public Builder runsDirectory(Path dir) { this.runsDirectory = Objects.requireNonNull(dir); return this; }
 
         /** A crew the start form offers, under {@code name}. */
@@ -204,6 +208,12 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         public Builder maxStreamThreads(int threads) { this.maxStreamThreads = threads; return this; }
 
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+
+        /**
+         * The key journals are verified with (default {@link JournalKey#fromStateDirectory()}); the orchestrator the
+         * console builds writes with it too. A journal that does not verify is listed flagged.
+         */
+        public Builder journalKey(JournalKey key) { this.journalKey = Objects.requireNonNull(key); return this; }
 
         public CadreConsole build() {
             return new CadreConsole(this);

@@ -268,6 +268,7 @@ class ConsoleApiTest {
             assertThat(list).hasSize(1);
             assertThat(list.get(0).get("runId").asText()).isEqualTo(runId);
             assertThat(list.get(0).get("live").asBoolean()).isFalse();
+            assertThat(list.get(0).has("journal")).as("an intact journal is not flagged").isFalse();
             String replay = client.send(HttpRequest.newBuilder(URI.create(at + "/api/runs/" + runId + "/events")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(replay).contains("\"type\":\"run_started\"", "Name the console.", "\"type\":\"run_cancelled\"").endsWith("event: end\ndata: {}\n\n");
@@ -279,6 +280,27 @@ class ConsoleApiTest {
             assertThat(start.statusCode()).isEqualTo(409);
             assertThat(client.send(HttpRequest.newBuilder(URI.create(at + "/api/runs/..%2F..%2Fetc")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isIn(400, 404);
+        }
+    }
+
+    @Test
+    void aJournalChangedAfterTheRunIsListedFlaggedWithItsLine() throws Exception {
+        Waiting waiting = startAndAwaitCheckpoint("Cadre 1.6");
+        String runId = waiting.runId();
+        post("/api/runs/" + runId + "/checkpoints", decide(waiting.checkpoint(), "\"decision\": \"abort\", \"feedback\": \"Stop.\""));
+        awaitLine(waiting.events(), "event: end");
+        fixture.console.close();
+        java.nio.file.Path file = fixture.runs.resolve(runId + ".jsonl");
+        java.util.List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(file));
+        lines.set(1, lines.get(1).replace("\"seq\":2", "\"seq\":2,\"x\":1"));
+        java.nio.file.Files.write(file, lines);
+
+        try (CadreConsole watcher = CadreConsole.builder().runsDirectory(fixture.runs).build().start("127.0.0.1", 0)) {
+            HttpClient client = HttpClient.newHttpClient();
+            JsonNode list = CadreJson.mapper().readTree(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + watcher.port()
+                    + "/api/runs")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(list).hasSize(1);
+            assertThat(list.get(0).get("journal").asText()).startsWith("changed at line 2: its authentication code does not match");
         }
     }
 

@@ -11,6 +11,9 @@ import dev.cadre.api.Redactor;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
+import dev.cadre.api.journal.JournalIntegrity;
+import dev.cadre.api.journal.JournalKey;
+import dev.cadre.api.journal.JournalReader;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.Task;
 import dev.cadre.api.Templates;
@@ -90,6 +93,8 @@ public final class CadreMcpServer implements AutoCloseable {
     private static final String VERSION = "0.1.0";
 
     private final McpServerConfig config;
+    /** Authenticates the journals of the crews this server runs, and verifies those it serves as resources. */
+    private final JournalKey journalKey = JournalKey.fromStateDirectory();
     private final McpJsonMapper json = new JacksonMcpJsonMapper(CadreJson.newMapper());
     private final Cancellations cancellations = new Cancellations();
     private final InboundMessages inbound = new InboundMessages(cancellations);
@@ -350,7 +355,7 @@ public final class CadreMcpServer implements AutoCloseable {
             }
             boolean elicitation = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().elicitation() != null;
             HumanGate gate = elicitation ? new ElicitationGate(exchange, config.checkpointTimeout()) : HumanGate.programmatic();
-            Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).gate(gate)
+            Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).journalKey(journalKey).gate(gate)
                     .redactor(config.redactor());
             config.listeners().forEach(builder::listener);
             Orchestrator orchestrator = builder.build();
@@ -553,8 +558,15 @@ public final class CadreMcpServer implements AutoCloseable {
                 throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.RESOURCE_NOT_FOUND,
                         "There is no run '" + m.group(1) + "'.", Map.of("uri", uri)));
             }
-            return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(uri, "application/x-ndjson",
-                    config.redactor().redact(Files.readString(file)))));
+            McpSchema.TextResourceContents journal = new McpSchema.TextResourceContents(uri, "application/x-ndjson",
+                    config.redactor().redact(Files.readString(file)));
+            JournalIntegrity integrity = JournalReader.read(file, journalKey).integrity();
+            if (integrity.isIntact()) {
+                return new McpSchema.ReadResourceResult(List.of(journal));
+            }
+            // flagged: a second, plain-text part says what is wrong (the journal itself stays JSON Lines)
+            return new McpSchema.ReadResourceResult(List.of(journal, new McpSchema.TextResourceContents(uri + "#integrity", "text/plain",
+                    config.redactor().redact(integrity.describe("cadre://runs/" + m.group(1))))));
         }).subscribeOn(Schedulers.boundedElastic());
     }
 

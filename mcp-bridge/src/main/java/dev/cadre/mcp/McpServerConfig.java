@@ -1,6 +1,8 @@
 package dev.cadre.mcp;
 
+import dev.cadre.api.CadreState;
 import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.journal.RunsDirectory;
 import dev.cadre.api.Redactor;
 import dev.cadre.api.RunListener;
 import dev.cadre.api.Tool;
@@ -21,7 +23,8 @@ import java.util.Objects;
  * @param crews             crews served as tools ({@code crew_<name>}), by name
  * @param personas          personas served as prompts
  * @param models            the models crews run on; {@code null} to use the client's model through sampling
- * @param runsDirectory     where run journals go (served as {@code cadre://runs/{id}})
+ * @param runsDirectory     where run journals go (served as {@code cadre://runs/{id}}); default
+ *                          {@link CadreState#runsDirectory()}; refused inside {@code root}
  * @param checkpointTimeout how long a checkpoint asked through elicitation may wait (raises the SDK's 10 s timeout)
  * @param extraTools        more tools for agents and clients (for example other MCP servers' tools)
  * @param conformanceFixtures also serve the fixtures of the official MCP conformance suite (test_* tools, test:// resources)
@@ -37,7 +40,10 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
         personas = personas == null ? PersonaLibrary.builtIn() : personas;
-        runsDirectory = Objects.requireNonNullElse(runsDirectory, Path.of(".cadre", "runs"));
+        runsDirectory = Objects.requireNonNullElse(runsDirectory, CadreState.runsDirectory());
+        if (root != null) {
+            RunsDirectory.requireOutside(runsDirectory, root);
+        }
         checkpointTimeout = Objects.requireNonNullElse(checkpointTimeout, Duration.ofHours(1));
         extraTools = extraTools == null ? List.of() : List.copyOf(extraTools);
         listeners = listeners == null ? List.of() : List.copyOf(listeners);

@@ -44,7 +44,7 @@ class HttpMountTest {
     @Test
     void listenersSeeTheServersRunsAndMountedHandlersShareItsPortButNotItsToken() throws Exception {
         List<RunHandle> seen = new CopyOnWriteArrayList<>();
-        McpServerConfig config = McpServerConfig.builder().root(root).runsDirectory(root.resolve("runs"))
+        McpServerConfig config = McpServerConfig.builder().root(root)
                 .crew(CrewLoader.of(PersonaLibrary.builtIn(), WorkspaceTools.create(Workspace.at(root)))
                         .load("writer.yaml", "name: writer\nagents:\n  writer: {role: Writer}\ntasks:\n  - {id: draft, description: \"{task}\", agent: writer}\n"))
                 .models(ModelRegistry.of("scripted:m", ScriptedModel.of(Reply.text("done"))))

@@ -78,7 +78,7 @@ class HttpSecurityTest {
 
     @Test
     void refusesForgedHostsForeignOriginsAndEveryWrongToken() throws Exception {
-        try (CadreMcpServer server = CadreMcpServer.http(McpServerConfig.builder().root(dir).runsDirectory(dir.resolve("runs")).build(),
+        try (CadreMcpServer server = CadreMcpServer.http(McpServerConfig.builder().root(dir).build(),
                 "127.0.0.1", 0, TOKEN, List.of("https://ide.example"))) {
             int port = server.port();
             String self = "127.0.0.1:" + port;
@@ -130,7 +130,7 @@ class HttpSecurityTest {
             }
         }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
         Assumptions.assumeTrue(external.isPresent(), "this machine has a non-loopback IPv4 address to try");
-        try (CadreMcpServer server = CadreMcpServer.http(McpServerConfig.builder().root(dir).runsDirectory(dir.resolve("runs")).build(),
+        try (CadreMcpServer server = CadreMcpServer.http(McpServerConfig.builder().root(dir).build(),
                 "127.0.0.1", 0, null, List.of())) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(external.get(), server.port()), 5_000);

@@ -154,6 +154,13 @@ abstract class McpServerFeaturesTest {
         String text = ((McpSchema.TextResourceContents) journal.contents().get(0)).text();
         assertThat(text.lines().findFirst().orElseThrow()).contains("\"type\":\"run_started\"");
         assertThat(text.lines().reduce((a, b) -> b).orElseThrow()).contains("\"type\":\"run_finished\"");
+        assertThat(journal.contents()).as("an intact journal is served alone").hasSize(1);
+        Path file = runs.resolve(runId + ".jsonl");
+        Files.writeString(file, Files.readString(file).replace("Second draft.", "Third draft."));
+        McpSchema.ReadResourceResult changed = client.readResource(new McpSchema.ReadResourceRequest("cadre://runs/" + runId));
+        assertThat(changed.contents()).hasSize(2);
+        assertThat(((McpSchema.TextResourceContents) changed.contents().get(1)).text())
+                .startsWith("Journal cadre://runs/" + runId + " was changed at line ");
         assertThatThrownBy(() -> client.readResource(new McpSchema.ReadResourceRequest("cadre://runs/nope")))
                 .hasMessageContaining("There is no run 'nope'");
         long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -1,6 +1,8 @@
 package dev.cadre.orchestrator;
 
 import dev.cadre.api.Agent;
+import dev.cadre.api.CrewSource;
+import dev.cadre.api.CadreState;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
 import dev.cadre.api.PriceTable;
@@ -10,6 +12,7 @@ import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunListener;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
+import dev.cadre.api.journal.JournalKey;
 import dev.cadre.api.journal.JournalWriter;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -53,7 +56,6 @@ import reactor.core.scheduler.Schedulers;
  * Orchestrator orchestrator = Orchestrator.builder()
  *     .models(ModelRegistry.of("openai:gpt-4.1-mini", chatModel))
  *     .tools(List.of(myTool))
- *     .runsDirectory(Path.of(".cadre/runs"))
  *     .build();
  * RunHandle run = orchestrator.run(orchestrator.agent(persona), task);
  * run.events().subscribe(System.out::println);
@@ -68,6 +70,7 @@ public final class Orchestrator {
     private final ModelRegistry models;
     private final List<Tool> tools;
     private final Path runsDirectory;
+    private final JournalKey journalKey;
     private final Clock clock;
     private final Scheduler blocking;
     private final PriceTable prices;
@@ -82,7 +85,8 @@ public final class Orchestrator {
     private Orchestrator(Builder b) {
         this.models = Objects.requireNonNull(b.models, "models: configure a ModelRegistry");
         this.tools = List.copyOf(b.tools);
-        this.runsDirectory = b.runsDirectory;
+        this.runsDirectory = b.runsDirectory != null ? b.runsDirectory : CadreState.runsDirectory();
+        this.journalKey = b.journalKey != null ? b.journalKey : JournalKey.fromStateDirectory();
         this.clock = b.clock;
         this.blocking = b.blocking;
         this.prices = b.prices;
@@ -101,6 +105,11 @@ public final class Orchestrator {
 
     public Path runsDirectory() {
         return runsDirectory;
+    }
+
+    /** The key that authenticates this orchestrator's journal lines. */
+    public JournalKey journalKey() {
+        return journalKey;
     }
 
     /** What masks secrets in this orchestrator's runs. */
@@ -142,8 +151,8 @@ public final class Orchestrator {
             throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal "
                     + JournalWriter.fileFor(runsDirectory, runId) + " already exists.");
         }
-        RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync), clock, redactor);
-        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task));
+        RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync, journalKey), clock, redactor);
+        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource()));
         return start(recorder, crew, task, options, names, clock.instant());
     }
 
@@ -152,17 +161,35 @@ public final class Orchestrator {
      * model answers, tool results and decisions are reused), a checkpoint still waiting waits again, and the rest
      * continues. {@code crew} must be the crew the run was started with. A run that had already ended is returned
      * ended.
+     *
+     * <p>The journal must verify under this orchestrator's {@link JournalKey}: one that was changed is refused with a
+     * {@link dev.cadre.api.journal.JournalChangedException} naming the line, and so is one without a MAC chain unless
+     * {@link RunOptions#trustUnverifiedJournal()}. When {@code options} carry the crew's source and the journal
+     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}.
      */
     public RunHandle resume(String runId, Crew crew, RunOptions options) {
-        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId));
+        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey)
+                .requireVerified(options.trustUnverifiedJournal());
         List<RunEvent> events = journal.events();
         if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
             throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
                     + " does not begin with the run's start.");
         }
+        if (!started.runId().equals(runId)) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " holds run '" + started.runId() + "'.");
+        }
         if (!started.crew().equals(crew.name())) {
             throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew()
                     + "', not '" + crew.name() + "': resume it with the same crew.");
+        }
+        CrewSource recordedSource = started.crewSource();
+        if (recordedSource != null && options.crewSource() != null && !options.crewChanged()
+                && !recordedSource.sha256().equals(options.crewSource().sha256())) {
+            throw new IllegalArgumentException("Run '" + runId + "' was started with another definition of crew '" + crew.name()
+                    + "' (" + recordedSource.origin() + ", sha256 " + recordedSource.sha256().substring(0, 12) + "), not "
+                    + options.crewSource().origin() + " (sha256 " + options.crewSource().sha256().substring(0, 12)
+                    + "): resume it with the crew it started with, or say the change is intended (crewChanged, cadre runs resume --crew-changed).");
         }
         RecordedRun recorded = RecordedRun.of(events);
         RunEvent last = events.get(events.size() - 1);
@@ -172,13 +199,13 @@ public final class Orchestrator {
             return DefaultRunHandle.ended(recorder, Crews.resultFrom(events));
         }
         Set<String> names = Crews.outputNames(crew.process());
-        RunRecorder recorder = new RunRecorder(runId, JournalWriter.reopen(journal, fsync), clock, recorded, redactor);
+        RunRecorder recorder = new RunRecorder(runId, JournalWriter.reopen(journal, fsync, journalKey), clock, recorded, redactor);
         return start(recorder, crew, started.task(), options, names, started.timestamp());
     }
 
     /** Resumes a one-agent run (see {@link #resume(String, Crew, RunOptions)}). */
     public RunHandle resume(String runId, Agent agent, RunOptions options) {
-        RunEvent first = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId)).events().stream().findFirst()
+        RunEvent first = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey).events().stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal is empty."));
         if (!(first instanceof RunEvent.RunStarted started)) {
             throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal does not begin with the run's start.");
@@ -236,7 +263,8 @@ public final class Orchestrator {
     public static final class Builder {
         private ModelRegistry models;
         private final List<Tool> tools = new ArrayList<>();
-        private Path runsDirectory = Path.of(".cadre", "runs");
+        private Path runsDirectory;
+        private JournalKey journalKey;
         private Clock clock = Clock.systemUTC();
         private Scheduler blocking = Schedulers.boundedElastic();
         private PriceTable prices = PriceTable.NONE;
@@ -268,8 +296,16 @@ public final class Orchestrator {
         public Builder models(ModelRegistry models) { this.models = models; return this; }
         public Builder tool(Tool tool) { this.tools.add(tool); return this; }
         public Builder tools(List<? extends Tool> tools) { this.tools.addAll(tools); return this; }
-        /** Where journals go (default {@code .cadre/runs} under the working directory). */
+        /**
+         * Where journals go (default {@link CadreState#runsDirectory()}: {@code runs} in the user's state directory,
+         * outside every workspace). Keep it out of the directories agents' tools can write.
+         */
         public Builder runsDirectory(Path directory) { this.runsDirectory = Objects.requireNonNull(directory); return this; }
+        /**
+         * The key that authenticates journal lines (HMAC-SHA256, each line chained to the one before); default
+         * {@link JournalKey#fromStateDirectory()}, created there on first use. Journals verify only under their key.
+         */
+        public Builder journalKey(JournalKey key) { this.journalKey = Objects.requireNonNull(key); return this; }
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
         /** Where blocking model clients and tools run (default Reactor's boundedElastic). */
         public Builder blockingScheduler(Scheduler scheduler) { this.blocking = Objects.requireNonNull(scheduler); return this; }

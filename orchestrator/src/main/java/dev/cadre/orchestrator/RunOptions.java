@@ -1,11 +1,12 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.api.CrewSource;
 import dev.cadre.api.HumanGate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How to run a crew (or one agent) on a task.
+ * How to run a crew (or one agent) on a task, or resume one.
  *
  * @param runId            the run's id, or {@code null} to generate one (sortable by start time)
  * @param context          outputs from outside the crew by name, available to tasks that name them as context
@@ -13,8 +14,15 @@ import java.util.Map;
  * @param maxOutputRetries how often an empty answer, one cut off at the output limit, or one failing the output
  *                         schema, is asked again before the step fails (default 2)
  * @param gate             who decides this run's checkpoints, or {@code null} for the orchestrator's gate
+ * @param crewSource       the definition the crew was loaded from: kept in the journal's {@code run_started} so a
+ *                         resume can use it; on resume, a source whose digest differs from the recorded one is refused
+ *                         unless {@code crewChanged}; {@code null} when the crew was built in code
+ * @param trustUnverifiedJournal resume a journal that has no MAC chain (written before journals were authenticated, or
+ *                         with its codes removed); off by default, since nothing proves Cadre wrote it
+ * @param crewChanged      resume with a crew whose source differs from the one the run started with
  */
-public record RunOptions(String runId, Map<String, String> context, boolean streaming, int maxOutputRetries, HumanGate gate) {
+public record RunOptions(String runId, Map<String, String> context, boolean streaming, int maxOutputRetries, HumanGate gate,
+                         CrewSource crewSource, boolean trustUnverifiedJournal, boolean crewChanged) {
 
     public static final RunOptions DEFAULTS = new RunOptions(null, Map.of(), false, 2, null);
 
@@ -28,13 +36,34 @@ public record RunOptions(String runId, Map<String, String> context, boolean stre
         }
     }
 
-    public RunOptions withRunId(String id) { return new RunOptions(id, context, streaming, maxOutputRetries, gate); }
+    public RunOptions(String runId, Map<String, String> context, boolean streaming, int maxOutputRetries, HumanGate gate) {
+        this(runId, context, streaming, maxOutputRetries, gate, null, false, false);
+    }
+
+    public RunOptions withRunId(String id) {
+        return new RunOptions(id, context, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged);
+    }
     public RunOptions withContext(String name, String output) {
         Map<String, String> more = new LinkedHashMap<>(context);
         more.put(name, output);
-        return new RunOptions(runId, more, streaming, maxOutputRetries, gate);
+        return new RunOptions(runId, more, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged);
     }
-    public RunOptions withStreaming(boolean on) { return new RunOptions(runId, context, on, maxOutputRetries, gate); }
-    public RunOptions withMaxOutputRetries(int retries) { return new RunOptions(runId, context, streaming, retries, gate); }
-    public RunOptions withGate(HumanGate humanGate) { return new RunOptions(runId, context, streaming, maxOutputRetries, humanGate); }
+    public RunOptions withStreaming(boolean on) {
+        return new RunOptions(runId, context, on, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged);
+    }
+    public RunOptions withMaxOutputRetries(int retries) {
+        return new RunOptions(runId, context, streaming, retries, gate, crewSource, trustUnverifiedJournal, crewChanged);
+    }
+    public RunOptions withGate(HumanGate humanGate) {
+        return new RunOptions(runId, context, streaming, maxOutputRetries, humanGate, crewSource, trustUnverifiedJournal, crewChanged);
+    }
+    public RunOptions withCrewSource(CrewSource source) {
+        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, source, trustUnverifiedJournal, crewChanged);
+    }
+    public RunOptions withTrustUnverifiedJournal(boolean trust) {
+        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, crewSource, trust, crewChanged);
+    }
+    public RunOptions withCrewChanged(boolean changed) {
+        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, changed);
+    }
 }

@@ -18,6 +18,7 @@ public class BlockHoundSession implements LauncherSessionListener {
         BlockHound.install(builder -> builder
                 .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "append")
                 .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "open")
-                .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "close"));
+                .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "close")
+                .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "changedOnDisk"));
     }
 }

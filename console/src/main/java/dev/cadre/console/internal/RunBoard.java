@@ -4,6 +4,8 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.cadre.api.journal.JournalIntegrity;
+import dev.cadre.api.journal.JournalKey;
 import dev.cadre.api.journal.JournalReader;
 import dev.cadre.api.journal.JournalWriter;
 import java.io.IOException;
@@ -43,6 +45,7 @@ public final class RunBoard implements AutoCloseable {
     private record Cached(FileTime modified, long size, RunSummary summary) {}
 
     private final Path runsDirectory;
+    private final JournalKey key;
     private final int keepFinished;
     private final Clock clock;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
@@ -51,8 +54,9 @@ public final class RunBoard implements AutoCloseable {
     private final Sinks.Many<RunSummary> updates = Sinks.many().multicast().directBestEffort();
     private final Map<String, Disposable> watching = new ConcurrentHashMap<>();
 
-    public RunBoard(Path runsDirectory, int keepFinished, Clock clock) {
+    public RunBoard(Path runsDirectory, JournalKey key, int keepFinished, Clock clock) {
         this.runsDirectory = runsDirectory;
+        this.key = key;
         this.keepFinished = keepFinished;
         this.clock = clock;
     }
@@ -131,7 +135,7 @@ public final class RunBoard implements AutoCloseable {
     /** The events of a run that is not live here, from its journal; empty when there is none. */
     public Optional<List<RunEvent>> journal(String runId) {
         Path file = journalFile(runId);
-        return file == null ? Optional.empty() : Optional.of(JournalReader.read(file).events());
+        return file == null ? Optional.empty() : Optional.of(JournalReader.read(file, key).events());
     }
 
     private Path journalFile(String runId) {
@@ -161,15 +165,25 @@ public final class RunBoard implements AutoCloseable {
             if (cached != null && cached.modified().equals(modified) && cached.size() == size) {
                 return Optional.ofNullable(cached.summary());
             }
-            List<RunEvent> events = JournalReader.read(file).events();
+            JournalReader.Journal journal = JournalReader.read(file, key);
+            List<RunEvent> events = journal.events();
             RunSummary summary = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted) ? null
-                    : Tally.of(runId, events).summary(null, clock.instant());
+                    : Tally.of(runId, events).summary(null, clock.instant()).withJournal(problem(journal.integrity()));
             journals.put(file, new Cached(modified, size, summary));
             return Optional.ofNullable(summary);
         } catch (IOException | RuntimeException e) {
             log.warn("Skipping unreadable journal {}: {}", file, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** What the page flags about a journal: {@code null} when it verifies. */
+    static String problem(JournalIntegrity integrity) {
+        return switch (integrity.status()) {
+            case INTACT -> null;
+            case UNVERIFIED -> "unverified: written before journals were authenticated, or its codes were removed";
+            case CHANGED -> "changed at line " + integrity.line() + ": " + integrity.detail();
+        };
     }
 
     @Override

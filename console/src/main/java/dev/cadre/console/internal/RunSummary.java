@@ -10,7 +10,16 @@ import java.time.Instant;
  *                running here and did not end
  * @param live    whether the run is running (or ran) in this process, so it can be answered and cancelled here
  * @param endedAt {@code null} while the run goes on
+ * @param journal {@code null} when the run is live here or its journal verifies; else what is wrong with the journal
+ *                ("changed at line 12: ...", "unverified: ..."), shown flagged
  */
 public record RunSummary(String runId, String crew, String task, String status, boolean live, Instant startedAt,
                          Instant endedAt, long durationMs, long inputTokens, long outputTokens, long modelCalls,
-                         long toolCalls, BigDecimal cost, int pendingCheckpoints, String reason) {}
+                         long toolCalls, BigDecimal cost, int pendingCheckpoints, String reason, String journal) {
+
+    /** This summary with the journal's integrity problem. */
+    public RunSummary withJournal(String problem) {
+        return new RunSummary(runId, crew, task, status, live, startedAt, endedAt, durationMs, inputTokens, outputTokens,
+                modelCalls, toolCalls, cost, pendingCheckpoints, reason, problem);
+    }
+}

@@ -74,6 +74,6 @@ final class Tally {
         Instant end = endedAt != null ? endedAt : liveStatus != null ? now : lastAt;
         long duration = start == null || end == null ? 0 : Math.max(0, Duration.between(start, end).toMillis());
         return new RunSummary(runId, crew, task, status, liveStatus != null, start, endedAt, duration, u.inputTokens(),
-                u.outputTokens(), u.modelCalls(), u.toolCalls(), u.cost(), pending.size(), reason);
+                u.outputTokens(), u.modelCalls(), u.toolCalls(), u.cost(), pending.size(), reason, null);
     }
 }

@@ -70,7 +70,8 @@ async function showRuns() {
     tbody.replaceChildren(...(list.length ? list.map((s) => h('tr', { 'data-run': s.runId },
       h('td', {}, h('a', { href: '#/runs/' + encodeURIComponent(s.runId) }, s.runId)),
       h('td', {}, s.crew), h('td', { class: 'task', title: s.task }, s.task),
-      h('td', {}, badge(s.status), s.pendingCheckpoints ? ' ' + s.pendingCheckpoints + ' to decide' : '', s.live ? '' : h('span', { class: 'muted' }, ' (journal)')),
+      h('td', {}, badge(s.status), s.pendingCheckpoints ? ' ' + s.pendingCheckpoints + ' to decide' : '', s.live ? '' : h('span', { class: 'muted' }, ' (journal)'),
+        s.journal ? h('span', { class: 'badge FAILED', 'data-test': 'journal' }, 'journal ' + s.journal.split(':')[0]) : ''),
       h('td', { class: 'num' }, s.inputTokens + s.outputTokens), h('td', { class: 'num' }, money(s.cost)),
       h('td', { class: 'num' }, duration(liveDuration(s)))))
       : [h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No runs yet.'))]));
@@ -201,6 +202,7 @@ function showRun(runId) {
     const s = info.summary;
     const cancel = info.canAnswer ? h('button', { class: 'danger', onclick: async () => { await api('runs/' + encodeURIComponent(runId) + '/cancel', {}); } }, 'Cancel run') : null;
     summaryEl.replaceChildren(field('Run', s.runId), field('Crew', s.crew), h('div', { class: 'field' }, h('span', {}, 'Status'), badge(s.status)),
+      s.journal ? h('div', { class: 'field error', 'data-test': 'journal' }, h('span', {}, 'Journal'), 'journal ' + s.journal) : '',
       field('Tokens', String(s.inputTokens + s.outputTokens) + ' (' + s.inputTokens + ' in, ' + s.outputTokens + ' out)', 'tokens'),
       field('Cost', money(s.cost), 'cost'), field('Model calls', String(s.modelCalls)), field('Tool calls', String(s.toolCalls)),
       field('Duration', duration(liveDuration(s)), 'duration'), cancel || '');

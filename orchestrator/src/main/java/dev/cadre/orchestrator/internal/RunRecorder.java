@@ -16,6 +16,8 @@ import reactor.core.publisher.Sinks;
  */
 public final class RunRecorder {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunRecorder.class);
+
     /** Makes an event once its sequence number and timestamp are known. */
     @FunctionalInterface
     public interface EventFactory<T extends RunEvent> {
@@ -109,6 +111,10 @@ public final class RunRecorder {
         } finally {
             closed = true;
             try {
+                if (journal.changedOnDisk()) {
+                    log.error("Journal {} was replaced or changed on disk while run {} wrote it: the file there is not this"
+                            + " run's record (cadre runs verify {} says where).", journal.file(), runId, runId);
+                }
                 journal.close();
             } finally {
                 sink.emitComplete(Sinks.EmitFailureHandler.FAIL_FAST);

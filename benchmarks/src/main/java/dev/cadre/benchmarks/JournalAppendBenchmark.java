@@ -1,0 +1,84 @@
+package dev.cadre.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cadre.api.CadreJson;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.journal.JournalKey;
+import dev.cadre.api.journal.JournalWriter;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost of journaling one event: {@code plain} is the line format before journals were authenticated (the
+ * event's JSON and a newline, one write), {@code chained} is {@link JournalWriter#append} (the same plus an
+ * HMAC-SHA256 over the previous MAC and the JSON). Same event, same kind of file; journals in {@code bench.runs}
+ * (default {@code java.io.tmpdir}).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgs = {"-Xms512m", "-Xmx512m"})
+public class JournalAppendBenchmark {
+
+    private final ObjectMapper mapper = CadreJson.mapper();
+    private final RunEvent event = new RunEvent.ToolReturned("20261123-151733-04faa830c1d2e3f4", "review/coder", 7,
+            Instant.parse("2026-11-23T15:17:33.512Z"), "coder", 1, "call_coder_1_1", "workspace_read",
+            "class Calculator {\n    double average(int... values) { return 0; }\n}\n".repeat(4), false, true);
+    private Path dir;
+    private FileOutputStream plain;
+    private JournalWriter chained;
+
+    @Setup(Level.Iteration)
+    public void open() throws IOException {
+        dir = Files.createTempDirectory(Path.of(System.getProperty("bench.runs", System.getProperty("java.io.tmpdir"))), "journal-bench-");
+        plain = new FileOutputStream(dir.resolve("plain.jsonl").toFile(), true);
+        chained = JournalWriter.open(dir, "chained", false, JournalKey.generate());
+    }
+
+    @TearDown(Level.Iteration)
+    public void close() throws IOException {
+        plain.close();
+        chained.close();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    /** What JournalWriter.append did before lines were authenticated. */
+    @Benchmark
+    public void plain() throws IOException {
+        plain.write((mapper.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Benchmark
+    public void chained() {
+        chained.append(event);
+    }
+
+    public static void main(String[] args) throws Exception {
+        org.openjdk.jmh.Main.main(List.of("JournalAppendBenchmark").toArray(String[]::new));
+    }
+}

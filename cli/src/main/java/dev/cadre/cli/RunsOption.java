@@ -1,0 +1,20 @@
+package dev.cadre.cli;
+
+import dev.cadre.api.CadreState;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --runs} option (picocli mixin): where journals are, by default in Cadre's state directory. */
+final class RunsOption {
+
+    static final String DESCRIPTION = "Directory of run journals (default: runs in Cadre's state directory,"
+            + " ~/.local/state/cadre/runs or $XDG_STATE_HOME/cadre/runs; CADRE_STATE_DIR moves it). Never inside a workspace.";
+
+    @Option(names = "--runs", description = DESCRIPTION)
+    Path runs;
+
+    /** The chosen runs directory, or the state directory's. */
+    Path runs() {
+        return runs != null ? runs : CadreState.runsDirectory();
+    }
+}
