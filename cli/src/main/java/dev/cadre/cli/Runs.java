@@ -124,7 +124,7 @@ final class Runs {
                 .next().map(e -> {
                     Checkpoint c = ((RunEvent.CheckpointRequested) e).checkpoint();
                     session.view().clearStatus();
-                    err.println("Run " + run.runId() + " waits at checkpoint '" + c.id() + "': " + c.question());
+                    err.println("Run " + run.runId() + " waits at checkpoint '" + TerminalText.line(c.id()) + "': " + TerminalText.line(c.question()));
                     err.println("Not on a terminal, so nobody can answer here. Answer it with: cadre runs resume " + run.runId()
                             + " (on a terminal), or rerun with --yes to approve every checkpoint.");
                     return ExitCodes.WAITING;

@@ -66,7 +66,7 @@ final class RunsCommand implements Runnable {
                 } else if (!read.integrity().isIntact()) {
                     status += " (unverified)";
                 }
-                System.out.println(String.format("%-26s %-16s %-24s %s", started.runId(), started.crew(), status,
+                System.out.println(String.format("%-26s %-16s %-24s %s", TerminalText.line(started.runId()), TerminalText.line(started.crew()), status,
                         EventPrinter.clip(started.task().renderedDescription())));
             }
             return ExitCodes.OK;

@@ -3,6 +3,7 @@ package dev.cadre.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.api.CadreJson;
+import dev.cadre.api.Redactor;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
@@ -23,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -50,7 +50,6 @@ public final class CommandRunner implements Tool {
     /** The environment variable that, set to {@code required}, makes every runner require the sandbox (as CI does). */
     public static final String REQUIRE_ENV = "CADRE_SANDBOX";
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
-    private static final Pattern SECRET = Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH).*");
 
     private final Workspace workspace;
     /** Allowed commands: their words, and the line as configured (shown to the model and in results). */
@@ -152,7 +151,7 @@ public final class CommandRunner implements Tool {
     public static Map<String, String> scrub(Map<String, String> env) {
         Map<String, String> kept = new LinkedHashMap<>();
         env.forEach((k, v) -> {
-            if (PASSED_ENV.contains(k.toUpperCase(Locale.ROOT)) && !SECRET.matcher(k).matches()) {
+            if (PASSED_ENV.contains(k.toUpperCase(Locale.ROOT)) && !Redactor.isSecretName(k)) {
                 kept.put(k, v);
             }
         });
