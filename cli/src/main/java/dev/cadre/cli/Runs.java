@@ -10,9 +10,9 @@ import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Tool;
 import dev.cadre.api.UnknownModelException;
-import dev.cadre.orchestrator.Crew;
+import dev.cadre.api.crew.Crew;
 import dev.cadre.orchestrator.Orchestrator;
-import dev.cadre.orchestrator.Step;
+import dev.cadre.api.crew.Step;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
@@ -67,7 +67,7 @@ final class Runs {
         if (step instanceof Step.Hierarchical h) {
             models.add(h.manager().persona().model());
             h.workers().forEach(w -> {
-                if (w instanceof dev.cadre.orchestrator.Worker.AgentWorker a) models.add(a.agent().persona().model());
+                if (w instanceof dev.cadre.api.crew.Worker.AgentWorker a) models.add(a.agent().persona().model());
             });
         }
         if (step instanceof Step.Debate d) d.debaters().forEach(a -> models.add(a.persona().model()));

@@ -1,6 +1,6 @@
 package dev.cadre.personas;
 
-import dev.cadre.orchestrator.Crew;
+import dev.cadre.api.crew.Crew;
 import java.util.List;
 import java.util.Map;
 

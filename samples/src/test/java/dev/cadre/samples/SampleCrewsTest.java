@@ -10,7 +10,7 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.Task;
-import dev.cadre.orchestrator.Crew;
+import dev.cadre.api.crew.Crew;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.testkit.Reply;
