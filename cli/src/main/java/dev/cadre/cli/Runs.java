@@ -6,17 +6,17 @@ import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Redactor;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
-import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Tool;
 import dev.cadre.api.UnknownModelException;
 import dev.cadre.api.crew.Crew;
-import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.api.crew.Step;
+import dev.cadre.orchestrator.Orchestrator;
+import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
-import dev.cadre.samples.SampleCrews;
+import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -37,16 +37,22 @@ final class Runs {
     /** A crew file, or a built-in crew by name; the error names both possibilities. */
     static CrewFile loadCrew(String source, PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
         Path file = Path.of(source);
-        List<Tool> tools = new ArrayList<>(SampleCrews.tools(workspace));
-        tools.addAll(extraTools);
+        CrewLoader loader = loader(library, workspace, extraTools);
         if (Files.isRegularFile(file)) {
-            return CrewLoader.of(library, tools).inWorkspace(workspace).load(file);
+            return loader.load(file);
         }
-        if (SampleCrews.NAMES.contains(source)) {
-            return CrewLoader.of(library, tools).inWorkspace(workspace).load("builtin:" + source + ".yaml", SampleCrews.yaml(source));
+        if (BuiltInCrews.contains(source)) {
+            return BuiltInCrews.load(source, loader);
         }
         throw new IllegalArgumentException("There is no crew file or built-in crew '" + source + "'; built-in crews: "
-                + String.join(", ", SampleCrews.NAMES) + ".");
+                + String.join(", ", BuiltInCrews.NAMES) + ".");
+    }
+
+    /** A crew loader with the standard tools of {@code workspace} and {@code extraTools}; crew files' commands run there. */
+    static CrewLoader loader(PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
+        List<Tool> tools = new ArrayList<>(StandardTools.forWorkspace(workspace));
+        tools.addAll(extraTools);
+        return CrewLoader.of(library, tools).withCommandTool(commands -> StandardTools.commandRunner(workspace, commands));
     }
 
     /** Fails before the run when an agent needs a model and none is configured. */

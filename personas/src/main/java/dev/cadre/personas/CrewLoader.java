@@ -9,6 +9,7 @@ import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
 import dev.cadre.api.crew.BudgetPolicy;
 import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.CrewCommands;
 import dev.cadre.api.crew.CrewPolicy;
 import dev.cadre.api.crew.RetryPolicy;
 import dev.cadre.api.crew.Review;
@@ -29,7 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Loads crews from YAML or JSON files: agents (persona ids from the library, or personas written inline), tasks,
@@ -47,14 +50,14 @@ public final class CrewLoader {
 
     private final PersonaLibrary library;
     private final List<Tool> baseTools;
-    private final dev.cadre.tools.Workspace workspace;
+    private final Function<CrewCommands, ? extends Tool> commandTool;
     private List<Tool> tools;
 
-    private CrewLoader(PersonaLibrary library, Collection<? extends Tool> tools, dev.cadre.tools.Workspace workspace) {
+    private CrewLoader(PersonaLibrary library, Collection<? extends Tool> tools, Function<CrewCommands, ? extends Tool> commandTool) {
         this.library = library;
         this.baseTools = List.copyOf(tools);
         this.tools = baseTools;
-        this.workspace = workspace;
+        this.commandTool = commandTool;
     }
 
     /** A loader resolving persona ids in {@code library} and tool names among {@code tools}. */
@@ -63,11 +66,12 @@ public final class CrewLoader {
     }
 
     /**
-     * The same loader for crews working in {@code workspace}: a crew file's {@code commands:} (e.g.
-     * {@code ["mvn -q test"]}) become a {@code run_command} tool there, allowing exactly those commands.
+     * The same loader, for crews whose file allows commands: a crew file's {@code commands:} (e.g.
+     * {@code ["mvn -q test"]}) is read as {@link CrewCommands} and {@code factory} makes the {@code run_command} tool
+     * that allows exactly those (e.g. {@code c -> StandardTools.commandRunner(workspace, c)}).
      */
-    public CrewLoader inWorkspace(dev.cadre.tools.Workspace workspace) {
-        return new CrewLoader(library, baseTools, workspace);
+    public CrewLoader withCommandTool(Function<CrewCommands, ? extends Tool> factory) {
+        return new CrewLoader(library, baseTools, Objects.requireNonNull(factory, "factory"));
     }
 
     public CrewFile load(Path file) {
@@ -96,18 +100,12 @@ public final class CrewLoader {
     synchronized CrewFile load(Doc doc, String defaultName) {
         Node root = doc.root().allowOnly(CREW_KEYS, "a crew");
         tools = baseTools;
+        CrewCommands commands = null;
         if (root.has("commands")) {
-            List<String> commands = root.texts("commands");
-            if (workspace == null) {
-                throw root.child("commands").keyError("the crew allows commands, but it is loaded without a workspace to run"
-                        + " them in (CrewLoader.inWorkspace)");
-            }
-            if (commands.isEmpty() || commands.stream().allMatch(c -> c == null || c.isBlank())) {
-                throw root.child("commands").error("'commands' is empty; list the command lines agents may run, e.g. mvn -q test");
-            }
+            commands = commands(root);
             List<Tool> withRunner = new ArrayList<>(baseTools.stream().filter(t -> !t.name().equals("run_command")).toList());
             try {
-                withRunner.add(new dev.cadre.tools.CommandRunner(workspace, commands, Duration.ofMinutes(5), 16 * 1024, System.getenv()));
+                withRunner.add(commandTool.apply(commands));
             } catch (IllegalArgumentException e) {
                 throw root.child("commands").error("'commands' is not a list of command lines: " + e.getMessage());
             }
@@ -169,10 +167,22 @@ public final class CrewLoader {
         }
         CrewPolicy policy = root.has("policy") ? policy(root.child("policy"), ctx) : CrewPolicy.DEFAULT;
         try {
-            return new CrewFile(new Crew(name, process, policy), inputs, List.of());
+            return new CrewFile(new Crew(name, process, policy), inputs, List.of(), commands);
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage().replaceAll("\\.$", ""));
         }
+    }
+
+    private CrewCommands commands(Node root) {
+        List<String> lines = root.texts("commands");
+        if (commandTool == null) {
+            throw root.child("commands").keyError("the crew allows commands, but it is loaded without a way to run them"
+                    + " (CrewLoader.withCommandTool)");
+        }
+        if (lines.isEmpty() || lines.stream().allMatch(c -> c == null || c.isBlank())) {
+            throw root.child("commands").error("'commands' is empty; list the command lines agents may run, e.g. mvn -q test");
+        }
+        return new CrewCommands(lines);
     }
 
     private String unknownPersona(Context ctx, String id) {
