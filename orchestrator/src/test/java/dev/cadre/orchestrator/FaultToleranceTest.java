@@ -64,7 +64,7 @@ class FaultToleranceTest {
 
     RunHandle run(FaultInjectingModel model, TestTool tool, boolean streaming) {
         Crew crew = new Crew("scribing", new Step.Work("note", Agent.resolve(scribe, List.of(tool)), note, null),
-                CrewPolicy.DEFAULT.withRetry(FAST).approveToolsFrom(null));
+                CrewPolicy.builder().retry(FAST).approveToolsFrom(null).build());
         Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs).build();
         return orchestrator.run(crew, Task.of("t", "Take a note"), RunOptions.DEFAULTS.withStreaming(streaming));
     }

@@ -476,14 +476,14 @@ public final class CrewLoader {
         node.allowOnly(Set.of("budget", "agent_budgets", "task_budgets", "on_budget_exceeded", "cheaper_model", "retries",
                 "cache", "approve_tools_from", "ask_human", "checkpoint_timeout", "on_checkpoint_timeout",
                 "max_repeated_tool_calls"), "a policy");
-        CrewPolicy policy = CrewPolicy.DEFAULT;
-        if (node.has("budget")) policy = policy.withRunBudget(budget(node.child("budget")));
+        CrewPolicy.Builder policy = CrewPolicy.builder();
+        if (node.has("budget")) policy.runBudget(budget(node.child("budget")));
         if (node.has("agent_budgets")) {
             for (var e : node.child("agent_budgets").entries("'agent_budgets'").entrySet()) {
                 if (!ctx.agents.containsKey(e.getKey())) {
                     throw e.getValue().keyError("there is no agent '" + e.getKey() + "'");
                 }
-                policy = policy.withAgentBudget(ctx.agents.get(e.getKey()).id(), budget(e.getValue()));
+                policy.agentBudget(ctx.agents.get(e.getKey()).id(), budget(e.getValue()));
             }
         }
         if (node.has("task_budgets")) {
@@ -491,14 +491,14 @@ public final class CrewLoader {
                 if (!ctx.tasks.containsKey(e.getKey())) {
                     throw e.getValue().keyError("there is no task '" + e.getKey() + "'");
                 }
-                policy = policy.withTaskBudget(e.getKey(), budget(e.getValue()));
+                policy.taskBudget(e.getKey(), budget(e.getValue()));
             }
         }
         String exceeded = node.choice("on_budget_exceeded", Set.of("fail", "cheaper_model", "ask_human"));
         if (exceeded != null || node.has("cheaper_model")) {
             try {
-                policy = policy.onBudgetExceeded(exceeded == null ? BudgetPolicy.FAIL : BudgetPolicy.valueOf(exceeded.toUpperCase()),
-                        node.text("cheaper_model", "cheaper_model"));
+                policy.onBudgetExceeded(exceeded == null ? BudgetPolicy.FAIL : BudgetPolicy.valueOf(exceeded.toUpperCase()),
+                        node.text("cheaper_model", "cheaper_model")).build();
             } catch (IllegalArgumentException e) {
                 throw node.error(e.getMessage().replaceAll("\\.$", ""));
             }
@@ -508,13 +508,13 @@ public final class CrewLoader {
             Integer max = r.integer("max_retries");
             Duration first = r.duration("first_backoff");
             Duration maxBackoff = r.duration("max_backoff");
-            policy = policy.withRetry(new RetryPolicy(max == null ? 3 : max, first == null ? Duration.ofMillis(500) : first,
+            policy.retry(new RetryPolicy(max == null ? 3 : max, first == null ? Duration.ofMillis(500) : first,
                     maxBackoff == null ? Duration.ofSeconds(30) : maxBackoff, 0.5));
         }
-        if (node.has("cache")) policy = policy.withCache(node.bool("cache"));
+        if (node.has("cache")) policy.cache(node.bool("cache"));
         String approve = node.choice("approve_tools_from", Set.of("none", "read_only", "writes", "executes", "external"));
-        if (approve != null) policy = policy.approveToolsFrom(approve.equals("none") ? null : RiskLevel.valueOf(approve.toUpperCase()));
-        if (node.has("ask_human")) policy = policy.withAskHuman(node.bool("ask_human"));
+        if (approve != null) policy.approveToolsFrom(approve.equals("none") ? null : RiskLevel.valueOf(approve.toUpperCase()));
+        if (node.has("ask_human")) policy.askHuman(node.bool("ask_human"));
         if (node.has("checkpoint_timeout")) {
             String decision = node.choice("on_checkpoint_timeout", Set.of("approve", "reject", "abort"));
             if (decision == null) {
@@ -525,16 +525,16 @@ public final class CrewLoader {
                 case "reject" -> Decision.reject("No decision before the checkpoint timed out.", "timeout");
                 default -> Decision.abort("No decision before the checkpoint timed out.", "timeout");
             };
-            policy = policy.withCheckpointTimeout(node.duration("checkpoint_timeout"), d);
+            policy.checkpointTimeout(node.duration("checkpoint_timeout"), d);
         }
         if (node.has("max_repeated_tool_calls")) {
             try {
-                policy = policy.withMaxRepeatedToolCalls(node.integer("max_repeated_tool_calls"));
+                policy.maxRepeatedToolCalls(node.integer("max_repeated_tool_calls")).build();
             } catch (IllegalArgumentException e) {
                 throw node.child("max_repeated_tool_calls").error(e.getMessage().replaceAll("\\.$", ""));
             }
         }
-        return policy;
+        return policy.build();
     }
 
     private static Budget budget(Node node) {

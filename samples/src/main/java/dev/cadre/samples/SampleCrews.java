@@ -76,8 +76,8 @@ public final class SampleCrews {
                         new Step.Work("code", rename(coder, "coder"), code, Review.NONE),
                         new Step.Work("review", rename(reviewer, "reviewer"), review, Review.NONE)),
                 new Step.Work("summary", writer, summary, Review.afterWork()));
-        return new Crew("coder-reviewer", process, CrewPolicy.DEFAULT.approveToolsFrom(RiskLevel.WRITES)
-                .withRunBudget(dev.cadre.api.Budget.UNLIMITED.withMaxTokens(400_000).withMaxWallTime(Duration.ofMinutes(30))));
+        return new Crew("coder-reviewer", process, CrewPolicy.builder().approveToolsFrom(RiskLevel.WRITES)
+                .runBudget(dev.cadre.api.Budget.UNLIMITED.withMaxTokens(400_000).withMaxWallTime(Duration.ofMinutes(30))).build());
     }
 
     private static Agent rename(Agent agent, String id) {

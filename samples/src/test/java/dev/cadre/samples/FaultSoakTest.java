@@ -258,7 +258,7 @@ class FaultSoakTest {
         Map<String, Integer> sideEffects = new ConcurrentHashMap<>();
         Crew loaded = scenario.crew.apply(Workspace.at(workspace));
         Crew crew = new Crew(loaded.name(), withTools(loaded.process(), tool -> counted(inProcess(tool, workspace), sideEffects)),
-                loaded.policy().withRetry(FAST_RETRIES));
+                loaded.policy().toBuilder().retry(FAST_RETRIES).build());
         FaultInjectingModel model = FaultInjectingModel.around(scenario.script.get()).rate(rate).seed(SEED + index)
                 .retryAfter(Duration.ofMillis(3)).build();
         Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:demo", model))

@@ -5,7 +5,7 @@ import dev.cadre.api.Decision;
 import dev.cadre.api.ModelRef;
 import dev.cadre.api.RiskLevel;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -55,58 +55,110 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
         }
     }
 
-    public CrewPolicy withRunBudget(Budget budget) {
-        return new CrewPolicy(budget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
-                approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
+    /** A builder starting from {@link #DEFAULT}. */
+    public static Builder builder() {
+        return DEFAULT.toBuilder();
     }
 
-    public CrewPolicy withAgentBudget(String agent, Budget budget) {
-        Map<String, Budget> copy = new HashMap<>(agentBudgets);
-        copy.put(agent, budget);
-        return new CrewPolicy(runBudget, copy, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
-                approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
+    /** A builder starting from this policy. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
-    public CrewPolicy withTaskBudget(String task, Budget budget) {
-        Map<String, Budget> copy = new HashMap<>(taskBudgets);
-        copy.put(task, budget);
-        return new CrewPolicy(runBudget, agentBudgets, copy, onBudgetExceeded, cheaperModel, retry, cache,
-                approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
-    }
+    /** Builds a {@link CrewPolicy}; every setting starts from the policy it was made from. */
+    public static final class Builder {
+        private Budget runBudget;
+        private final Map<String, Budget> agentBudgets;
+        private final Map<String, Budget> taskBudgets;
+        private BudgetPolicy onBudgetExceeded;
+        private String cheaperModel;
+        private RetryPolicy retry;
+        private boolean cache;
+        private RiskLevel approveToolsFrom;
+        private boolean askHuman;
+        private Duration checkpointTimeout;
+        private Decision onCheckpointTimeout;
+        private int maxRepeatedToolCalls;
 
-    public CrewPolicy onBudgetExceeded(BudgetPolicy policy, String cheaperModelReference) {
-        return new CrewPolicy(runBudget, agentBudgets, taskBudgets, policy, cheaperModelReference, retry, cache,
-                approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
-    }
+        private Builder(CrewPolicy from) {
+            runBudget = from.runBudget;
+            agentBudgets = new LinkedHashMap<>(from.agentBudgets);
+            taskBudgets = new LinkedHashMap<>(from.taskBudgets);
+            onBudgetExceeded = from.onBudgetExceeded;
+            cheaperModel = from.cheaperModel;
+            retry = from.retry;
+            cache = from.cache;
+            approveToolsFrom = from.approveToolsFrom;
+            askHuman = from.askHuman;
+            checkpointTimeout = from.checkpointTimeout;
+            onCheckpointTimeout = from.onCheckpointTimeout;
+            maxRepeatedToolCalls = from.maxRepeatedToolCalls;
+        }
 
-    public CrewPolicy withRetry(RetryPolicy policy) {
-        return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, policy, cache,
-                approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
-    }
+        public Builder runBudget(Budget budget) {
+            this.runBudget = budget;
+            return this;
+        }
 
-    public CrewPolicy withCache(boolean on) {
-        return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, on,
-                approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
-    }
+        /** Limits for one agent (its id). */
+        public Builder agentBudget(String agent, Budget budget) {
+            agentBudgets.put(agent, budget);
+            return this;
+        }
 
-    /** Tool calls of {@code risk} or higher wait for approval; {@code null} approves every call without asking. */
-    public CrewPolicy approveToolsFrom(RiskLevel risk) {
-        return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
-                risk, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
-    }
+        /** Limits for one work step (its output name). */
+        public Builder taskBudget(String task, Budget budget) {
+            taskBudgets.put(task, budget);
+            return this;
+        }
 
-    public CrewPolicy withAskHuman(boolean on) {
-        return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
-                approveToolsFrom, on, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
-    }
+        public Builder onBudgetExceeded(BudgetPolicy policy) {
+            return onBudgetExceeded(policy, cheaperModel);
+        }
 
-    public CrewPolicy withCheckpointTimeout(Duration timeout, Decision onTimeout) {
-        return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
-                approveToolsFrom, askHuman, timeout, onTimeout, maxRepeatedToolCalls);
-    }
+        /** What to do when a limit is reached; {@code cheaperModelReference} for {@link BudgetPolicy#CHEAPER_MODEL}. */
+        public Builder onBudgetExceeded(BudgetPolicy policy, String cheaperModelReference) {
+            this.onBudgetExceeded = policy;
+            this.cheaperModel = cheaperModelReference;
+            return this;
+        }
 
-    public CrewPolicy withMaxRepeatedToolCalls(int max) {
-        return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
-                approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, max);
+        public Builder retry(RetryPolicy policy) {
+            this.retry = policy;
+            return this;
+        }
+
+        public Builder cache(boolean on) {
+            this.cache = on;
+            return this;
+        }
+
+        /** Tool calls of {@code risk} or higher wait for approval; {@code null} approves every call without asking. */
+        public Builder approveToolsFrom(RiskLevel risk) {
+            this.approveToolsFrom = risk;
+            return this;
+        }
+
+        public Builder askHuman(boolean on) {
+            this.askHuman = on;
+            return this;
+        }
+
+        /** How long a checkpoint waits ({@code null}: forever) and the decision taken when it times out. */
+        public Builder checkpointTimeout(Duration timeout, Decision onTimeout) {
+            this.checkpointTimeout = timeout;
+            this.onCheckpointTimeout = onTimeout;
+            return this;
+        }
+
+        public Builder maxRepeatedToolCalls(int max) {
+            this.maxRepeatedToolCalls = max;
+            return this;
+        }
+
+        public CrewPolicy build() {
+            return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
+                    approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
+        }
     }
 }
