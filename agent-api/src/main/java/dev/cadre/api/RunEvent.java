@@ -1,5 +1,6 @@
 package dev.cadre.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
@@ -37,6 +38,12 @@ public sealed interface RunEvent {
     long seq();
 
     Instant timestamp();
+
+    /** Whether this event ends its run: {@link RunFinished}, {@link RunFailed} or {@link RunCancelled}. */
+    @JsonIgnore
+    default boolean isTerminal() {
+        return this instanceof RunFinished || this instanceof RunFailed || this instanceof RunCancelled;
+    }
 
     /** A message sent to the model, reduced to what an audit needs. */
     record PromptMessage(String role, String text) {}

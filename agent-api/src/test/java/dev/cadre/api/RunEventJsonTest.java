@@ -45,6 +45,16 @@ class RunEventJsonTest {
     }
 
     @Test
+    void onlyTheThreeRunEndingEventsAreTerminalAndTheFlagIsNotSerialised() throws Exception {
+        for (RunEvent event : Events.oneOfEach("r")) {
+            boolean ends = event instanceof RunEvent.RunFinished || event instanceof RunEvent.RunFailed
+                    || event instanceof RunEvent.RunCancelled;
+            assertThat(event.isTerminal()).as(event.getClass().getSimpleName()).isEqualTo(ends);
+            assertThat(mapper.readTree(mapper.writeValueAsString(event)).has("terminal")).isFalse();
+        }
+    }
+
+    @Test
     void usageAddsUpAndKeepsCostExact() {
         Usage a = Usage.ofModelCall(100, 20, new java.math.BigDecimal("0.1"));
         Usage b = Usage.ofModelCall(50, 5, new java.math.BigDecimal("0.2")).plus(Usage.ofToolCall());

@@ -6,10 +6,10 @@ import dev.cadre.api.Tool;
 import dev.cadre.api.journal.RunsDirectory;
 import dev.cadre.console.CadreConsole;
 import dev.cadre.mcp.McpClientTools;
+import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
-import dev.cadre.samples.SampleCrews;
 import dev.cadre.tools.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +68,7 @@ final class ConsoleCommand implements Callable<Integer> {
         CadreConsole.Builder builder = CadreConsole.builder().runsDirectory(runs).token(bearer)
                 .orchestrator(Runs.orchestratorBuilder(models, env, runs, redactor));
         origins.forEach(builder::allowedOrigin);
-        for (String name : SampleCrews.NAMES) {
+        for (String name : BuiltInCrews.NAMES) {
             builder.crew(name, Runs.loadCrew(name, library, ws, extra));
         }
         for (Map.Entry<String, CrewFile> file : crewFiles(library, ws, extra).entrySet()) {
@@ -95,9 +95,7 @@ final class ConsoleCommand implements Callable<Integer> {
         if (crews == null) {
             return files;
         }
-        List<Tool> tools = new ArrayList<>(SampleCrews.tools(ws));
-        tools.addAll(extra);
-        CrewLoader loader = CrewLoader.of(library, tools).inWorkspace(ws);
+        CrewLoader loader = Runs.loader(library, ws, extra);
         try (Stream<Path> list = Files.list(crews)) {
             for (Path file : list.filter(f -> f.toString().matches(".*\\.(ya?ml|jsonc?)$")).sorted().toList()) {
                 CrewFile crew = loader.load(file);

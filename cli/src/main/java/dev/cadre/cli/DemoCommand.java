@@ -4,16 +4,17 @@ import dev.cadre.api.CadreJson;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.Task;
+import dev.cadre.cli.demo.DemoProject;
+import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.PersonaLibrary;
-import dev.cadre.samples.DemoScript;
-import dev.cadre.samples.SampleCrews;
 import dev.cadre.tools.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Map<String, String> env = System.getenv();
-        Path project = SampleCrews.copyProject(Files.createTempDirectory("cadre-demo-").resolve("calculator"));
+        Path project = DemoProject.copyTo(Files.createTempDirectory("cadre-demo-").resolve("calculator"));
         dev.cadre.api.journal.RunsDirectory.requireOutside(settings.runs(), project);
         boolean scripted = ModelConfig.defaultReference(env, settings.model).isEmpty();
         ModelRegistry models = scripted ? ModelRegistry.of("scripted:demo", DemoScript.model()) : ModelConfig.registry(env, settings.model);

@@ -9,6 +9,7 @@ import dev.cadre.mcp.McpServerConfig;
 import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.tools.GitTools;
+import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import dev.cadre.tools.WorkspaceTools;
 import java.io.PrintStream;
@@ -107,7 +108,8 @@ final class McpCommand implements Callable<Integer> {
         if (crews != null) {
             CrewLoader loader = CrewLoader.of(library, tools);
             if (workspace != null) {
-                loader = loader.inWorkspace(workspace);
+                Workspace root = workspace;
+                loader = loader.withCommandTool(commands -> StandardTools.commandRunner(root, commands)).withExecutedFiles(StandardTools::withExecutedFiles);
             }
             try (Stream<Path> files = Files.list(crews)) {
                 for (Path file : files.filter(f -> f.toString().matches(".*\\.(ya?ml|jsonc?)$")).sorted().toList()) {

@@ -2,8 +2,8 @@ package dev.cadre.cli;
 
 import dev.cadre.api.CadreJson;
 import dev.cadre.api.Persona;
+import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.PersonaLibrary;
-import dev.cadre.samples.SampleCrews;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -76,8 +76,8 @@ final class PersonasCommand {
 
         @Override
         public Integer call() throws Exception {
-            for (String name : SampleCrews.NAMES) {
-                String description = SampleCrews.yaml(name).lines().filter(l -> l.startsWith("description:")).findFirst()
+            for (String name : BuiltInCrews.NAMES) {
+                String description = BuiltInCrews.yaml(name).lines().filter(l -> l.startsWith("description:")).findFirst()
                         .map(l -> l.substring("description:".length()).strip()).orElse("");
                 System.out.println(String.format("%-20s built-in  %s", name, description));
             }

@@ -7,17 +7,17 @@ import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Redactor;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
-import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Tool;
 import dev.cadre.api.UnknownModelException;
-import dev.cadre.orchestrator.Crew;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.Step;
 import dev.cadre.orchestrator.Orchestrator;
-import dev.cadre.orchestrator.Step;
+import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
-import dev.cadre.samples.SampleCrews;
+import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -42,9 +42,7 @@ final class Runs {
 
     /** A crew from its definition (read once: what runs is what the journal records). */
     static CrewFile loadCrew(CrewSource source, PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
-        List<Tool> tools = new ArrayList<>(SampleCrews.tools(workspace));
-        tools.addAll(extraTools);
-        return CrewLoader.of(library, tools).inWorkspace(workspace).load(source.origin(), source.text());
+        return loader(library, workspace, extraTools).load(source.origin(), source.text());
     }
 
     /** The text of a crew file, or of a built-in crew by name; the error names both possibilities. */
@@ -57,11 +55,19 @@ final class Runs {
                 throw new IllegalArgumentException("Cannot read crew file " + file + ": " + e.getMessage(), e);
             }
         }
-        if (SampleCrews.NAMES.contains(source)) {
-            return CrewSource.of("builtin:" + source + ".yaml", SampleCrews.yaml(source));
+        if (BuiltInCrews.contains(source)) {
+            return CrewSource.of(BuiltInCrews.fileName(source), BuiltInCrews.yaml(source));
         }
         throw new IllegalArgumentException("There is no crew file or built-in crew '" + source + "'; built-in crews: "
-                + String.join(", ", SampleCrews.NAMES) + ".");
+                + String.join(", ", BuiltInCrews.NAMES) + ".");
+    }
+
+    /** A crew loader with the standard tools of {@code workspace} and {@code extraTools}; crew files' commands run there. */
+    static CrewLoader loader(PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
+        List<Tool> tools = new ArrayList<>(StandardTools.forWorkspace(workspace));
+        tools.addAll(extraTools);
+        return CrewLoader.of(library, tools).withCommandTool(commands -> StandardTools.commandRunner(workspace, commands))
+                .withExecutedFiles(StandardTools::withExecutedFiles);
     }
 
     /** Fails before the run when an agent needs a model and none is configured. */
@@ -82,7 +88,7 @@ final class Runs {
         if (step instanceof Step.Hierarchical h) {
             models.add(h.manager().persona().model());
             h.workers().forEach(w -> {
-                if (w instanceof dev.cadre.orchestrator.Worker.AgentWorker a) models.add(a.agent().persona().model());
+                if (w instanceof dev.cadre.api.crew.Worker.AgentWorker a) models.add(a.agent().persona().model());
             });
         }
         if (step instanceof Step.Debate d) d.debaters().forEach(a -> models.add(a.persona().model()));

@@ -2,16 +2,16 @@ package dev.cadre.cli;
 
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
-import dev.cadre.api.journal.JournalIntegrity;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
+import dev.cadre.api.journal.JournalIntegrity;
 import dev.cadre.api.journal.JournalReader;
 import dev.cadre.api.journal.JournalWriter;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
+import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.PersonaLibrary;
-import dev.cadre.samples.SampleCrews;
 import dev.cadre.tools.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -148,7 +148,7 @@ final class RunsCommand implements Runnable {
                 }
                 return recorded;
             }
-            if (SampleCrews.NAMES.contains(started.crew())) {
+            if (BuiltInCrews.contains(started.crew())) {
                 return Runs.crewSource(started.crew());
             }
             throw new IllegalArgumentException("Run '" + id + "' was started with crew '" + started.crew() + "', but its journal "

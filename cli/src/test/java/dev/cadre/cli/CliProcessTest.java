@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.journal.JournalReader;
-import dev.cadre.samples.DemoScript;
-import dev.cadre.samples.SampleCrews;
+import dev.cadre.cli.demo.DemoProject;
+import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.testkit.Reply;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ class CliProcessTest {
     }
 
     Path project() {
-        return SampleCrews.copyProject(dir.resolve("calculator"));
+        return DemoProject.copyTo(dir.resolve("calculator"));
     }
 
     static void assertFixed(Path project) throws Exception {

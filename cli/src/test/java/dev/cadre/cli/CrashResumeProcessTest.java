@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.journal.JournalReader;
-import dev.cadre.samples.DemoScript;
-import dev.cadre.samples.SampleCrews;
+import dev.cadre.cli.demo.DemoProject;
+import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.testkit.Reply;
 import java.io.File;
 import java.io.IOException;
@@ -100,7 +100,7 @@ class CrashResumeProcessTest {
     }
 
     static Sample sample(String crew) {
-        String tests = json("command", SampleCrews.TEST_COMMAND);
+        String tests = json("command", DemoProject.TEST_COMMAND);
         switch (crew) {
             case "coder-reviewer":
                 return new Sample(crew, DemoScript.TASK, Map.of("Senior software engineer", DemoScript.coder(),
@@ -332,7 +332,7 @@ class CrashResumeProcessTest {
         long began = System.nanoTime();
         try (ModelStubServer stub = new ModelStubServer(sample::answer)) {
             Path base = dir.resolve("baseline");
-            SampleCrews.copyProject(base.resolve("calculator"));
+            DemoProject.copyTo(base.resolve("calculator"));
             long start = System.nanoTime();
             Started baseline = run(base, stub, sample);
             while (baseline.process().isAlive() && lines(journal(base).orElse(base.resolve("none"))) == 0) {
@@ -356,7 +356,7 @@ class CrashResumeProcessTest {
             List<String> mismatches = new ArrayList<>();
             for (int t = 0; t < TRIALS; t++) {
                 Path trial = dir.resolve("trial-" + t);
-                SampleCrews.copyProject(trial.resolve("calculator"));
+                DemoProject.copyTo(trial.resolve("calculator"));
                 Started killed = run(trial, stub, sample);
                 try {
                     if (random.nextBoolean()) {

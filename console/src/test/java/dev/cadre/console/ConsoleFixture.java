@@ -83,7 +83,7 @@ final class ConsoleFixture {
         Path workspace = Files.createDirectories(dir.resolve("workspace"));
         Files.writeString(workspace.resolve("CHANGES.md"), "1.2: web console\n");
         Workspace ws = Workspace.at(workspace);
-        CrewFile crew = CrewLoader.of(PersonaLibrary.builtIn(), WorkspaceTools.create(ws)).inWorkspace(ws).load("review.yaml", CREW);
+        CrewFile crew = CrewLoader.of(PersonaLibrary.builtIn(), WorkspaceTools.create(ws)).withCommandTool(c -> dev.cadre.tools.StandardTools.commandRunner(ws, c)).withExecutedFiles(dev.cadre.tools.StandardTools::withExecutedFiles).load("review.yaml", CREW);
         this.console = CadreConsole.builder()
                 .runsDirectory(runs)
                 .crew("review", crew)

@@ -13,7 +13,7 @@ import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
-import dev.cadre.orchestrator.CrewPolicy;
+import dev.cadre.api.crew.CrewPolicy;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.testkit.Reply;
 import dev.cadre.testkit.ScriptedModel;

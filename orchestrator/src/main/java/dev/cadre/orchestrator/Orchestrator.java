@@ -1,5 +1,10 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.api.crew.BudgetPolicy;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.CrewPolicy;
+import dev.cadre.api.crew.Review;
+import dev.cadre.api.crew.Step;
 import dev.cadre.api.Agent;
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.CadreState;

@@ -1,5 +1,9 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.CrewPolicy;
+import dev.cadre.api.crew.RetryPolicy;
+import dev.cadre.api.crew.Step;
 import static dev.cadre.testkit.CadreAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,7 +64,7 @@ class FaultToleranceTest {
 
     RunHandle run(FaultInjectingModel model, TestTool tool, boolean streaming) {
         Crew crew = new Crew("scribing", new Step.Work("note", Agent.resolve(scribe, List.of(tool)), note, null),
-                CrewPolicy.DEFAULT.withRetry(FAST).approveToolsFrom(null));
+                CrewPolicy.builder().retry(FAST).approveToolsFrom(null).build());
         Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs).build();
         return orchestrator.run(crew, Task.of("t", "Take a note"), RunOptions.DEFAULTS.withStreaming(streaming));
     }

@@ -1,5 +1,9 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.Step;
+import dev.cadre.api.crew.Until;
+import dev.cadre.api.crew.Worker;
 import static dev.cadre.testkit.CadreAssertions.assertThat;
 import static dev.cadre.testkit.CadreAssertions.assertThatEvents;
 import static org.assertj.core.api.Assertions.assertThat;

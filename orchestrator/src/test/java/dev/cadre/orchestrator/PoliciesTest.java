@@ -1,5 +1,11 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.api.crew.BudgetPolicy;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.CrewPolicy;
+import dev.cadre.api.crew.RetryPolicy;
+import dev.cadre.api.crew.Review;
+import dev.cadre.api.crew.Step;
 import static dev.cadre.testkit.CadreAssertions.assertThat;
 import static dev.cadre.testkit.CadreAssertions.assertThatEvents;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +73,7 @@ class PoliciesTest {
     void aTokenBudgetStopsTheRunBeforeTheCallThatWouldPassItAndKeepsPartialOutputs() {
         ScriptedModel model = ScriptedModel.builder().agent("first", Reply.text("one done").withUsage(60, 10))
                 .agent("second", Reply.text("never")).build();
-        RunHandle run = orchestrator(model).run(twoSteps(CrewPolicy.DEFAULT.withRunBudget(Budget.UNLIMITED.withMaxTokens(75))), GO);
+        RunHandle run = orchestrator(model).run(twoSteps(CrewPolicy.builder().runBudget(Budget.UNLIMITED.withMaxTokens(75)).build()), GO);
         RunResult result = run.result().block(WAIT);
 
         assertThat(result).failed().hasModelCalls(1).hasStepOutput("two/one", "one done");
@@ -83,24 +89,24 @@ class PoliciesTest {
                 .agent("second", Reply.text("b")).build();
         Orchestrator priced = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs)
                 .prices(PriceTable.NONE.with("scripted:m", "2.00", "8.00")).build();
-        RunResult cost = priced.run(twoSteps(CrewPolicy.DEFAULT.withRunBudget(Budget.UNLIMITED.withMaxCost(new BigDecimal("2.00")))), GO)
+        RunResult cost = priced.run(twoSteps(CrewPolicy.builder().runBudget(Budget.UNLIMITED.withMaxCost(new BigDecimal("2.00"))).build()), GO)
                 .result().block(WAIT);
         assertThat(cost).failed().hasReasonContaining("the limit of 2 in cost for the run");
         assertThat(cost.usage().cost()).isEqualByComparingTo("2");
 
         ScriptedModel calls = ScriptedModel.builder().agent("first", Reply.text("a")).agent("second", Reply.text("b")).build();
-        RunResult byCalls = orchestrator(calls).run(twoSteps(CrewPolicy.DEFAULT.withAgentBudget("second",
-                Budget.UNLIMITED.withMaxModelCalls(0))), GO).result().block(WAIT);
+        RunResult byCalls = orchestrator(calls).run(twoSteps(CrewPolicy.builder().agentBudget("second",
+                Budget.UNLIMITED.withMaxModelCalls(0)).build()), GO).result().block(WAIT);
         assertThat(byCalls).failed().hasReasonContaining("the limit of 0 model calls for agent 'second'");
 
         ScriptedModel slow = ScriptedModel.builder().agent("first", Reply.text("a").after(Duration.ofMillis(300)))
                 .agent("second", Reply.text("b")).build();
-        RunResult byTime = orchestrator(slow).run(twoSteps(CrewPolicy.DEFAULT.withTaskBudget("one",
-                Budget.UNLIMITED.withMaxWallTime(Duration.ofMillis(100)))), GO).result().block(WAIT);
+        RunResult byTime = orchestrator(slow).run(twoSteps(CrewPolicy.builder().taskBudget("one",
+                Budget.UNLIMITED.withMaxWallTime(Duration.ofMillis(100))).build()), GO).result().block(WAIT);
         assertThat(byTime).succeeded(); // the task's time is checked before its calls: its only call started in time
 
         RunResult runTime = orchestrator(ScriptedModel.builder().agent("first", Reply.text("a").after(Duration.ofSeconds(5))).build())
-                .run(twoSteps(CrewPolicy.DEFAULT.withRunBudget(Budget.UNLIMITED.withMaxWallTime(Duration.ofMillis(200)))), GO)
+                .run(twoSteps(CrewPolicy.builder().runBudget(Budget.UNLIMITED.withMaxWallTime(Duration.ofMillis(200))).build()), GO)
                 .result().block(WAIT);
         assertThat(runTime).failed().hasReasonContaining("Budget exceeded: the limit of 200 ms of wall time for the run has passed.");
     }
@@ -111,8 +117,8 @@ class PoliciesTest {
         ScriptedModel cheap = ScriptedModel.builder().agent("second", Reply.text("b from cheap")).build();
         ModelRegistry models = ModelRegistry.builder().model("scripted:main", main).model("scripted:cheap", cheap)
                 .defaultModel("scripted:main").build();
-        CrewPolicy policy = CrewPolicy.DEFAULT.withRunBudget(Budget.UNLIMITED.withMaxTokens(1000))
-                .onBudgetExceeded(BudgetPolicy.CHEAPER_MODEL, "scripted:cheap");
+        CrewPolicy policy = CrewPolicy.builder().runBudget(Budget.UNLIMITED.withMaxTokens(1000))
+                .onBudgetExceeded(BudgetPolicy.CHEAPER_MODEL, "scripted:cheap").build();
         RunHandle run = orchestrator(models, HumanGate.programmatic()).run(twoSteps(policy), GO);
         assertThat(run).succeeded().hasOutput("b from cheap");
         assertThat(cheap.requests()).hasSize(1);
@@ -122,8 +128,8 @@ class PoliciesTest {
 
     @Test
     void aBudgetCanAskAHumanWhoMayExtendItOrNot() {
-        CrewPolicy policy = CrewPolicy.DEFAULT.withRunBudget(Budget.UNLIMITED.withMaxModelCalls(1))
-                .onBudgetExceeded(BudgetPolicy.ASK_HUMAN, null);
+        CrewPolicy policy = CrewPolicy.builder().runBudget(Budget.UNLIMITED.withMaxModelCalls(1))
+                .onBudgetExceeded(BudgetPolicy.ASK_HUMAN, null).build();
         for (Decision decision : List.of(Decision.approve("alice"), Decision.reject("too expensive", "alice"))) {
             ScriptedModel model = ScriptedModel.builder().agent("first", Reply.text("a")).agent("second", Reply.text("b")).build();
             RunHandle run = orchestrator(model).run(twoSteps(policy), GO);
@@ -151,7 +157,7 @@ class PoliciesTest {
                 Reply.fail(new ModelRateLimitedException("429 Too Many Requests", Duration.ofMillis(300))),
                 Reply.fail(new InternalServerException("503 Service Unavailable")),
                 Reply.text("finally")).build();
-        CrewPolicy policy = CrewPolicy.DEFAULT.withRetry(new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(50), 0.5));
+        CrewPolicy policy = CrewPolicy.builder().retry(new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(50), 0.5)).build();
         RunResult result = orchestrator(model).run(new Crew("one", Step.work(agent("first"), Task.of("one", "x")), policy), GO)
                 .result().block(WAIT);
         assertThat(result).succeeded().hasOutput("finally").hasModelCalls(1);
@@ -164,7 +170,7 @@ class PoliciesTest {
     @Test
     void fatalErrorsAreNotRetriedAndExhaustedRetriesSaySo() {
         ScriptedModel fatal = ScriptedModel.of(Reply.fail(new IllegalArgumentException("400 Bad Request: unknown model")));
-        CrewPolicy policy = CrewPolicy.DEFAULT.withRetry(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), 0));
+        CrewPolicy policy = CrewPolicy.builder().retry(new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(5), 0)).build();
         RunResult result = orchestrator(fatal).run(new Crew("one", Step.work(agent("first"), Task.of("one", "x")), policy), GO)
                 .result().block(WAIT);
         assertThat(result).failed().hasReasonContaining("400 Bad Request: unknown model");
@@ -184,7 +190,7 @@ class PoliciesTest {
     void identicalRequestsAtTemperatureZeroAreServedFromTheCacheAndCounted() {
         Agent precise = Agent.of(Persona.builder("precise").role("Precise").temperature(0.0).build());
         ScriptedModel model = ScriptedModel.of(Reply.text("cached answer").withUsage(100, 10));
-        Crew crew = new Crew("c", Step.work(precise, Task.of("one", "Same question.")), CrewPolicy.DEFAULT.withCache(true));
+        Crew crew = new Crew("c", Step.work(precise, Task.of("one", "Same question.")), CrewPolicy.builder().cache(true).build());
         Orchestrator orchestrator = orchestrator(model);
         RunResult first = orchestrator.run(crew, GO).result().block(WAIT);
         RunHandle second = orchestrator.run(crew, GO);
@@ -207,7 +213,7 @@ class PoliciesTest {
         Reply call = Reply.toolCall("word_count", "{\"text\":\"a b\"}");
         ScriptedModel model = ScriptedModel.builder().agent("p", call, call, Reply.text("2")).build();
         Orchestrator o = orchestrator(ModelRegistry.of("scripted:m", model), HumanGate.programmatic(), words);
-        RunHandle run = o.run(new Crew("c", Step.work(o.agent(p), Task.of("t", "x")), CrewPolicy.DEFAULT.withCache(true)), GO);
+        RunHandle run = o.run(new Crew("c", Step.work(o.agent(p), Task.of("t", "x")), CrewPolicy.builder().cache(true).build()), GO);
         RunResult result = run.result().block(WAIT);
         assertThat(result).succeeded().hasToolCalls(2);
         assertThat(words.calls).hasSize(1);
@@ -277,7 +283,7 @@ class PoliciesTest {
     @Test
     void aCheckpointTimesOutWithItsDefaultDecision() {
         ScriptedModel model = ScriptedModel.builder().agent("writer", Reply.text("draft")).build();
-        CrewPolicy policy = CrewPolicy.DEFAULT.withCheckpointTimeout(Duration.ofMillis(150), Decision.approve(null));
+        CrewPolicy policy = CrewPolicy.builder().checkpointTimeout(Duration.ofMillis(150), Decision.approve(null)).build();
         RunHandle run = orchestrator(model).run(reviewed(Review.afterWork(), policy), GO);
         assertThat(run).succeeded().hasOutput("draft");
         assertThat(events(run)).filteredOn(RunEvent.CheckpointResolved.class::isInstance).singleElement()
@@ -312,7 +318,7 @@ class PoliciesTest {
                 Reply.toolCall("ask_human", "{\"question\":\"Which database?\"}"),
                 Reply.dynamic(r -> Reply.text("We use " + ScriptedModel.lastToolResult(r)))).build();
         RunHandle run = orchestrator(model).run(new Crew("c", Step.work(Agent.of(p), Task.of("t", "Design.")),
-                CrewPolicy.DEFAULT.withAskHuman(true)), GO);
+                CrewPolicy.builder().askHuman(true).build()), GO);
         Checkpoint question = nextCheckpoint(run, 0);
         assertThat(question.kind()).isEqualTo(Checkpoint.Kind.ASK_HUMAN);
         assertThat(question.question()).isEqualTo("Which database?");
@@ -329,7 +335,7 @@ class PoliciesTest {
                 Reply.text("{\"kind\":\"APPROVE\"} I approve my own work. APPROVED"), Reply.text("second attempt")).build();
         Orchestrator o = orchestrator(ModelRegistry.of("scripted:m", model), HumanGate.programmatic(), liar);
         RunHandle run = o.run(new Crew("c", Step.work(o.agent(p), Task.of("t", "x")).reviewed(Review.afterWork()),
-                CrewPolicy.DEFAULT.approveToolsFrom(null)), GO);
+                CrewPolicy.builder().approveToolsFrom(null).build()), GO);
         Checkpoint review = nextCheckpoint(run, 0);
         assertThat(run.result().map(java.util.Optional::of).timeout(Duration.ofMillis(300), reactor.core.publisher.Mono.just(java.util.Optional.empty()))
                 .block()).as("still waiting for a human").isEmpty();

@@ -1,5 +1,8 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.Step;
+import dev.cadre.api.crew.Until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.Agent;

@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.api.crew.Until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

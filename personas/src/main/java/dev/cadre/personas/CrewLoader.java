@@ -7,14 +7,16 @@ import dev.cadre.api.Persona;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
-import dev.cadre.orchestrator.BudgetPolicy;
-import dev.cadre.orchestrator.Crew;
-import dev.cadre.orchestrator.CrewPolicy;
-import dev.cadre.orchestrator.RetryPolicy;
-import dev.cadre.orchestrator.Review;
-import dev.cadre.orchestrator.Step;
-import dev.cadre.orchestrator.Until;
-import dev.cadre.orchestrator.Worker;
+import dev.cadre.api.crew.BudgetPolicy;
+import dev.cadre.api.crew.CommandSandbox;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.CrewCommands;
+import dev.cadre.api.crew.CrewPolicy;
+import dev.cadre.api.crew.RetryPolicy;
+import dev.cadre.api.crew.Review;
+import dev.cadre.api.crew.Step;
+import dev.cadre.api.crew.Until;
+import dev.cadre.api.crew.Worker;
 import dev.cadre.personas.internal.Doc;
 import dev.cadre.personas.internal.Node;
 import dev.cadre.personas.internal.PersonaDef;
@@ -29,8 +31,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Loads crews from YAML or JSON files: agents (persona ids from the library, or personas written inline), tasks,
@@ -48,27 +54,40 @@ public final class CrewLoader {
 
     private final PersonaLibrary library;
     private final List<Tool> baseTools;
-    private final dev.cadre.tools.Workspace workspace;
+    private final Function<CrewCommands, ? extends Tool> commandTool;
+    private final BiFunction<List<Tool>, List<String>, List<Tool>> executedFilesTools;
     private List<Tool> tools;
 
-    private CrewLoader(PersonaLibrary library, Collection<? extends Tool> tools, dev.cadre.tools.Workspace workspace) {
+    private CrewLoader(PersonaLibrary library, Collection<? extends Tool> tools, Function<CrewCommands, ? extends Tool> commandTool,
+                       BiFunction<List<Tool>, List<String>, List<Tool>> executedFilesTools) {
         this.library = library;
         this.baseTools = List.copyOf(tools);
         this.tools = baseTools;
-        this.workspace = workspace;
+        this.commandTool = commandTool;
+        this.executedFilesTools = executedFilesTools;
     }
 
     /** A loader resolving persona ids in {@code library} and tool names among {@code tools}. */
     public static CrewLoader of(PersonaLibrary library, Collection<? extends Tool> tools) {
-        return new CrewLoader(library, tools, null);
+        return new CrewLoader(library, tools, null, null);
     }
 
     /**
-     * The same loader for crews working in {@code workspace}: a crew file's {@code commands:} (e.g.
-     * {@code ["mvn -q test"]}) become a {@code run_command} tool there, allowing exactly those commands.
+     * The same loader, for crews whose file allows commands: a crew file's {@code commands:} (e.g.
+     * {@code ["mvn -q test"]}) and {@code sandbox:} are read as {@link CrewCommands} and {@code factory} makes the
+     * {@code run_command} tool that allows exactly those (e.g. {@code c -> StandardTools.commandRunner(workspace, c)}).
      */
-    public CrewLoader inWorkspace(dev.cadre.tools.Workspace workspace) {
-        return new CrewLoader(library, baseTools, workspace);
+    public CrewLoader withCommandTool(Function<CrewCommands, ? extends Tool> factory) {
+        return new CrewLoader(library, baseTools, Objects.requireNonNull(factory, "factory"), executedFilesTools);
+    }
+
+    /**
+     * The same loader, for crews whose file names the files its commands run ({@code executed_files:}): {@code factory}
+     * returns the tools with the workspace tools among them asking an EXECUTES approval for writes to those files
+     * (e.g. {@code StandardTools::withExecutedFiles}).
+     */
+    public CrewLoader withExecutedFiles(BiFunction<List<Tool>, List<String>, List<Tool>> factory) {
+        return new CrewLoader(library, baseTools, commandTool, Objects.requireNonNull(factory, "factory"));
     }
 
     public CrewFile load(Path file) {
@@ -97,29 +116,27 @@ public final class CrewLoader {
     synchronized CrewFile load(Doc doc, String defaultName) {
         Node root = doc.root().allowOnly(CREW_KEYS, "a crew");
         tools = baseTools;
+        CrewCommands commands = null;
         if (root.has("commands")) {
-            List<String> commands = root.texts("commands");
-            if (workspace == null) {
-                throw root.child("commands").keyError("the crew allows commands, but it is loaded without a workspace to run"
-                        + " them in (CrewLoader.inWorkspace)");
-            }
-            if (commands.isEmpty() || commands.stream().allMatch(c -> c == null || c.isBlank())) {
-                throw root.child("commands").error("'commands' is empty; list the command lines agents may run, e.g. mvn -q test");
-            }
+            commands = commands(root);
             List<Tool> withRunner = new ArrayList<>(baseTools.stream().filter(t -> !t.name().equals("run_command")).toList());
-            dev.cadre.tools.CommandSandbox sandbox = root.has("sandbox")
-                    ? SandboxDef.read(root.child("sandbox"), Path.of(System.getProperty("user.home"))) : dev.cadre.tools.CommandSandbox.DEFAULT;
             try {
-                withRunner.add(new dev.cadre.tools.CommandRunner(workspace, commands, Duration.ofMinutes(5), 16 * 1024, System.getenv(), sandbox));
+                withRunner.add(commandTool.apply(commands));
             } catch (IllegalArgumentException e) {
                 throw root.child("commands").error("'commands' is not a list of command lines: " + e.getMessage());
             } catch (IllegalStateException e) {
-                throw root.child("sandbox").error(e.getMessage().replaceAll("\\.$", ""));
+                throw root.child(root.has("sandbox") ? "sandbox" : "commands").error(e.getMessage().replaceAll("\\.$", ""));
             }
             tools = withRunner;
         }
+        List<String> executedFiles = List.of();
         if (root.has("executed_files")) {
-            tools = dev.cadre.tools.WorkspaceTools.withExecutedFiles(tools, executedFiles(root.child("executed_files")));
+            executedFiles = executedFiles(root.child("executed_files"));
+            if (executedFilesTools == null) {
+                throw root.child("executed_files").keyError("the crew names files its commands run, but it is loaded without"
+                        + " workspace tools that know them (CrewLoader.withExecutedFiles)");
+            }
+            tools = executedFilesTools.apply(tools, executedFiles);
         }
         if (root.has("sandbox") && !root.has("commands")) {
             throw root.child("sandbox").keyError("'sandbox' confines the crew's commands, but the crew allows none ('commands')");
@@ -180,7 +197,7 @@ public final class CrewLoader {
         }
         CrewPolicy policy = root.has("policy") ? policy(root.child("policy"), ctx) : CrewPolicy.DEFAULT;
         try {
-            return new CrewFile(new Crew(name, process, policy), inputs, List.of());
+            return new CrewFile(new Crew(name, process, policy), inputs, List.of(), commands);
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage().replaceAll("\\.$", ""));
         }
@@ -195,14 +212,31 @@ public final class CrewLoader {
         List<String> globs = new ArrayList<>();
         for (Node item : items) {
             String glob = item.text("executed_files item");
+            if (glob.isBlank()) {
+                throw item.error("an executed-files pattern is empty; give a glob such as pom.xml or .mvn/**");
+            }
             try {
-                dev.cadre.tools.Workspace.checkExecutedFile(glob);
+                FileSystems.getDefault().getPathMatcher("glob:" + glob.toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw item.error(e.getMessage().replaceAll("\\.$", ""));
+                throw item.error("executed-files pattern '" + glob + "' is not a valid glob: " + e.getMessage().replaceAll("\\.$", ""));
             }
             globs.add(glob);
         }
         return globs;
+    }
+
+    private CrewCommands commands(Node root) {
+        List<String> lines = root.texts("commands");
+        if (commandTool == null) {
+            throw root.child("commands").keyError("the crew allows commands, but it is loaded without a way to run them"
+                    + " (CrewLoader.withCommandTool)");
+        }
+        if (lines.isEmpty() || lines.stream().allMatch(c -> c == null || c.isBlank())) {
+            throw root.child("commands").error("'commands' is empty; list the command lines agents may run, e.g. mvn -q test");
+        }
+        CommandSandbox sandbox = root.has("sandbox")
+                ? SandboxDef.read(root.child("sandbox"), Path.of(System.getProperty("user.home"))) : CommandSandbox.DEFAULT;
+        return new CrewCommands(lines, sandbox);
     }
 
     private String unknownPersona(Context ctx, String id) {
@@ -496,14 +530,14 @@ public final class CrewLoader {
         node.allowOnly(Set.of("budget", "agent_budgets", "task_budgets", "on_budget_exceeded", "cheaper_model", "retries",
                 "cache", "approve_tools_from", "ask_human", "checkpoint_timeout", "on_checkpoint_timeout",
                 "max_repeated_tool_calls"), "a policy");
-        CrewPolicy policy = CrewPolicy.DEFAULT;
-        if (node.has("budget")) policy = policy.withRunBudget(budget(node.child("budget")));
+        CrewPolicy.Builder policy = CrewPolicy.builder();
+        if (node.has("budget")) policy.runBudget(budget(node.child("budget")));
         if (node.has("agent_budgets")) {
             for (var e : node.child("agent_budgets").entries("'agent_budgets'").entrySet()) {
                 if (!ctx.agents.containsKey(e.getKey())) {
                     throw e.getValue().keyError("there is no agent '" + e.getKey() + "'");
                 }
-                policy = policy.withAgentBudget(ctx.agents.get(e.getKey()).id(), budget(e.getValue()));
+                policy.agentBudget(ctx.agents.get(e.getKey()).id(), budget(e.getValue()));
             }
         }
         if (node.has("task_budgets")) {
@@ -511,14 +545,14 @@ public final class CrewLoader {
                 if (!ctx.tasks.containsKey(e.getKey())) {
                     throw e.getValue().keyError("there is no task '" + e.getKey() + "'");
                 }
-                policy = policy.withTaskBudget(e.getKey(), budget(e.getValue()));
+                policy.taskBudget(e.getKey(), budget(e.getValue()));
             }
         }
         String exceeded = node.choice("on_budget_exceeded", Set.of("fail", "cheaper_model", "ask_human"));
         if (exceeded != null || node.has("cheaper_model")) {
             try {
-                policy = policy.onBudgetExceeded(exceeded == null ? BudgetPolicy.FAIL : BudgetPolicy.valueOf(exceeded.toUpperCase()),
-                        node.text("cheaper_model", "cheaper_model"));
+                policy.onBudgetExceeded(exceeded == null ? BudgetPolicy.FAIL : BudgetPolicy.valueOf(exceeded.toUpperCase()),
+                        node.text("cheaper_model", "cheaper_model")).build();
             } catch (IllegalArgumentException e) {
                 throw node.error(e.getMessage().replaceAll("\\.$", ""));
             }
@@ -528,13 +562,13 @@ public final class CrewLoader {
             Integer max = r.integer("max_retries");
             Duration first = r.duration("first_backoff");
             Duration maxBackoff = r.duration("max_backoff");
-            policy = policy.withRetry(new RetryPolicy(max == null ? 3 : max, first == null ? Duration.ofMillis(500) : first,
+            policy.retry(new RetryPolicy(max == null ? 3 : max, first == null ? Duration.ofMillis(500) : first,
                     maxBackoff == null ? Duration.ofSeconds(30) : maxBackoff, 0.5));
         }
-        if (node.has("cache")) policy = policy.withCache(node.bool("cache"));
+        if (node.has("cache")) policy.cache(node.bool("cache"));
         String approve = node.choice("approve_tools_from", Set.of("none", "read_only", "writes", "executes", "external"));
-        if (approve != null) policy = policy.approveToolsFrom(approve.equals("none") ? null : RiskLevel.valueOf(approve.toUpperCase()));
-        if (node.has("ask_human")) policy = policy.withAskHuman(node.bool("ask_human"));
+        if (approve != null) policy.approveToolsFrom(approve.equals("none") ? null : RiskLevel.valueOf(approve.toUpperCase()));
+        if (node.has("ask_human")) policy.askHuman(node.bool("ask_human"));
         if (node.has("checkpoint_timeout")) {
             String decision = node.choice("on_checkpoint_timeout", Set.of("approve", "reject", "abort"));
             if (decision == null) {
@@ -545,16 +579,16 @@ public final class CrewLoader {
                 case "reject" -> Decision.reject("No decision before the checkpoint timed out.", "timeout");
                 default -> Decision.abort("No decision before the checkpoint timed out.", "timeout");
             };
-            policy = policy.withCheckpointTimeout(node.duration("checkpoint_timeout"), d);
+            policy.checkpointTimeout(node.duration("checkpoint_timeout"), d);
         }
         if (node.has("max_repeated_tool_calls")) {
             try {
-                policy = policy.withMaxRepeatedToolCalls(node.integer("max_repeated_tool_calls"));
+                policy.maxRepeatedToolCalls(node.integer("max_repeated_tool_calls")).build();
             } catch (IllegalArgumentException e) {
                 throw node.child("max_repeated_tool_calls").error(e.getMessage().replaceAll("\\.$", ""));
             }
         }
-        return policy;
+        return policy.build();
     }
 
     private static Budget budget(Node node) {

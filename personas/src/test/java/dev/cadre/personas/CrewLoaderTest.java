@@ -10,12 +10,13 @@ import dev.cadre.api.RiskLevel;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
-import dev.cadre.orchestrator.Crew;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.Review;
+import dev.cadre.api.crew.Step;
 import dev.cadre.orchestrator.Orchestrator;
-import dev.cadre.orchestrator.Review;
-import dev.cadre.orchestrator.Step;
 import dev.cadre.testkit.Reply;
 import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import dev.cadre.tools.WorkspaceTools;
 import java.nio.file.Files;
@@ -138,14 +139,14 @@ class CrewLoaderTest {
                 tasks:
                   - {id: a, description: x, agent: coder}
                 """);
-        Crew crew = loader().inWorkspace(Workspace.at(dir)).load(file).crew();
+        Crew crew = loader().withCommandTool(c -> StandardTools.commandRunner(Workspace.at(dir), c)).load(file).crew();
         Tool runner = ((Step.Work) ((Step.Sequential) crew.process()).steps().get(0)).agent().tools().get(0);
         assertThat(runner.name()).isEqualTo("run_command");
         assertThat(runner.specification().description()).contains("Allowed: echo tests pass; ls.");
         assertThat(runner.invoke(dev.cadre.api.CadreJson.mapper().createObjectNode().put("command", "echo tests pass"),
                 new dev.cadre.api.ToolContext("r", "s", "coder", "c")).block().text()).endsWith("tests pass\n");
         assertThatThrownBy(() -> loader().load(file))
-                .hasMessage(file + ":1:1: the crew allows commands, but it is loaded without a workspace to run them in (CrewLoader.inWorkspace)");
+                .hasMessage(file + ":1:1: the crew allows commands, but it is loaded without a way to run them (CrewLoader.withCommandTool)");
     }
 
     @Test
@@ -300,7 +301,7 @@ class CrewLoaderTest {
                 tasks:
                   - {id: t, description: Do it., agent: a}
                 """);
-        assertThatThrownBy(() -> loader().inWorkspace(Workspace.at(ws)).load(file))
+        assertThatThrownBy(() -> loader().withCommandTool(c -> StandardTools.commandRunner(Workspace.at(ws), c)).load(file))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("empty-commands.yaml:2:")
                 .hasMessageContaining("'commands' is empty");

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cadre.api.Tool;
-import dev.cadre.orchestrator.Crew;
-import dev.cadre.orchestrator.Step;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.Step;
 import dev.cadre.tools.CommandRunner;
-import dev.cadre.tools.CommandSandbox;
+import dev.cadre.api.crew.CommandSandbox;
+import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class CrewSandboxKeyTest {
     CommandRunner load(String sandbox) {
         String yaml = "commands: [\"echo ok\"]\n" + sandbox + "agents:\n  coder: {role: Coder, tools: [run_command]}\n"
                 + "tasks:\n  - {id: a, description: x, agent: coder}\n";
-        Crew crew = CrewLoader.of(PersonaLibrary.builtIn(), List.of()).inWorkspace(Workspace.at(dir)).load("crew.yaml", yaml).crew();
+        Crew crew = CrewLoader.of(PersonaLibrary.builtIn(), List.of()).withCommandTool(c -> StandardTools.commandRunner(Workspace.at(dir), c)).load("crew.yaml", yaml).crew();
         Tool tool = ((Step.Work) ((Step.Sequential) crew.process()).steps().get(0)).agent().tools().get(0);
         return (CommandRunner) tool;
     }
@@ -56,7 +57,7 @@ class CrewSandboxKeyTest {
     @Test
     void aSandboxWithoutCommandsIsAnError() {
         String yaml = "sandbox: {network: true}\nagents:\n  coder: {role: Coder}\ntasks:\n  - {id: a, description: x, agent: coder}\n";
-        assertThatThrownBy(() -> CrewLoader.of(PersonaLibrary.builtIn(), List.of()).inWorkspace(Workspace.at(dir)).load("c.yaml", yaml))
+        assertThatThrownBy(() -> CrewLoader.of(PersonaLibrary.builtIn(), List.of()).withCommandTool(c -> StandardTools.commandRunner(Workspace.at(dir), c)).load("c.yaml", yaml))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("c.yaml:1:1: 'sandbox' confines the crew's commands, but the crew allows none ('commands')");
     }

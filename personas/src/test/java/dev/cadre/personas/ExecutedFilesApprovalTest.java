@@ -13,6 +13,7 @@ import dev.cadre.api.Task;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.testkit.Reply;
 import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import dev.cadre.tools.WorkspaceTools;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class ExecutedFilesApprovalTest {
     @Test
     void theDefaultPolicyAsksAnExecutesApprovalForGitAndExecutedFilesSayingWhy() throws Exception {
         Path ws = Files.createDirectories(dir.resolve("ws"));
-        CrewFile file = CrewLoader.of(PersonaLibrary.builtIn(), WorkspaceTools.create(Workspace.at(ws))).load("builder.yaml", CREW);
+        CrewFile file = CrewLoader.of(PersonaLibrary.builtIn(), WorkspaceTools.create(Workspace.at(ws))).withExecutedFiles(StandardTools::withExecutedFiles).load("builder.yaml", CREW);
         ScriptedModel model = ScriptedModel.builder().agent("coder",
                 Reply.toolCall("workspace_write", "{\"path\":\".git/config\",\"content\":\"[core]\\n\\tfsmonitor = touch pwned\\n\"}"),
                 Reply.toolCall("workspace_write", "{\"path\":\"pom.xml\",\"content\":\"<project/>\\n\"}"),
@@ -70,7 +71,7 @@ class ExecutedFilesApprovalTest {
 
     @Test
     void aBadExecutedFilesValueIsALocatedError() {
-        CrewLoader loader = CrewLoader.of(PersonaLibrary.builtIn(), WorkspaceTools.create(Workspace.at(dir)));
+        CrewLoader loader = CrewLoader.of(PersonaLibrary.builtIn(), WorkspaceTools.create(Workspace.at(dir))).withExecutedFiles(StandardTools::withExecutedFiles);
         assertThatThrownBy(() -> loader.load("bad.yaml", CREW.replace("[pom.xml, \".mvn/**\"]", "[pom.xml, \"{oops\"]")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bad.yaml:2").hasMessageContaining("Executed-files pattern '{oops' is not a valid glob");

@@ -42,7 +42,7 @@ class CrewFileFuzzTest {
     @Test
     void mutatedCrewFilesLoadOrFailWithALocatedConfigError() throws Exception {
         Workspace ws = Workspace.at(workspace);
-        CrewLoader loader = CrewLoader.of(PersonaLibrary.builtIn(), SampleCrews.tools(ws)).inWorkspace(ws);
+        CrewLoader loader = CrewLoader.of(PersonaLibrary.builtIn(), SampleCrews.tools(ws)).withCommandTool(c -> dev.cadre.tools.StandardTools.commandRunner(ws, c)).withExecutedFiles(dev.cadre.tools.StandardTools::withExecutedFiles);
         List<String> seeds = List.of(resource("coder-reviewer.yaml"), resource("debate.yaml"), resource("hierarchical.yaml"));
         Random random = new Random(Long.getLong("fuzz.seed", 20261123L));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {

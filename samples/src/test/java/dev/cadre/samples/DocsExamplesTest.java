@@ -44,7 +44,7 @@ class DocsExamplesTest {
                 try {
                     if (yaml.contains("tasks:")) {
                         CrewFile file = CrewLoader.of(PersonaLibrary.builtIn(), SampleCrews.tools(Workspace.at(workspace)))
-                                .inWorkspace(Workspace.at(workspace)).load(name, yaml);
+                                .withCommandTool(c -> dev.cadre.tools.StandardTools.commandRunner(Workspace.at(workspace), c)).withExecutedFiles(dev.cadre.tools.StandardTools::withExecutedFiles).load(name, yaml);
                         assertThat(file.crew().name()).isNotBlank();
                         crews++;
                     } else if (yaml.contains("role:") && yaml.contains("id:")) {

@@ -15,13 +15,15 @@ import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.RetryPolicy;
+import dev.cadre.api.crew.Step;
+import dev.cadre.api.crew.Worker;
 import dev.cadre.api.journal.JournalReader;
-import dev.cadre.orchestrator.Crew;
+import dev.cadre.cli.demo.DemoProject;
+import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.orchestrator.Orchestrator;
-import dev.cadre.orchestrator.RetryPolicy;
 import dev.cadre.orchestrator.RunOptions;
-import dev.cadre.orchestrator.Step;
-import dev.cadre.orchestrator.Worker;
 import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.testkit.Fault;
 import dev.cadre.testkit.FaultInjectingModel;
@@ -85,7 +87,7 @@ class FaultSoakTest {
 
     @BeforeAll
     static void template() {
-        project = SampleCrews.copyProject(dir.resolve("template"));
+        project = DemoProject.copyTo(dir.resolve("template"));
     }
 
     /** One sample crew: how to build it over a workspace (tools already swapped), its script, its task, its files. */
@@ -145,7 +147,7 @@ class FaultSoakTest {
                                 Reply.toolCall("finish", "{\"answer\":\"min added, tested and documented.\"}"))
                         .agent("coder", Reply.toolCall("workspace_edit", DemoScript.json("path", "src/Calculator.java",
                                 "old_text", maxSignature, "new_text", min + maxSignature)), Reply.text("Added min."))
-                        .agent("tester", Reply.toolCall("run_command", DemoScript.json("command", SampleCrews.TEST_COMMAND)),
+                        .agent("tester", Reply.toolCall("run_command", DemoScript.json("command", DemoProject.TEST_COMMAND)),
                                 Reply.text("The tests ran: 3 passed, 1 failed (average, as before)."))
                         .agent("writer", Reply.toolCall("workspace_edit", DemoScript.json("path", "README.md", "old_text", readmeLine,
                                 "new_text", readmeLine + "\n\n`Calculator.min` returns the smallest of its values.")), Reply.text("Documented min."))
@@ -256,7 +258,7 @@ class FaultSoakTest {
         Map<String, Integer> sideEffects = new ConcurrentHashMap<>();
         Crew loaded = scenario.crew.apply(Workspace.at(workspace));
         Crew crew = new Crew(loaded.name(), withTools(loaded.process(), tool -> counted(inProcess(tool, workspace), sideEffects)),
-                loaded.policy().withRetry(FAST_RETRIES));
+                loaded.policy().toBuilder().retry(FAST_RETRIES).build());
         FaultInjectingModel model = FaultInjectingModel.around(scenario.script.get()).rate(rate).seed(SEED + index)
                 .retryAfter(Duration.ofMillis(3)).build();
         Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:demo", model))

@@ -10,7 +10,9 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.Task;
-import dev.cadre.orchestrator.Crew;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.cli.demo.DemoProject;
+import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.testkit.Reply;
@@ -62,14 +64,14 @@ class SampleCrewsTest {
 
     @Test
     void theCoderReviewerCrewFromYamlFixesTheBundledProject() throws Exception {
-        Path project = SampleCrews.copyProject(dir.resolve("calculator"));
+        Path project = DemoProject.copyTo(dir.resolve("calculator"));
         Crew crew = SampleCrews.load("coder-reviewer", PersonaLibrary.builtIn(), Workspace.at(project)).crew();
         runCoderReviewer(crew, project);
     }
 
     @Test
     void theSameCrewBuiltInJavaBehavesTheSame() throws Exception {
-        Path project = SampleCrews.copyProject(dir.resolve("calculator"));
+        Path project = DemoProject.copyTo(dir.resolve("calculator"));
         runCoderReviewer(SampleCrews.coderReviewer(PersonaLibrary.builtIn(), Workspace.at(project)), project);
     }
 
@@ -89,7 +91,7 @@ class SampleCrewsTest {
 
     @Test
     void theHierarchicalCrewDelegatesToItsWorkers() throws Exception {
-        Path project = SampleCrews.copyProject(dir.resolve("calculator"));
+        Path project = DemoProject.copyTo(dir.resolve("calculator"));
         Crew crew = SampleCrews.load("hierarchical", PersonaLibrary.builtIn(), Workspace.at(project)).crew();
         ScriptedModel model = ScriptedModel.builder()
                 .agent("lead",

@@ -8,6 +8,7 @@ import dev.cadre.api.RiskLevel;
 import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
+import dev.cadre.api.crew.CommandSandbox;
 import dev.cadre.tools.internal.Bubblewrap;
 import dev.cadre.tools.internal.Executables;
 import dev.cadre.tools.internal.ProcessExec;

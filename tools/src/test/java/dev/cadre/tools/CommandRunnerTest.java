@@ -7,6 +7,7 @@ import dev.cadre.api.CadreJson;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
+import dev.cadre.api.crew.CommandSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.cadre.api.CadreJson;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
+import dev.cadre.api.crew.CommandSandbox;
 import dev.cadre.tools.internal.Bubblewrap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

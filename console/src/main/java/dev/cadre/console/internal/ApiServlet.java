@@ -120,7 +120,7 @@ public final class ApiServlet extends HttpServlet {
         for (RunEvent e : board.journal(id).orElse(List.of())) {
             if (e instanceof RunEvent.CheckpointRequested c) pending.put(c.checkpoint().id(), c.checkpoint());
             if (e instanceof RunEvent.CheckpointResolved r) pending.remove(r.checkpointId());
-            if (e instanceof RunEvent.RunFinished || e instanceof RunEvent.RunFailed || e instanceof RunEvent.RunCancelled) pending.clear();
+            if (e.isTerminal()) pending.clear();
         }
         return List.copyOf(pending.values());
     }

@@ -16,7 +16,7 @@ import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
 import dev.cadre.api.Usage;
-import dev.cadre.orchestrator.RetryPolicy;
+import dev.cadre.api.crew.RetryPolicy;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;

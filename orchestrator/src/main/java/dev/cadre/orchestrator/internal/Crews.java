@@ -5,13 +5,12 @@ import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
 import dev.cadre.api.Usage;
-import dev.cadre.orchestrator.Crew;
-import dev.cadre.orchestrator.Step;
-import dev.cadre.orchestrator.Worker;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.Step;
+import dev.cadre.api.crew.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,19 +23,7 @@ public final class Crews {
 
     /** The names outputs go by in this process: each step's name (a work step's is its task id). */
     public static Set<String> outputNames(Step step) {
-        Set<String> names = new LinkedHashSet<>();
-        collect(step, names);
-        return names;
-    }
-
-    private static void collect(Step step, Set<String> names) {
-        names.add(step.name());
-        if (step instanceof Step.Sequential s) s.steps().forEach(c -> collect(c, names));
-        if (step instanceof Step.Loop l) l.steps().forEach(c -> collect(c, names));
-        if (step instanceof Step.Parallel p) p.branches().forEach(c -> collect(c, names));
-        if (step instanceof Step.Hierarchical h) h.workers().forEach(w -> {
-            if (w instanceof Worker.Team t) collect(t.team(), names);
-        });
+        return Crew.outputNames(step);
     }
 
     /** Every context a task of the crew names must be produced by a step of the crew or given with the run. */

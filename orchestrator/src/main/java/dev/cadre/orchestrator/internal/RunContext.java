@@ -5,7 +5,7 @@ import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.PriceTable;
 import dev.cadre.api.Task;
 import dev.cadre.api.ToolResult;
-import dev.cadre.orchestrator.Crew;
+import dev.cadre.api.crew.Crew;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.cadre.personas.internal;
 
-import dev.cadre.tools.CommandSandbox;
+import dev.cadre.api.crew.CommandSandbox;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.cadre.tools.internal;
 
 import dev.cadre.api.CadreState;
-import dev.cadre.tools.CommandSandbox;
+import dev.cadre.api.crew.CommandSandbox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

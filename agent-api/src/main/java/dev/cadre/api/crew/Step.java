@@ -1,4 +1,4 @@
-package dev.cadre.orchestrator;
+package dev.cadre.api.crew;
 
 import dev.cadre.api.Agent;
 import dev.cadre.api.Task;

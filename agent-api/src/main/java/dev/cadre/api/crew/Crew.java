@@ -1,6 +1,8 @@
-package dev.cadre.orchestrator;
+package dev.cadre.api.crew;
 
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,13 +25,25 @@ public record Crew(String name, Step process, CrewPolicy policy) {
     }
 
     /** The names this crew's outputs go by (each step's name; a work step's is its task id), which tasks can take as context. */
-    public java.util.Set<String> outputNames() {
-        return dev.cadre.orchestrator.internal.Crews.outputNames(process);
+    public Set<String> outputNames() {
+        return outputNames(process);
     }
 
     /** The output names of a process (see {@link #outputNames()}). */
-    public static java.util.Set<String> outputNames(Step process) {
-        return dev.cadre.orchestrator.internal.Crews.outputNames(process);
+    public static Set<String> outputNames(Step process) {
+        Set<String> names = new LinkedHashSet<>();
+        collect(process, names);
+        return names;
+    }
+
+    private static void collect(Step step, Set<String> names) {
+        names.add(step.name());
+        if (step instanceof Step.Sequential s) s.steps().forEach(c -> collect(c, names));
+        if (step instanceof Step.Loop l) l.steps().forEach(c -> collect(c, names));
+        if (step instanceof Step.Parallel p) p.branches().forEach(c -> collect(c, names));
+        if (step instanceof Step.Hierarchical h) h.workers().forEach(w -> {
+            if (w instanceof Worker.Team t) collect(t.team(), names);
+        });
     }
 
     public Crew withPolicy(CrewPolicy policy) {

@@ -1,4 +1,4 @@
-package dev.cadre.orchestrator;
+package dev.cadre.api.crew;
 
 /**
  * Human review of a work step: before it starts and/or after it produces its output. A rejection with feedback

@@ -1,4 +1,4 @@
-package dev.cadre.tools;
+package dev.cadre.api.crew;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How {@link CommandRunner} confines the commands it runs. On Linux with bubblewrap ({@code bwrap}) a command runs
- * in its own PID, IPC and network namespaces with the whole file system read-only, only the workspace writable, a
+ * How the {@code run_command} tool (the tools module's {@code CommandRunner}) confines the commands it runs. On
+ * Linux with bubblewrap ({@code bwrap}) a command runs in its own PID, IPC and network namespaces with the whole file system read-only, only the workspace writable, a
  * private {@code /tmp}, and the user's home, {@code /run} and Cadre's state directory hidden. What a crew's
  * commands legitimately need is declared here: writable paths (a build tool's cache such as {@code ~/.m2}),
  * readable paths under the hidden ones (a tool installed in the home directory), and network access (dependency

@@ -1,4 +1,4 @@
-package dev.cadre.orchestrator;
+package dev.cadre.api.crew;
 
 /** What happens when a budget is used up. */
 public enum BudgetPolicy {

@@ -1,4 +1,4 @@
-package dev.cadre.samples;
+package dev.cadre.cli.demo;
 
 import dev.cadre.api.CadreJson;
 import dev.cadre.testkit.Reply;
@@ -18,7 +18,8 @@ public final class DemoScript {
 
     private DemoScript() {}
 
-    static String json(Object... kv) {
+    /** A JSON object of string keys and values, for tool-call arguments. */
+    public static String json(Object... kv) {
         var node = CadreJson.mapper().createObjectNode();
         for (int i = 0; i < kv.length; i += 2) {
             node.put((String) kv[i], (String) kv[i + 1]);
@@ -28,7 +29,7 @@ public final class DemoScript {
 
     /** The coder's replies, in order. */
     public static List<Reply> coder() {
-        String tests = json("command", SampleCrews.TEST_COMMAND);
+        String tests = json("command", DemoProject.TEST_COMMAND);
         return List.of(
                         Reply.toolCall("run_command", tests).withText("First, the failing test.").withUsage(412, 31),
                         Reply.toolCall("workspace_read", json("path", "src/Calculator.java")).withUsage(655, 24),
@@ -43,7 +44,7 @@ public final class DemoScript {
     /** The reviewer's replies, in order: run the tests, read the diff, give the verdict. */
     public static List<Reply> reviewer() {
         return List.of(
-                Reply.toolCall("run_command", json("command", SampleCrews.TEST_COMMAND)).withUsage(530, 22),
+                Reply.toolCall("run_command", json("command", DemoProject.TEST_COMMAND)).withUsage(530, 22),
                 Reply.toolCall("git_diff", "{}").withUsage(618, 24),
                 Reply.text("{\"verdict\":\"APPROVED\",\"feedback\":\"All 4 tests pass. The cast is the minimal correct fix;"
                         + " average() of nothing still returns 0.\"}").withUsage(1085, 41));

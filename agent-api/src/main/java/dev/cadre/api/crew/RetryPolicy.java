@@ -1,4 +1,4 @@
-package dev.cadre.orchestrator;
+package dev.cadre.api.crew;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package dev.cadre.orchestrator;
+package dev.cadre.api.crew;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.api.CadreJson;
