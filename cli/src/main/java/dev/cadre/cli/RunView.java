@@ -59,7 +59,7 @@ final class RunView {
                 }
                 clearStatus();
                 printer.print(event);
-                if (!(event instanceof RunEvent.RunFinished || event instanceof RunEvent.RunFailed || event instanceof RunEvent.RunCancelled)) {
+                if (!event.isTerminal()) {
                     long seconds = Duration.between(started, Instant.now()).toSeconds();
                     out.print("\u001b[2m▶ " + TerminalText.line(agent) + " · " + TerminalText.line(step) + " · " + tokens + " tokens · cost " + cost.toPlainString()
                             + " · " + seconds + "s · " + toolCalls + " tool calls\u001b[0m");

@@ -428,7 +428,7 @@ class CrashResumeProcessTest {
     }
 
     static boolean isEnd(RunEvent event) {
-        return event instanceof RunEvent.RunFinished || event instanceof RunEvent.RunFailed || event instanceof RunEvent.RunCancelled;
+        return event.isTerminal();
     }
 
     static String typeOf(RunEvent event) {

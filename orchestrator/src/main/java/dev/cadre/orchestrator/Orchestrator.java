@@ -198,7 +198,7 @@ public final class Orchestrator {
         }
         RecordedRun recorded = RecordedRun.of(events);
         RunEvent last = events.get(events.size() - 1);
-        if (last instanceof RunEvent.RunFinished || last instanceof RunEvent.RunFailed || last instanceof RunEvent.RunCancelled) {
+        if (last.isTerminal()) {
             RunRecorder recorder = new RunRecorder(runId, null, clock, recorded, redactor);
             recorder.complete();
             return DefaultRunHandle.ended(recorder, Crews.resultFrom(events));
