@@ -218,7 +218,8 @@ public final class CrewLoader {
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + glob.toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw item.error("executed-files pattern '" + glob + "' is not a valid glob: " + e.getMessage().replaceAll("\\.$", ""));
+                String why = e instanceof java.util.regex.PatternSyntaxException p ? p.getDescription() : e.getMessage();
+                throw item.error("executed-files pattern '" + glob + "' is not a valid glob: " + why.replaceAll("\\.$", ""));
             }
             globs.add(glob);
         }

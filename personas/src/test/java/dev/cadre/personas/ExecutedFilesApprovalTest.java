@@ -74,7 +74,7 @@ class ExecutedFilesApprovalTest {
         CrewLoader loader = CrewLoader.of(PersonaLibrary.builtIn(), WorkspaceTools.create(Workspace.at(dir))).withExecutedFiles(StandardTools::withExecutedFiles);
         assertThatThrownBy(() -> loader.load("bad.yaml", CREW.replace("[pom.xml, \".mvn/**\"]", "[pom.xml, \"{oops\"]")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("bad.yaml:2").hasMessageContaining("Executed-files pattern '{oops' is not a valid glob");
+                .hasMessageContaining("bad.yaml:2").hasMessageContaining("executed-files pattern '{oops' is not a valid glob: Missing '}");
         assertThatThrownBy(() -> loader.load("empty.yaml", CREW.replace("[pom.xml, \".mvn/**\"]", "[]")))
                 .hasMessageContaining("empty.yaml:2").hasMessageContaining("'executed_files' is empty");
         assertThatThrownBy(() -> loader.load("map.yaml", CREW.replace("[pom.xml, \".mvn/**\"]", "{a: b}")))
