@@ -2,11 +2,12 @@ package dev.cadre.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.ConfigException;
 import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
+import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,8 +43,9 @@ class CrewFileFuzzTest {
     @Test
     void mutatedCrewFilesLoadOrFailWithALocatedConfigError() throws Exception {
         Workspace ws = Workspace.at(workspace);
-        CrewLoader loader = CrewLoader.of(PersonaLibrary.builtIn(), SampleCrews.tools(ws)).withCommandTool(c -> dev.cadre.tools.StandardTools.commandRunner(ws, c)).withExecutedFiles(dev.cadre.tools.StandardTools::withExecutedFiles);
-        List<String> seeds = List.of(resource("coder-reviewer.yaml"), resource("debate.yaml"), resource("hierarchical.yaml"));
+        CrewLoader loader = CrewLoader.of(PersonaLibrary.builtIn(), SampleCrews.tools(ws))
+                .withCommandTool(c -> StandardTools.commandRunner(ws, c)).withExecutedFiles(StandardTools::withExecutedFiles);
+        List<String> seeds = BuiltInCrews.NAMES.stream().map(BuiltInCrews::yaml).toList();
         Random random = new Random(Long.getLong("fuzz.seed", 20261123L));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "crew-fuzz");
@@ -115,12 +117,6 @@ class CrewFileFuzzTest {
         }
         assertThat(failures).as("persona files that crashed the loader").isEmpty();
         assertThat(tried).isEqualTo(seeds.size() * (MUTATIONS_PER_SEED / 4));
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream in = SampleCrews.class.getResourceAsStream("/dev/cadre/samples/crews/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     static String mutate(String text, Random random, int times) {
