@@ -3,7 +3,7 @@ package dev.cadre.benchmarks;
 import dev.cadre.api.Agent;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;

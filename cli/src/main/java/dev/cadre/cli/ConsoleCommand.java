@@ -1,9 +1,9 @@
 package dev.cadre.cli;
 
 import dev.cadre.api.ModelRegistry;
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.Tool;
-import dev.cadre.api.journal.RunsDirectory;
+import dev.cadre.orchestrator.journal.RunsDirectory;
 import dev.cadre.console.CadreConsole;
 import dev.cadre.mcp.McpClientTools;
 import dev.cadre.personas.BuiltInCrews;

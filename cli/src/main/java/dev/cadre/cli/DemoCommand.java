@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Map<String, String> env = System.getenv();
         Path project = DemoProject.copyTo(Files.createTempDirectory("cadre-demo-").resolve("calculator"));
-        dev.cadre.api.journal.RunsDirectory.requireOutside(settings.runs(), project);
+        dev.cadre.orchestrator.journal.RunsDirectory.requireOutside(settings.runs(), project);
         boolean scripted = ModelConfig.defaultReference(env, settings.model).isEmpty();
         ModelRegistry models = scripted ? ModelRegistry.of("scripted:demo", DemoScript.model()) : ModelConfig.registry(env, settings.model);
         boolean terminal = Runs.onTerminal() && !settings.json;

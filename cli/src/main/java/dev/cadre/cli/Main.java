@@ -1,8 +1,8 @@
 package dev.cadre.cli;
 
-import dev.cadre.api.Redactor;
-import dev.cadre.api.journal.JournalChangedException;
-import dev.cadre.api.journal.JournalException;
+import dev.cadre.orchestrator.redaction.Redactor;
+import dev.cadre.orchestrator.journal.JournalChangedException;
+import dev.cadre.orchestrator.journal.JournalException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

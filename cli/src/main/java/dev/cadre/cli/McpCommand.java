@@ -1,6 +1,6 @@
 package dev.cadre.cli;
 
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.Tool;
 import dev.cadre.console.CadreConsole;
 import dev.cadre.mcp.CadreMcpServer;
@@ -74,7 +74,7 @@ final class McpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path runs = runsOption.runs();
         if (root != null) {
-            dev.cadre.api.journal.RunsDirectory.requireOutside(runs, root);
+            dev.cadre.orchestrator.journal.RunsDirectory.requireOutside(runs, root);
         }
         PersonaLibrary library = personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(personas);
         List<Tool> tools = new ArrayList<>();

@@ -4,7 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.pattern.MessageConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Context;
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.cadre.cli;
 
 import dev.cadre.api.RunEvent;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

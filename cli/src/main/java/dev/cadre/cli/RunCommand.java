@@ -5,7 +5,7 @@ import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
-import dev.cadre.api.journal.RunsDirectory;
+import dev.cadre.orchestrator.journal.RunsDirectory;
 import dev.cadre.mcp.McpClientTools;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;

@@ -4,7 +4,7 @@ import dev.cadre.api.Checkpoint;
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.HumanGate;
 import dev.cadre.api.ModelRegistry;
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunStatus;

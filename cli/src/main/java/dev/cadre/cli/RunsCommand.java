@@ -4,9 +4,9 @@ import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
-import dev.cadre.api.journal.JournalIntegrity;
-import dev.cadre.api.journal.JournalReader;
-import dev.cadre.api.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.JournalIntegrity;
+import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalWriter;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.personas.BuiltInCrews;
@@ -114,7 +114,7 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            dev.cadre.api.journal.RunsDirectory.requireOutside(settings.runs(), workspace);
+            dev.cadre.orchestrator.journal.RunsDirectory.requireOutside(settings.runs(), workspace);
             Path journal = JournalWriter.fileFor(settings.runs(), id);
             List<RunEvent> events = JournalReader.read(journal).requireVerified(trustUnverified).events();
             if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {

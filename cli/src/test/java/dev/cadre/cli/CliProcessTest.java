@@ -3,7 +3,7 @@ package dev.cadre.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.RunEvent;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.cli.demo.DemoProject;
 import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.testkit.Reply;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.api.RunEvent;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.cli.demo.DemoProject;
 import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.testkit.Reply;

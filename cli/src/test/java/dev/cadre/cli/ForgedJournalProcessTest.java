@@ -8,7 +8,7 @@ import dev.cadre.api.Decision;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.Task;
 import dev.cadre.api.Usage;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.testkit.Reply;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

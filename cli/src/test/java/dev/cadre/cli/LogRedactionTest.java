@@ -2,7 +2,7 @@ package dev.cadre.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

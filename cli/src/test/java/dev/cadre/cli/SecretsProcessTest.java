@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.api.CadreJson;
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.testkit.Reply;
 import java.io.BufferedReader;
 import java.io.File;

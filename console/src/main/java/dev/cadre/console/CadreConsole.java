@@ -3,7 +3,7 @@ package dev.cadre.console;
 import dev.cadre.api.CadreState;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunListener;
-import dev.cadre.api.journal.JournalKey;
+import dev.cadre.orchestrator.journal.JournalKey;
 import dev.cadre.console.internal.ApiServlet;
 import dev.cadre.console.internal.BoundedContext;
 import dev.cadre.console.internal.ConsoleGuard;

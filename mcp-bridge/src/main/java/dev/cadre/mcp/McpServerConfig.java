@@ -2,8 +2,8 @@ package dev.cadre.mcp;
 
 import dev.cadre.api.CadreState;
 import dev.cadre.api.ModelRegistry;
-import dev.cadre.api.journal.RunsDirectory;
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.journal.RunsDirectory;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunListener;
 import dev.cadre.api.Tool;
 import dev.cadre.personas.CrewFile;

@@ -11,18 +11,18 @@ import dev.cadre.api.CadreState;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
 import dev.cadre.api.PriceTable;
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunListener;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
-import dev.cadre.api.journal.JournalKey;
-import dev.cadre.api.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.journal.JournalWriter;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cadre.api.HumanGate;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.orchestrator.internal.Budgets;
 import dev.cadre.orchestrator.internal.Checkpoints;
 import dev.cadre.orchestrator.internal.Crews;
@@ -168,7 +168,7 @@ public final class Orchestrator {
      * ended.
      *
      * <p>The journal must verify under this orchestrator's {@link JournalKey}: one that was changed is refused with a
-     * {@link dev.cadre.api.journal.JournalChangedException} naming the line, and so is one without a MAC chain unless
+     * {@link dev.cadre.orchestrator.journal.JournalChangedException} naming the line, and so is one without a MAC chain unless
      * {@link RunOptions#trustUnverifiedJournal()}. When {@code options} carry the crew's source and the journal
      * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}.
      */

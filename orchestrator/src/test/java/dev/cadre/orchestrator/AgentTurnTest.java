@@ -26,7 +26,7 @@ import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.Task;
 import dev.cadre.api.ToolResult;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.testkit.Reply;
 import dev.cadre.testkit.ScriptedModel;
 import dev.langchain4j.data.message.AiMessage;

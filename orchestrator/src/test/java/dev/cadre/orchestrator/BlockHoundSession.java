@@ -16,9 +16,9 @@ public class BlockHoundSession implements LauncherSessionListener {
     @Override
     public void launcherSessionOpened(LauncherSession session) {
         BlockHound.install(builder -> builder
-                .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "append")
-                .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "open")
-                .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "close")
-                .allowBlockingCallsInside("dev.cadre.api.journal.JournalWriter", "changedOnDisk"));
+                .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "append")
+                .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "open")
+                .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "close")
+                .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "changedOnDisk"));
     }
 }

@@ -14,7 +14,7 @@ import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
 import dev.cadre.api.ToolResult;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.testkit.Reply;
 import dev.cadre.testkit.ScriptedModel;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;

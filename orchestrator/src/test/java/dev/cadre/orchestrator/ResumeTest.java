@@ -25,7 +25,7 @@ import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.cadre.testkit.Reply;
 import dev.cadre.testkit.ScriptedModel;

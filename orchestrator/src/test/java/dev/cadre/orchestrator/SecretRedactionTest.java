@@ -8,7 +8,7 @@ import dev.cadre.api.Decision;
 import dev.cadre.api.HumanGate;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;

@@ -19,7 +19,7 @@ import dev.cadre.api.crew.Crew;
 import dev.cadre.api.crew.RetryPolicy;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.crew.Worker;
-import dev.cadre.api.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.cli.demo.DemoProject;
 import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.orchestrator.Orchestrator;

@@ -3,7 +3,6 @@ package dev.cadre.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.api.CadreJson;
-import dev.cadre.api.Redactor;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
@@ -25,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -48,6 +48,8 @@ public final class CommandRunner implements Tool {
 
     private static final Set<String> PASSED_ENV = Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR",
             "JAVA_HOME", "MAVEN_HOME", "M2_HOME", "USER", "LOGNAME", "TERM");
+    /** Names that hold secrets (the Redactor's rule): never passed on, even when allow-listed. */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(KEY|TOKEN|SECRET|PASS|PWD|CREDENTIAL|COOKIE|AUTH).*");
     /** The environment variable that, set to {@code required}, makes every runner require the sandbox (as CI does). */
     public static final String REQUIRE_ENV = "CADRE_SANDBOX";
     private static final Logger LOG = LoggerFactory.getLogger(CommandRunner.class);
@@ -152,7 +154,7 @@ public final class CommandRunner implements Tool {
     public static Map<String, String> scrub(Map<String, String> env) {
         Map<String, String> kept = new LinkedHashMap<>();
         env.forEach((k, v) -> {
-            if (PASSED_ENV.contains(k.toUpperCase(Locale.ROOT)) && !Redactor.isSecretName(k)) {
+            if (PASSED_ENV.contains(k.toUpperCase(Locale.ROOT)) && !SECRET_NAME.matcher(k).matches()) {
                 kept.put(k, v);
             }
         });

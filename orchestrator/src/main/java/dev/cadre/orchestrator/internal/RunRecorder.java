@@ -1,9 +1,9 @@
 package dev.cadre.orchestrator.internal;
 
-import dev.cadre.api.Redactor;
+import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.Usage;
-import dev.cadre.api.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.JournalWriter;
 import java.time.Clock;
 import java.time.Instant;
 import reactor.core.publisher.Flux;

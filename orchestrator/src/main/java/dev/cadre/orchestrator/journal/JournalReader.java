@@ -1,4 +1,4 @@
-package dev.cadre.api.journal;
+package dev.cadre.orchestrator.journal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cadre.api.CadreJson;

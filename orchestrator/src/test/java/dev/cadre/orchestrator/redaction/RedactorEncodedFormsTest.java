@@ -1,4 +1,4 @@
-package dev.cadre.api;
+package dev.cadre.orchestrator.redaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

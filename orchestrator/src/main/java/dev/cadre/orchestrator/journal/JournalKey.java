@@ -1,4 +1,4 @@
-package dev.cadre.api.journal;
+package dev.cadre.orchestrator.journal;
 
 import dev.cadre.api.CadreState;
 import java.io.IOException;

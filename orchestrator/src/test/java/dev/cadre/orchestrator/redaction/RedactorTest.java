@@ -1,10 +1,13 @@
-package dev.cadre.api;
+package dev.cadre.orchestrator.redaction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.cadre.api.CadreJson;
+import dev.cadre.api.EventsAccess;
+import dev.cadre.api.RunEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +83,7 @@ class RedactorTest {
     void masksEveryStringInEveryEventType() {
         Redactor redactor = Redactor.none().withSecret(PLANTED);
         int fields = 0;
-        for (RunEvent event : Events.oneOfEach("run-1")) {
+        for (RunEvent event : EventsAccess.oneOfEach("run-1")) {
             JsonNode tree = CadreJson.mapper().valueToTree(event);
             fields += plant(tree);
             RunEvent planted = CadreJson.mapper().convertValue(tree, RunEvent.class);
@@ -94,7 +97,7 @@ class RedactorTest {
             assertThat(clean.seq()).isEqualTo(event.seq());
             assertThat(redactor.redact(event)).as("an event without the secret is returned as it is").isSameAs(event);
         }
-        assertThat(fields).as("string fields planted across the %d event types", Events.oneOfEach("r").size()).isGreaterThanOrEqualTo(30);
+        assertThat(fields).as("string fields planted across the %d event types", EventsAccess.oneOfEach("r").size()).isGreaterThanOrEqualTo(30);
     }
 
     static final List<String> STRUCTURE = List.of("type", "id", "stepPath", "agent", "tool", "model", "kind", "risk",

@@ -1,4 +1,4 @@
-package dev.cadre.api.journal;
+package dev.cadre.orchestrator.journal;
 
 import java.util.Arrays;
 import java.util.Base64;

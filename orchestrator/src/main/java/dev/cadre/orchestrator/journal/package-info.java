@@ -1,2 +1,2 @@
 /** A run's journal: its events as JSON Lines, one file per run, appended before each event is published. */
-package dev.cadre.api.journal;
+package dev.cadre.orchestrator.journal;

@@ -1,4 +1,4 @@
-package dev.cadre.api.journal;
+package dev.cadre.orchestrator.journal;
 
 /**
  * What checking a journal's chain of MACs found: every line {@link Status#INTACT}; {@link Status#UNVERIFIED} (lines

@@ -1,4 +1,4 @@
-package dev.cadre.api;
+package dev.cadre.orchestrator.redaction;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.cadre.api.internal.EncodedForms;
-import dev.cadre.api.internal.KeyShapes;
-import dev.cadre.api.internal.RecordStrings;
+import dev.cadre.api.CadreJson;
+import dev.cadre.api.Checkpoint;
+import dev.cadre.api.RunEvent;
+import dev.cadre.orchestrator.redaction.internal.EncodedForms;
+import dev.cadre.orchestrator.redaction.internal.KeyShapes;
+import dev.cadre.orchestrator.redaction.internal.RecordStrings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package dev.cadre.api.journal;
+package dev.cadre.orchestrator.journal;
 
 /** A journal could not be written or read; the message names the file (and line, when reading). */
 public class JournalException extends RuntimeException {

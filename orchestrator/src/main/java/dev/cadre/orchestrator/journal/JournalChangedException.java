@@ -1,4 +1,4 @@
-package dev.cadre.api.journal;
+package dev.cadre.orchestrator.journal;
 
 /** A journal's chain does not verify (it was changed at {@link #line()}), or it cannot be verified and is not trusted. */
 public final class JournalChangedException extends JournalException {

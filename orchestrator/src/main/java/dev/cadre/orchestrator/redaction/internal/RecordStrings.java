@@ -1,4 +1,4 @@
-package dev.cadre.api.internal;
+package dev.cadre.orchestrator.redaction.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.reflect.Method;

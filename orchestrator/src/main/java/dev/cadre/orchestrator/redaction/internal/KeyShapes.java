@@ -1,4 +1,4 @@
-package dev.cadre.api.internal;
+package dev.cadre.orchestrator.redaction.internal;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
