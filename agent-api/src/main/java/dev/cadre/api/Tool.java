@@ -2,7 +2,9 @@ package dev.cadre.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 
@@ -59,6 +61,22 @@ public interface Tool {
 
     default String name() {
         return specification().name();
+    }
+
+    /**
+     * A tool from its parts. {@code call} may return a Mono that blocks when subscribed (the orchestrator subscribes on
+     * its blocking scheduler); it is called anew for every subscription.
+     */
+    static Tool of(ToolSpecification specification, RiskLevel risk, boolean idempotent,
+                   BiFunction<JsonNode, ToolContext, Mono<ToolResult>> call) {
+        return new FunctionTool(specification, risk, idempotent, call);
+    }
+
+    /** A tool whose call is a blocking body, run on the orchestrator's blocking scheduler. */
+    static Tool blocking(ToolSpecification specification, RiskLevel risk, boolean idempotent,
+                         BiFunction<JsonNode, ToolContext, ToolResult> body) {
+        Objects.requireNonNull(body, "body");
+        return of(specification, risk, idempotent, (arguments, context) -> Mono.fromCallable(() -> body.apply(arguments, context)));
     }
 
     /** Throws an {@link IllegalArgumentException} naming the problem when {@code name} is not a valid tool name. */

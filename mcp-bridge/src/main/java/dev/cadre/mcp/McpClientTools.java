@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cadre.api.CadreJson;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.Tool;
-import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
@@ -109,7 +108,7 @@ public final class McpClientTools implements AutoCloseable {
                     throw new IllegalArgumentException("MCP tools " + clash + " and " + original + " would both be named '" + name
                             + "'; rename one of the servers.");
                 }
-                all.add(new RemoteTool(c, t, name));
+                all.add(remoteTool(c, t, name));
             }
         }
         tools = List.copyOf(all);
@@ -218,49 +217,25 @@ public final class McpClientTools implements AutoCloseable {
         }
     }
 
-    /** A tool of another MCP server. */
-    private static final class RemoteTool implements Tool {
-        private final Connection connection;
-        private final McpSchema.Tool tool;
-        private final ToolSpecification specification;
-
-        RemoteTool(Connection connection, McpSchema.Tool tool, String name) {
-            this.connection = connection;
-            this.tool = tool;
-            String schema = tool.inputSchema() == null ? "{\"type\":\"object\"}" : CadreJson.mapper().valueToTree(tool.inputSchema()).toString();
-            this.specification = ToolSpecification.builder().name(name)
-                    .description((tool.description() == null ? tool.name() : tool.description()) + " (from MCP server '" + connection.spec.name() + "')")
-                    .parameters(toObjectSchema(schema))
-                    .build();
-        }
-
-        @Override
-        public ToolSpecification specification() {
-            return specification;
-        }
-
-        @Override
-        public Mono<ToolResult> invoke(JsonNode arguments, ToolContext context) {
-            return Mono.fromCallable(() -> {
-                Map<String, Object> args = CadreJson.mapper().convertValue(arguments, Map.class);
-                McpSchema.CallToolResult result = connection.call(new McpSchema.CallToolRequest(tool.name(), args));
-                String text = result.content() == null ? "" : result.content().stream()
-                        .map(c -> c instanceof McpSchema.TextContent t ? t.text() : "[" + c.type() + " content]")
-                        .collect(Collectors.joining("\n"));
-                JsonNode structured = result.structuredContent() == null ? null : CadreJson.mapper().valueToTree(result.structuredContent());
-                return new ToolResult(text, structured, Boolean.TRUE.equals(result.isError()));
-            });
-        }
-
-        @Override
-        public RiskLevel risk() {
-            return tool.annotations() != null && Boolean.TRUE.equals(tool.annotations().readOnlyHint()) ? RiskLevel.READ_ONLY : RiskLevel.EXTERNAL;
-        }
-
-        @Override
-        public boolean idempotent() {
-            return tool.annotations() != null && Boolean.TRUE.equals(tool.annotations().idempotentHint());
-        }
+    /** A tool of another MCP server, named {@code name} here; read-only and idempotent as the server annotates it. */
+    private static Tool remoteTool(Connection connection, McpSchema.Tool tool, String name) {
+        String schema = tool.inputSchema() == null ? "{\"type\":\"object\"}" : CadreJson.mapper().valueToTree(tool.inputSchema()).toString();
+        ToolSpecification specification = ToolSpecification.builder().name(name)
+                .description((tool.description() == null ? tool.name() : tool.description()) + " (from MCP server '" + connection.spec.name() + "')")
+                .parameters(toObjectSchema(schema))
+                .build();
+        McpSchema.ToolAnnotations hints = tool.annotations();
+        RiskLevel risk = hints != null && Boolean.TRUE.equals(hints.readOnlyHint()) ? RiskLevel.READ_ONLY : RiskLevel.EXTERNAL;
+        boolean idempotent = hints != null && Boolean.TRUE.equals(hints.idempotentHint());
+        return Tool.blocking(specification, risk, idempotent, (arguments, context) -> {
+            Map<String, Object> args = CadreJson.mapper().convertValue(arguments, Map.class);
+            McpSchema.CallToolResult result = connection.call(new McpSchema.CallToolRequest(tool.name(), args));
+            String text = result.content() == null ? "" : result.content().stream()
+                    .map(c -> c instanceof McpSchema.TextContent t ? t.text() : "[" + c.type() + " content]")
+                    .collect(Collectors.joining("\n"));
+            JsonNode structured = result.structuredContent() == null ? null : CadreJson.mapper().valueToTree(result.structuredContent());
+            return new ToolResult(text, structured, Boolean.TRUE.equals(result.isError()));
+        });
     }
 
     /** LangChain4j's object schema for a remote tool's JSON Schema (the raw schema is kept as its single source). */

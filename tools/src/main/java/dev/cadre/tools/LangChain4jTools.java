@@ -1,9 +1,7 @@
 package dev.cadre.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.Tool;
-import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -13,7 +11,6 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import reactor.core.publisher.Mono;
 
 /**
  * Turns objects with LangChain4j {@code @Tool} methods into Cadre tools, reusing LangChain4j's own specification
@@ -40,50 +37,23 @@ public final class LangChain4jTools {
             }
             methods.sort(Comparator.comparing(Method::getName));
             for (Method method : methods) {
-                tools.add(new Adapted(object, method));
+                tools.add(adapted(object, method));
             }
         }
         return tools;
     }
 
-    private static final class Adapted implements Tool {
-        private final ToolSpecification specification;
-        private final DefaultToolExecutor executor;
-        private final RiskLevel risk;
-        private final boolean idempotent;
-
-        Adapted(Object object, Method method) {
-            this.specification = ToolSpecifications.toolSpecificationFrom(method);
-            Tool.requireValidName(specification.name());
-            this.executor = new DefaultToolExecutor(object, method);
-            ToolRisk declared = method.getAnnotation(ToolRisk.class);
-            this.risk = declared == null ? RiskLevel.EXTERNAL : declared.value();
-            this.idempotent = declared != null && declared.idempotent();
-        }
-
-        @Override
-        public ToolSpecification specification() {
-            return specification;
-        }
-
-        @Override
-        public Mono<ToolResult> invoke(JsonNode arguments, ToolContext context) {
-            return Mono.fromCallable(() -> {
-                ToolExecutionRequest request = ToolExecutionRequest.builder().id(context.callId()).name(specification.name())
-                        .arguments(arguments.toString()).build();
-                String result = executor.execute(request, context.runId());
-                return ToolResult.ok(result == null ? "" : result);
-            });
-        }
-
-        @Override
-        public RiskLevel risk() {
-            return risk;
-        }
-
-        @Override
-        public boolean idempotent() {
-            return idempotent;
-        }
+    /** One {@code @Tool} method as a Cadre tool: its risk from {@link ToolRisk}, EXTERNAL when undeclared. */
+    private static Tool adapted(Object object, Method method) {
+        ToolSpecification specification = ToolSpecifications.toolSpecificationFrom(method);
+        DefaultToolExecutor executor = new DefaultToolExecutor(object, method);
+        ToolRisk declared = method.getAnnotation(ToolRisk.class);
+        RiskLevel risk = declared == null ? RiskLevel.EXTERNAL : declared.value();
+        return Tool.blocking(specification, risk, declared != null && declared.idempotent(), (arguments, context) -> {
+            ToolExecutionRequest request = ToolExecutionRequest.builder().id(context.callId()).name(specification.name())
+                    .arguments(arguments.toString()).build();
+            String result = executor.execute(request, context.runId());
+            return ToolResult.ok(result == null ? "" : result);
+        });
     }
 }
