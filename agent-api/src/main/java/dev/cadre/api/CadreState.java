@@ -1,5 +1,8 @@
 package dev.cadre.api;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +44,25 @@ public final class CadreState {
         // The XDG spec says a relative value is invalid and must be ignored.
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".local").resolve("state");
         return base.resolve("cadre").toAbsolutePath().normalize();
+    }
+
+    /**
+     * {@code path} with the symbolic links of its deepest existing part followed and the rest appended as given: how
+     * the journal and workspace checks tell whether a path, existing or not yet, lies inside a directory.
+     */
+    public static Path located(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
+        } catch (IOException e) {
+            return path;
+        }
     }
 
     /** The default runs directory: {@code runs} inside the state directory. */

@@ -1,6 +1,5 @@
 package dev.cadre.cli;
 
-import dev.cadre.api.CadreJson;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.Task;
@@ -63,13 +62,5 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Project: " + project + "  (run its tests: cd " + project + " && java tests/RunTests.java)");
         }
         return exit;
-    }
-
-    static String writeJson(Object value) {
-        try {
-            return CadreJson.mapper().writeValueAsString(value);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot write JSON: " + e.getMessage(), e);
-        }
     }
 }

@@ -84,6 +84,10 @@ import reactor.core.scheduler.Schedulers;
  * through the {@code cadre_*} tools, personas as prompts and run journals as resources ({@code cadre://runs/{id}}).
  * Over stdio nothing but JSON-RPC reaches stdout; over HTTP it binds to loopback, checks Host and Origin, and
  * requires the bearer token when one is set.
+ *
+ * <p>Over 300 lines: it wires every MCP feature (tools, crews as tools, prompts, resources, checkpoints, both
+ * transports) into the SDK's server; the transports' guards and limits already live in {@code internal}, and the
+ * crew-call handling is the next part to move out.
  */
 public final class CadreMcpServer implements AutoCloseable {
 

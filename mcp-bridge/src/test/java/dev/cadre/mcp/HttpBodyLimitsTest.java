@@ -28,17 +28,8 @@ class HttpBodyLimitsTest {
     @TempDir
     Path dir;
 
-    /** The served root, beside (not around) the runs directory. */
-    private Path workspace() {
-        try {
-            return java.nio.file.Files.createDirectories(dir.resolve("root"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private CadreMcpServer start(McpHttpLimits limits) {
-        return CadreMcpServer.http(McpServerConfig.builder().root(workspace()).runsDirectory(dir.resolve("runs")).httpLimits(limits).build(),
+        return CadreMcpServer.http(McpServerConfig.builder().root(RawHttp.rootBeside(dir)).runsDirectory(dir.resolve("runs")).httpLimits(limits).build(),
                 "127.0.0.1", 0, null, List.of());
     }
 

@@ -17,6 +17,15 @@ final class RawHttp {
     private RawHttp() {}
 
     /** Connects and sends a POST's headers announcing {@code contentLength} bytes, then {@code prefix} of the body. */
+    /** A served root in {@code dir}, beside (not around) a runs directory there, which the server refuses inside its root. */
+    static java.nio.file.Path rootBeside(java.nio.file.Path dir) {
+        try {
+            return java.nio.file.Files.createDirectories(dir.resolve("root"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Socket startPost(int port, int contentLength, byte[] prefix, String session) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);

@@ -66,6 +66,9 @@ import reactor.core.scheduler.Schedulers;
  * run.events().subscribe(System.out::println);
  * RunResult result = run.result().block();
  * }</pre>
+ *
+ * <p>A little over 300 lines: the one public door (builder, run, resume) with its checks before a run starts; the
+ * engine itself is in {@code internal}.
  */
 public final class Orchestrator {
 

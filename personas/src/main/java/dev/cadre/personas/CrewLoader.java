@@ -18,6 +18,7 @@ import dev.cadre.api.crew.Step;
 import dev.cadre.api.crew.Until;
 import dev.cadre.api.crew.Worker;
 import dev.cadre.personas.internal.Doc;
+import dev.cadre.personas.internal.ExecutedFilesDef;
 import dev.cadre.personas.internal.Node;
 import dev.cadre.personas.internal.PersonaDef;
 import dev.cadre.personas.internal.SandboxDef;
@@ -31,7 +32,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -43,6 +43,10 @@ import java.util.function.Function;
  * a process (sequential, loop, parallel, hierarchical, debate, vote, nested) and a policy. Every mistake is one
  * error with file, line and column: unknown keys (with the nearest valid one), wrong types, unknown tools and
  * personas, cycles in {@code extends}, tasks naming agents or context that do not exist. See docs/crew-files.md.
+ *
+ * <p>Over 300 lines: it reads the process tree and the policy itself; personas, the sandbox and executed files are
+ * read by their own classes in {@code internal} ({@code PersonaDef}, {@code SandboxDef}, {@code ExecutedFilesDef}),
+ * and the step and policy readers are the next to move there.
  */
 public final class CrewLoader {
 
@@ -131,7 +135,7 @@ public final class CrewLoader {
         }
         List<String> executedFiles = List.of();
         if (root.has("executed_files")) {
-            executedFiles = executedFiles(root.child("executed_files"));
+            executedFiles = ExecutedFilesDef.read(root.child("executed_files"));
             if (executedFilesTools == null) {
                 throw root.child("executed_files").keyError("the crew names files its commands run, but it is loaded without"
                         + " workspace tools that know them (CrewLoader.withExecutedFiles)");
@@ -201,29 +205,6 @@ public final class CrewLoader {
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage().replaceAll("\\.$", ""));
         }
-    }
-
-    /** {@code executed_files:} globs of files the crew's commands run; writing one needs an EXECUTES approval. */
-    private static List<String> executedFiles(Node node) {
-        List<Node> items = node.isText() ? List.of(node) : node.items("'executed_files'");
-        if (items.isEmpty()) {
-            throw node.error("'executed_files' is empty; list globs of files the crew's commands run, e.g. pom.xml or .mvn/**");
-        }
-        List<String> globs = new ArrayList<>();
-        for (Node item : items) {
-            String glob = item.text("executed_files item");
-            if (glob.isBlank()) {
-                throw item.error("an executed-files pattern is empty; give a glob such as pom.xml or .mvn/**");
-            }
-            try {
-                FileSystems.getDefault().getPathMatcher("glob:" + glob.toLowerCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                String why = e instanceof java.util.regex.PatternSyntaxException p ? p.getDescription() : e.getMessage();
-                throw item.error("executed-files pattern '" + glob + "' is not a valid glob: " + why.replaceAll("\\.$", ""));
-            }
-            globs.add(glob);
-        }
-        return globs;
     }
 
     private CrewCommands commands(Node root) {

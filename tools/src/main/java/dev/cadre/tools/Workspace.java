@@ -71,7 +71,7 @@ public record Workspace(Path root, long maxReadBytes, long maxWriteBytes, Durati
         }
         protectedDirectories = List.copyOf(dirs);
         for (Path dir : protectedDirectories) {
-            if (root.startsWith(located(dir))) {
+            if (root.startsWith(CadreState.located(dir))) {
                 throw new WorkspaceException("Workspace root " + root + " is inside " + dir + ", which holds Cadre's own state;"
                         + " choose a workspace outside it.");
             }
@@ -189,37 +189,21 @@ public record Workspace(Path root, long maxReadBytes, long maxWriteBytes, Durati
 
     /** Where {@code relative} really is, symbolic links followed, relative to the root ('/' separators). */
     public String realRelative(String relative) {
-        Path real = located(resolve(relative));
+        Path real = CadreState.located(resolve(relative));
         return real.startsWith(root) ? relativize(real) : relative;
     }
 
     /** The real locations of the protected directories now (they may not exist yet); walks skip what is inside them. */
     public List<Path> protectedLocations() {
-        return protectedDirectories.stream().map(Workspace::located).toList();
+        return protectedDirectories.stream().map(CadreState::located).toList();
     }
 
     private void refuseProtected(String relative, Path real) {
         for (int i = 0; i < protectedDirectories.size(); i++) {
-            if (real.startsWith(located(protectedDirectories.get(i)))) {
+            if (real.startsWith(CadreState.located(protectedDirectories.get(i)))) {
                 throw new WorkspaceException("Path '" + relative + "' is inside " + (i == 0 ? "Cadre's state directory "
                         : "a directory Cadre protects, ") + protectedDirectories.get(i) + "; workspace tools never read or write there.");
             }
-        }
-    }
-
-    /** {@code path} with the symbolic links of its deepest existing part followed (the rest as given). */
-    static Path located(Path path) {
-        Path existing = path;
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return path;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
-        } catch (IOException e) {
-            return path;
         }
     }
 

@@ -63,6 +63,9 @@ import reactor.util.retry.Retry;
  * arguments that fail a tool's schema and tool failures are told to the model, which can recover. Blocking model
  * clients and tools run on the blocking scheduler, never on a parallel thread. On resume, recorded model answers
  * and tool results are reused instead of being made again.
+ *
+ * <p>Over 300 lines because it still holds every stage of the turn (model call, tool dispatch, approvals, ask_human,
+ * answer checks); issue 14 splits them into the deterministic core's small stages, and this class goes then.
  */
 public final class AgentTurn {
 

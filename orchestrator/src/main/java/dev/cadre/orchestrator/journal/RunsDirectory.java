@@ -1,8 +1,6 @@
 package dev.cadre.orchestrator.journal;
 
 import dev.cadre.api.CadreState;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Checks on where journals are kept: never inside a workspace, where agents' tools could rewrite them. */
@@ -27,22 +25,6 @@ public final class RunsDirectory {
     public static boolean inside(Path path, Path directory) {
         Path p = path.toAbsolutePath().normalize();
         Path d = directory.toAbsolutePath().normalize();
-        return p.startsWith(d) || real(p).startsWith(real(d));
-    }
-
-    /** The real path of the longest existing ancestor of {@code path}, with the rest of {@code path} appended. */
-    private static Path real(Path path) {
-        Path existing = path;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return path;
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
-        } catch (IOException e) {
-            return path;
-        }
+        return p.startsWith(d) || CadreState.located(p).startsWith(CadreState.located(d));
     }
 }
