@@ -1,6 +1,7 @@
 package dev.cadre.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
@@ -53,12 +54,18 @@ public sealed interface RunEvent {
 
     /**
      * The run began: the crew's name and the task it was given (kept whole, so the run can be resumed), and the
-     * crew's definition when it was loaded from one ({@code null} otherwise, and in journals written before it was kept).
+     * crew's definition when it was loaded from one ({@code null} otherwise, and in journals written before it was kept),
+     * and for a fork, the run it was forked from and what changed ({@code null} for a run started afresh).
      */
-    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource)
+    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) ForkedFrom forkedFrom)
             implements RunEvent {
         public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task) {
-            this(runId, stepPath, seq, timestamp, crew, task, null);
+            this(runId, stepPath, seq, timestamp, crew, task, null, null);
+        }
+
+        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource) {
+            this(runId, stepPath, seq, timestamp, crew, task, crewSource, null);
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.cadre.orchestrator;
 
-import dev.cadre.api.crew.BudgetPolicy;
 import dev.cadre.api.crew.Crew;
-import dev.cadre.api.crew.CrewPolicy;
 import dev.cadre.api.crew.Review;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.Agent;
+import dev.cadre.api.ForkedFrom;
+import dev.cadre.orchestrator.internal.Forks;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.CadreState;
 import dev.cadre.api.ModelRegistry;
@@ -23,23 +25,18 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cadre.api.HumanGate;
 import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.internal.Budgets;
-import dev.cadre.orchestrator.internal.Checkpoints;
 import dev.cadre.orchestrator.internal.Crews;
 import dev.cadre.orchestrator.internal.DefaultRunHandle;
 import dev.cadre.orchestrator.internal.JsonSchemas;
 import dev.cadre.orchestrator.internal.RecordedRun;
-import dev.cadre.orchestrator.internal.RunContext;
 import dev.cadre.orchestrator.internal.RunRecorder;
-import dev.cadre.orchestrator.internal.StepFailedException;
-import dev.cadre.orchestrator.internal.StepRunner;
+import dev.cadre.orchestrator.internal.core.Core;
+import dev.cadre.orchestrator.internal.local.LocalDriver;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,7 +85,7 @@ public final class Orchestrator {
     private final Redactor redactor;
     private final List<RunListener> listeners;
     private final JsonSchemas schemas = new JsonSchemas();
-    private final Cache<RunContext.ModelCacheKey, ChatResponse> modelCache;
+    private final Cache<LocalDriver.ModelCacheKey, ChatResponse> modelCache;
 
     private Orchestrator(Builder b) {
         this.models = Objects.requireNonNull(b.models, "models: configure a ModelRegistry");
@@ -161,23 +158,11 @@ public final class Orchestrator {
         }
         RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync, journalKey), clock, redactor);
         recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource()));
-        return start(recorder, crew, task, options, names, clock.instant());
+        return start(recorder, crew, task, options, names, clock.instant(), null);
     }
 
-    /**
-     * Resumes a run from its journal after a crash or restart: finished steps are not executed again (recorded
-     * model answers, tool results and decisions are reused), a checkpoint still waiting waits again, and the rest
-     * continues. {@code crew} must be the crew the run was started with. A run that had already ended is returned
-     * ended.
-     *
-     * <p>The journal must verify under this orchestrator's {@link JournalKey}: one that was changed is refused with a
-     * {@link dev.cadre.orchestrator.journal.JournalChangedException} naming the line, and so is one without a MAC chain unless
-     * {@link RunOptions#trustUnverifiedJournal()}. When {@code options} carry the crew's source and the journal
-     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}.
-     */
-    public RunHandle resume(String runId, Crew crew, RunOptions options) {
-        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey)
-                .requireVerified(options.trustUnverifiedJournal());
+    /** The run's start, checked against the crew it is to go on with (resume, fork). */
+    private static RunEvent.RunStarted startOf(String runId, JournalReader.Journal journal, Crew crew, RunOptions options) {
         List<RunEvent> events = journal.events();
         if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
             throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
@@ -199,6 +184,25 @@ public final class Orchestrator {
                     + options.crewSource().origin() + " (sha256 " + options.crewSource().sha256().substring(0, 12)
                     + "): resume it with the crew it started with, or say the change is intended (crewChanged, cadre runs resume --crew-changed).");
         }
+        return started;
+    }
+
+    /**
+     * Resumes a run from its journal after a crash or restart: finished steps are not executed again (recorded
+     * model answers, tool results and decisions are reused), a checkpoint still waiting waits again, and the rest
+     * continues. {@code crew} must be the crew the run was started with. A run that had already ended is returned
+     * ended.
+     *
+     * <p>The journal must verify under this orchestrator's {@link JournalKey}: one that was changed is refused with a
+     * {@link dev.cadre.orchestrator.journal.JournalChangedException} naming the line, and so is one without a MAC chain unless
+     * {@link RunOptions#trustUnverifiedJournal()}. When {@code options} carry the crew's source and the journal
+     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}.
+     */
+    public RunHandle resume(String runId, Crew crew, RunOptions options) {
+        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey)
+                .requireVerified(options.trustUnverifiedJournal());
+        List<RunEvent> events = journal.events();
+        RunEvent.RunStarted started = startOf(runId, journal, crew, options);
         RecordedRun recorded = RecordedRun.of(events);
         RunEvent last = events.get(events.size() - 1);
         if (last.isTerminal()) {
@@ -208,7 +212,49 @@ public final class Orchestrator {
         }
         Set<String> names = Crews.outputNames(crew.process());
         RunRecorder recorder = new RunRecorder(runId, JournalWriter.reopen(journal, fsync, journalKey), clock, recorded, redactor);
-        return start(recorder, crew, started.task(), options, names, started.timestamp());
+        return start(recorder, crew, started.task(), options, names, started.timestamp(), started.forkedFrom());
+    }
+
+    /**
+     * Forks a run: a new run (its own journal, linked to the parent in its {@code run_started}) that starts from the
+     * parent's state at event {@code atSeq} with {@code change} applied: everything the parent's journal holds up to
+     * that event is reused, nothing of it runs again; a step whose output the change replaces is not run. {@code crew}
+     * must be the crew the parent ran, as for {@link #resume(String, Crew, RunOptions)}; the parent is not touched.
+     */
+    public RunHandle fork(String parentRunId, long atSeq, Fork change, Crew crew, RunOptions options) {
+        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, parentRunId), journalKey)
+                .requireVerified(options.trustUnverifiedJournal());
+        RunEvent.RunStarted started = startOf(parentRunId, journal, crew, options);
+        List<RunEvent> events = journal.events();
+        Forks.validate(parentRunId, events, atSeq, change.editedOutputs(), change.models(), models);
+        Map<String, String> edited = new LinkedHashMap<>(change.editedOutputs());
+        ForkedFrom parentEdits = started.forkedFrom();
+        Map<String, String> swapped = new LinkedHashMap<>(parentEdits == null ? Map.of() : parentEdits.models());
+        if (parentEdits != null) {
+            parentEdits.editedOutputs().forEach(edited::putIfAbsent);
+        }
+        swapped.putAll(change.models());
+        ForkedFrom link = new ForkedFrom(parentRunId, atSeq, edited, swapped);
+        String runId = options.runId() != null ? options.runId() : newRunId();
+        if (Files.exists(JournalWriter.fileFor(runsDirectory, runId))) {
+            throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + JournalWriter.fileFor(runsDirectory, runId)
+                    + " already exists.");
+        }
+        RunEvent.RunStarted forkStart = new RunEvent.RunStarted(runId, "", 1, clock.instant(), crew.name(), started.task(),
+                options.crewSource() != null ? options.crewSource() : started.crewSource(), link);
+        List<RunEvent> history = new ArrayList<>();
+        history.add(forkStart);
+        history.addAll(Forks.copy(Forks.prefix(events, atSeq, change.editedOutputs().keySet()), runId, 2));
+        JournalWriter writer = JournalWriter.open(runsDirectory, runId, fsync, journalKey);
+        history.forEach(writer::append);
+        RunRecorder recorder = new RunRecorder(runId, writer, clock, RecordedRun.of(history), redactor);
+        Crews.validate(crew, Crews.outputNames(crew.process()), options.context().keySet());
+        return start(recorder, crew, started.task(), options, Crews.outputNames(crew.process()), forkStart.timestamp(), link);
+    }
+
+    /** {@link #fork(String, long, Fork, Crew, RunOptions)} with default options. */
+    public RunHandle fork(String parentRunId, long atSeq, Fork change, Crew crew) {
+        return fork(parentRunId, atSeq, change, crew, RunOptions.DEFAULTS);
     }
 
     /** Resumes a one-agent run (see {@link #resume(String, Crew, RunOptions)}). */
@@ -225,27 +271,16 @@ public final class Orchestrator {
         return Crew.of(agent.id(), new Step.Work(task.id(), agent, null, Review.NONE));
     }
 
-    private RunHandle start(RunRecorder recorder, Crew crew, Task task, RunOptions options, Set<String> names, Instant startedAt) {
+    private RunHandle start(RunRecorder recorder, Crew crew, Task task, RunOptions options, Set<String> names, Instant startedAt,
+                            ForkedFrom fork) {
         DefaultRunHandle handle = new DefaultRunHandle(recorder, startedAt);
-        CrewPolicy policy = crew.policy();
         HumanGate runGate = options.gate() != null ? options.gate() : gate;
-        Checkpoints checkpoints = new Checkpoints(recorder, runGate, policy.checkpointTimeout(), policy.onCheckpointTimeout(),
-                handle::waiting);
-        handle.checkpoints(checkpoints);
-        Budgets budgets = new Budgets(policy, recorder, checkpoints, startedAt);
-        RunContext context = new RunContext(recorder, handle, crew, task,
-                new RunContext.Services(models, prices, blocking, schemas, maxConcurrentTools, modelCache),
-                options.maxOutputRetries(), options.streaming(), checkpoints, budgets, startedAt, names, options.context());
-        Mono<String> pipeline = new StepRunner(context).run(crew.process(), "");
-        Duration wallTime = policy.runBudget().maxWallTime();
-        if (wallTime != null && policy.onBudgetExceeded() == BudgetPolicy.FAIL) {
-            Duration left = wallTime.minus(Duration.between(startedAt, clock.instant()));
-            pipeline = pipeline.timeout(left.isNegative() ? Duration.ZERO : left, Mono.error(() -> new StepFailedException(
-                    "Budget exceeded: the limit of " + wallTime.toMillis() + " ms of wall time for the run has passed.")));
-        }
-        String runId = recorder.runId();
+        Core core = new Core(new Core.Setup(recorder.runId(), crew, task, recorder.recorded(), models, prices, schemas, redactor,
+                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context(), fork));
+        LocalDriver driver = new LocalDriver(core, recorder, handle, new LocalDriver.Services(models, blocking, modelCache, clock),
+                crew.policy(), options.streaming(), runGate);
         tellListeners(handle);
-        handle.start(pipeline.contextWrite(ctx -> ctx.put("cadre.run_id", runId)));
+        driver.start();
         return handle;
     }
 

@@ -1,4 +1,4 @@
-package dev.cadre.orchestrator.internal;
+package dev.cadre.orchestrator.internal.local;
 
 import dev.cadre.api.RetryAfter;
 import dev.langchain4j.exception.HttpException;
