@@ -50,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
             RunsDirectory.requireOutside(settings.runs(), sources.workspace);
             CrewSource source = Runs.crewSource(crew);
             CrewFile file = Runs.loadCrew(source, library, Workspace.at(sources.workspace), extra);
-            ModelRegistry models = ModelConfig.registry(env, settings.model);
+            ModelRegistry models = ModelConfig.registry(env, settings.defaultModelOnly("cadre run"));
             Runs.requireModels(file.crew(), models);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
             Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());

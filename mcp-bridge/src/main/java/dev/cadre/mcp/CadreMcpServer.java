@@ -21,6 +21,7 @@ import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
 import dev.cadre.mcp.internal.Cancellations;
+import dev.cadre.mcp.internal.OrderedNotifications;
 import dev.cadre.mcp.internal.ElicitationGate;
 import dev.cadre.mcp.internal.HttpGuard;
 import dev.cadre.mcp.internal.InboundMessages;
@@ -371,10 +372,11 @@ public final class CadreMcpServer implements AutoCloseable {
             String key = requestId == null ? null
                     : cancellations.register(http ? exchange.sessionId() : "stdio", requestId, run::cancel);
             String uri = "cadre://runs/" + run.runId();
+            OrderedNotifications notifications = new OrderedNotifications();
             run.events().subscribe(event -> {
                 if (token != null && !(event instanceof RunEvent.TokenStreamed)) {
-                    exchange.progressNotification(new McpSchema.ProgressNotification(token, (double) event.seq(), null,
-                            describe(event))).subscribe(x -> { }, e -> log.debug("progress not sent", e));
+                    notifications.send(exchange.progressNotification(new McpSchema.ProgressNotification(token, (double) event.seq(), null,
+                            describe(event))).doOnError(e -> log.debug("progress not sent", e)));
                 }
                 server.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri))
                         .subscribe(x -> { }, e -> log.debug("resource update not sent", e));
@@ -383,11 +385,12 @@ public final class CadreMcpServer implements AutoCloseable {
                         : event instanceof RunEvent.BudgetWarning || event instanceof RunEvent.RunCancelled ? McpSchema.LoggingLevel.WARNING
                         : event instanceof RunEvent.RunStarted || event instanceof RunEvent.RunFinished ? McpSchema.LoggingLevel.INFO : null;
                 if (level != null) {
-                    exchange.loggingNotification(new McpSchema.LoggingMessageNotification(level, "cadre.run", describe(event)))
-                            .subscribe(x -> { }, e -> log.debug("log notification not sent", e));
+                    notifications.send(exchange.loggingNotification(new McpSchema.LoggingMessageNotification(level, "cadre.run", describe(event)))
+                            .doOnError(e -> log.debug("log notification not sent", e)));
                 }
             });
-            return awaitRun(run, elicitation).doFinally(s -> {
+            // the result goes after the progress that led to it
+            return awaitRun(run, elicitation).delayUntil(result -> notifications.drained()).doFinally(s -> {
                 if (key != null) {
                     cancellations.done(key);
                 }

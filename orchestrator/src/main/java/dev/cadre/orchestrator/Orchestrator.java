@@ -6,9 +6,6 @@ import dev.cadre.api.crew.Step;
 import dev.cadre.api.Agent;
 import dev.cadre.api.ForkedFrom;
 import dev.cadre.orchestrator.internal.Forks;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import dev.cadre.api.CrewSource;
 import dev.cadre.api.CadreState;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
@@ -64,7 +61,7 @@ import reactor.core.scheduler.Schedulers;
  * RunResult result = run.result().block();
  * }</pre>
  *
- * <p>A little over 300 lines: the one public door (builder, run, resume) with its checks before a run starts; the
+ * <p>A little over 300 lines: the one public door (builder, run, resume, fork) with its checks before a run starts; the
  * engine itself is in {@code internal}.
  */
 public final class Orchestrator {
@@ -161,32 +158,6 @@ public final class Orchestrator {
         return start(recorder, crew, task, options, names, clock.instant(), null);
     }
 
-    /** The run's start, checked against the crew it is to go on with (resume, fork). */
-    private static RunEvent.RunStarted startOf(String runId, JournalReader.Journal journal, Crew crew, RunOptions options) {
-        List<RunEvent> events = journal.events();
-        if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
-                    + " does not begin with the run's start.");
-        }
-        if (!started.runId().equals(runId)) {
-            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
-                    + " holds run '" + started.runId() + "'.");
-        }
-        if (!started.crew().equals(crew.name())) {
-            throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew()
-                    + "', not '" + crew.name() + "': resume it with the same crew.");
-        }
-        CrewSource recordedSource = started.crewSource();
-        if (recordedSource != null && options.crewSource() != null && !options.crewChanged()
-                && !recordedSource.sha256().equals(options.crewSource().sha256())) {
-            throw new IllegalArgumentException("Run '" + runId + "' was started with another definition of crew '" + crew.name()
-                    + "' (" + recordedSource.origin() + ", sha256 " + recordedSource.sha256().substring(0, 12) + "), not "
-                    + options.crewSource().origin() + " (sha256 " + options.crewSource().sha256().substring(0, 12)
-                    + "): resume it with the crew it started with, or say the change is intended (crewChanged, cadre runs resume --crew-changed).");
-        }
-        return started;
-    }
-
     /**
      * Resumes a run from its journal after a crash or restart: finished steps are not executed again (recorded
      * model answers, tool results and decisions are reused), a checkpoint still waiting waits again, and the rest
@@ -202,7 +173,7 @@ public final class Orchestrator {
         JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey)
                 .requireVerified(options.trustUnverifiedJournal());
         List<RunEvent> events = journal.events();
-        RunEvent.RunStarted started = startOf(runId, journal, crew, options);
+        RunEvent.RunStarted started = Crews.startOf(runId, journal, crew, options.crewSource(), options.crewChanged());
         RecordedRun recorded = RecordedRun.of(events);
         RunEvent last = events.get(events.size() - 1);
         if (last.isTerminal()) {
@@ -224,17 +195,10 @@ public final class Orchestrator {
     public RunHandle fork(String parentRunId, long atSeq, Fork change, Crew crew, RunOptions options) {
         JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, parentRunId), journalKey)
                 .requireVerified(options.trustUnverifiedJournal());
-        RunEvent.RunStarted started = startOf(parentRunId, journal, crew, options);
+        RunEvent.RunStarted started = Crews.startOf(parentRunId, journal, crew, options.crewSource(), options.crewChanged());
         List<RunEvent> events = journal.events();
         Forks.validate(parentRunId, events, atSeq, change.editedOutputs(), change.models(), models);
-        Map<String, String> edited = new LinkedHashMap<>(change.editedOutputs());
-        ForkedFrom parentEdits = started.forkedFrom();
-        Map<String, String> swapped = new LinkedHashMap<>(parentEdits == null ? Map.of() : parentEdits.models());
-        if (parentEdits != null) {
-            parentEdits.editedOutputs().forEach(edited::putIfAbsent);
-        }
-        swapped.putAll(change.models());
-        ForkedFrom link = new ForkedFrom(parentRunId, atSeq, edited, swapped);
+        ForkedFrom link = Forks.link(parentRunId, atSeq, started.forkedFrom(), change.editedOutputs(), change.models());
         String runId = options.runId() != null ? options.runId() : newRunId();
         if (Files.exists(JournalWriter.fileFor(runsDirectory, runId))) {
             throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + JournalWriter.fileFor(runsDirectory, runId)
@@ -242,9 +206,7 @@ public final class Orchestrator {
         }
         RunEvent.RunStarted forkStart = new RunEvent.RunStarted(runId, "", 1, clock.instant(), crew.name(), started.task(),
                 options.crewSource() != null ? options.crewSource() : started.crewSource(), link);
-        List<RunEvent> history = new ArrayList<>();
-        history.add(forkStart);
-        history.addAll(Forks.copy(Forks.prefix(events, atSeq, change.editedOutputs().keySet()), runId, 2));
+        List<RunEvent> history = Forks.history(forkStart, events, atSeq, change.editedOutputs().keySet());
         JournalWriter writer = JournalWriter.open(runsDirectory, runId, fsync, journalKey);
         history.forEach(writer::append);
         RunRecorder recorder = new RunRecorder(runId, writer, clock, RecordedRun.of(history), redactor);

@@ -1,6 +1,8 @@
 package dev.cadre.orchestrator.internal;
 
+import dev.cadre.api.CrewSource;
 import dev.cadre.api.RunEvent;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
@@ -54,6 +56,33 @@ public final class Crews {
         }
         if (step instanceof Step.Debate d && d.question() != null) tasks.add(d.question());
         if (step instanceof Step.Vote v && v.question() != null) tasks.add(v.question());
+    }
+
+    /** The run's start, checked against the crew it is to go on with (resume, fork). */
+    public static RunEvent.RunStarted startOf(String runId, JournalReader.Journal journal, Crew crew, CrewSource givenSource,
+                                              boolean crewChanged) {
+        List<RunEvent> events = journal.events();
+        if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " does not begin with the run's start.");
+        }
+        if (!started.runId().equals(runId)) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " holds run '" + started.runId() + "'.");
+        }
+        if (!started.crew().equals(crew.name())) {
+            throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew()
+                    + "', not '" + crew.name() + "': resume it with the same crew.");
+        }
+        CrewSource recordedSource = started.crewSource();
+        if (recordedSource != null && givenSource != null && !crewChanged
+                && !recordedSource.sha256().equals(givenSource.sha256())) {
+            throw new IllegalArgumentException("Run '" + runId + "' was started with another definition of crew '" + crew.name()
+                    + "' (" + recordedSource.origin() + ", sha256 " + recordedSource.sha256().substring(0, 12) + "), not "
+                    + givenSource.origin() + " (sha256 " + givenSource.sha256().substring(0, 12)
+                    + "): resume it with the crew it started with, or say the change is intended (crewChanged, cadre runs resume --crew-changed).");
+        }
+        return started;
     }
 
     /** The result of an ended run, from its journal. */

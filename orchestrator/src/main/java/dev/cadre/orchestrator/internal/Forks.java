@@ -3,12 +3,14 @@ package dev.cadre.orchestrator.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.api.CadreJson;
+import dev.cadre.api.ForkedFrom;
 import dev.cadre.api.ModelRef;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RunEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,26 @@ public final class Forks {
             kept.add(e);
         }
         return kept;
+    }
+
+    /** The fork's journal before it runs: its start, then the parent's kept events as its own. */
+    public static List<RunEvent> history(RunEvent.RunStarted forkStart, List<RunEvent> parent, long atSeq, Set<String> editedSteps) {
+        List<RunEvent> history = new ArrayList<>();
+        history.add(forkStart);
+        history.addAll(copy(prefix(parent, atSeq, editedSteps), forkStart.runId(), 2));
+        return history;
+    }
+
+    /** The link a fork records: its parent and point, with the parent's own changes (a fork of a fork) kept under this one's. */
+    public static ForkedFrom link(String parentRunId, long atSeq, ForkedFrom parentsLink, Map<String, String> editedOutputs,
+                                  Map<String, String> models) {
+        Map<String, String> edited = new LinkedHashMap<>(editedOutputs);
+        Map<String, String> swapped = new LinkedHashMap<>(parentsLink == null ? Map.of() : parentsLink.models());
+        if (parentsLink != null) {
+            parentsLink.editedOutputs().forEach(edited::putIfAbsent);
+        }
+        swapped.putAll(models);
+        return new ForkedFrom(parentRunId, atSeq, edited, swapped);
     }
 
     /** {@code events} as the fork's: its run id (in checkpoints too) and sequence numbers from {@code firstSeq}. */
