@@ -1,0 +1,160 @@
+package dev.cadre.orchestrator.internal.core;
+
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.PriceTable;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunStatus;
+import dev.cadre.api.Task;
+import dev.cadre.api.ToolResult;
+import dev.cadre.api.Usage;
+import dev.cadre.api.crew.BudgetPolicy;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.orchestrator.internal.JsonSchemas;
+import dev.cadre.orchestrator.internal.RecordedRun;
+import dev.cadre.orchestrator.internal.RunRecorder;
+import dev.cadre.orchestrator.redaction.Redactor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The deterministic core of one run: given the crew, the task and the results fed back so far, it says what to do
+ * next as {@link Command}s. It does no I/O, reads no clock (the driver gives the time of every input) and knows no
+ * threads: a driver calls {@link #start} once and {@link #accept} for each result, one call at a time.
+ *
+ * <p>Resume is a fold: the journal's events ({@code facts}) are facts the core accepts where it would otherwise ask
+ * for them: a recorded model answer, tool result or decision is used, not asked for again, and a recorded intent (a
+ * model request, a tool call, a checkpoint) is taken as made, never decided again. What the journal does not hold is
+ * asked for.
+ */
+public final class Core {
+
+    /** What the core needs to know about the run; all of it data or pure functions. */
+    public record Setup(String runId, Crew crew, Task task, RecordedRun facts, ModelRegistry models, PriceTable prices,
+                        JsonSchemas schemas, Redactor redactor, int maxConcurrentTools, int maxOutputRetries,
+                        Instant startedAt, Set<String> crewOutputNames, Map<String, String> initialContext) {}
+
+    final Setup setup;
+    final Trampoline trampoline = new Trampoline();
+    final Checkpointing checkpoints;
+    final BudgetCheck budgets;
+    /** Outputs by name (task id or step name), the latest one for steps that repeat. */
+    final Map<String, String> outputs = new HashMap<>();
+    /** Idempotent tools' results within this run, by tool and arguments. */
+    final Map<String, ToolResult> toolCache = new HashMap<>();
+    /** How often each agent called each tool with each arguments. */
+    final Map<String, Integer> repeats = new HashMap<>();
+    private final Map<String, Promise<Input>> waiting = new LinkedHashMap<>();
+    private List<Command> out = new ArrayList<>();
+    private Instant now;
+    private volatile Usage usage = Usage.ZERO;
+    private boolean ended;
+
+    public Core(Setup setup) {
+        this.setup = setup;
+        this.outputs.putAll(setup.initialContext());
+        this.checkpoints = new Checkpointing(this);
+        this.budgets = new BudgetCheck(this);
+    }
+
+    /** Starts the run (its {@code run_started} is already journaled): the first commands, and any the journal already answers. */
+    public List<Command> start(Instant at) {
+        now = at;
+        Duration wallTime = setup.crew().policy().runBudget().maxWallTime();
+        if (wallTime != null && setup.crew().policy().onBudgetExceeded() == BudgetPolicy.FAIL) {
+            out.add(new Command.StartTimer(WALL_TIME, setup.startedAt().plus(wallTime)));
+        }
+        Promise<String> run = new Steps(this).run(setup.crew().process(), "");
+        run.whenDone(output -> end(RunStatus.SUCCEEDED, output, null),
+                f -> end(f.kind() == Failure.Kind.ABORTED ? RunStatus.CANCELLED : RunStatus.FAILED, null, f.reason()));
+        return drain();
+    }
+
+    /** Takes one result; gives what to do next. Results for commands the core no longer waits for are ignored. */
+    public List<Command> accept(Input input, Instant at) {
+        now = at;
+        if (!ended) {
+            if (input instanceof Input.TimerFired t && t.id().equals(WALL_TIME)) {
+                Duration wallTime = setup.crew().policy().runBudget().maxWallTime();
+                end(RunStatus.FAILED, null, "Budget exceeded: the limit of " + wallTime.toMillis() + " ms of wall time for the run has passed.");
+            } else if (input instanceof Input.Decided d) {
+                checkpoints.decide(d.checkpointId(), d.decision());
+            } else if (input instanceof Input.TimerFired t) {
+                checkpoints.timedOut(t.id());
+            } else {
+                Promise<Input> p = waiting.remove(keyOf(input));
+                if (p != null) {
+                    p.complete(input);
+                }
+            }
+        }
+        return drain();
+    }
+
+    private static final String WALL_TIME = "run#wall-time";
+
+    private List<Command> drain() {
+        trampoline.drain();
+        List<Command> commands = out;
+        out = new ArrayList<>();
+        return commands;
+    }
+
+    private static String keyOf(Input input) {
+        if (input instanceof Input.ModelAnswered m) return m.key();
+        if (input instanceof Input.ModelFailed m) return m.key();
+        if (input instanceof Input.ToolDone t) return t.key();
+        return null;
+    }
+
+    /** Issues a command that asks for a result; the promise settles when the result is accepted. */
+    Promise<Input> ask(String key, Command command) {
+        Promise<Input> result = trampoline.promise();
+        waiting.put(key, result);
+        out.add(command);
+        return result;
+    }
+
+    void emit(RunRecorder.EventFactory<? extends RunEvent> event) {
+        if (!ended) {
+            out.add(new Command.Record(event));
+        }
+    }
+
+    void command(Command command) {
+        if (!ended) {
+            out.add(command);
+        }
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    /** The run's usage so far (read by the driver when the user cancels). */
+    public Usage usage() {
+        return usage;
+    }
+
+    synchronized void addUsage(Usage more) {
+        usage = usage.plus(more);
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    private void end(RunStatus status, String output, String reason) {
+        if (ended) {
+            return;
+        }
+        out.add(new Command.EndRun(status, output, reason, usage));
+        ended = true;
+        waiting.clear();
+    }
+}
