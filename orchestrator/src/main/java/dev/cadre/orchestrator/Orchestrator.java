@@ -1,8 +1,6 @@
 package dev.cadre.orchestrator;
 
-import dev.cadre.api.crew.BudgetPolicy;
 import dev.cadre.api.crew.Crew;
-import dev.cadre.api.crew.CrewPolicy;
 import dev.cadre.api.crew.Review;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.Agent;
@@ -23,23 +21,18 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cadre.api.HumanGate;
 import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.internal.Budgets;
-import dev.cadre.orchestrator.internal.Checkpoints;
 import dev.cadre.orchestrator.internal.Crews;
 import dev.cadre.orchestrator.internal.DefaultRunHandle;
 import dev.cadre.orchestrator.internal.JsonSchemas;
 import dev.cadre.orchestrator.internal.RecordedRun;
-import dev.cadre.orchestrator.internal.RunContext;
 import dev.cadre.orchestrator.internal.RunRecorder;
-import dev.cadre.orchestrator.internal.StepFailedException;
-import dev.cadre.orchestrator.internal.StepRunner;
+import dev.cadre.orchestrator.internal.core.Core;
+import dev.cadre.orchestrator.internal.local.LocalDriver;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,7 +81,7 @@ public final class Orchestrator {
     private final Redactor redactor;
     private final List<RunListener> listeners;
     private final JsonSchemas schemas = new JsonSchemas();
-    private final Cache<RunContext.ModelCacheKey, ChatResponse> modelCache;
+    private final Cache<LocalDriver.ModelCacheKey, ChatResponse> modelCache;
 
     private Orchestrator(Builder b) {
         this.models = Objects.requireNonNull(b.models, "models: configure a ModelRegistry");
@@ -227,25 +220,13 @@ public final class Orchestrator {
 
     private RunHandle start(RunRecorder recorder, Crew crew, Task task, RunOptions options, Set<String> names, Instant startedAt) {
         DefaultRunHandle handle = new DefaultRunHandle(recorder, startedAt);
-        CrewPolicy policy = crew.policy();
         HumanGate runGate = options.gate() != null ? options.gate() : gate;
-        Checkpoints checkpoints = new Checkpoints(recorder, runGate, policy.checkpointTimeout(), policy.onCheckpointTimeout(),
-                handle::waiting);
-        handle.checkpoints(checkpoints);
-        Budgets budgets = new Budgets(policy, recorder, checkpoints, startedAt);
-        RunContext context = new RunContext(recorder, handle, crew, task,
-                new RunContext.Services(models, prices, blocking, schemas, maxConcurrentTools, modelCache),
-                options.maxOutputRetries(), options.streaming(), checkpoints, budgets, startedAt, names, options.context());
-        Mono<String> pipeline = new StepRunner(context).run(crew.process(), "");
-        Duration wallTime = policy.runBudget().maxWallTime();
-        if (wallTime != null && policy.onBudgetExceeded() == BudgetPolicy.FAIL) {
-            Duration left = wallTime.minus(Duration.between(startedAt, clock.instant()));
-            pipeline = pipeline.timeout(left.isNegative() ? Duration.ZERO : left, Mono.error(() -> new StepFailedException(
-                    "Budget exceeded: the limit of " + wallTime.toMillis() + " ms of wall time for the run has passed.")));
-        }
-        String runId = recorder.runId();
+        Core core = new Core(new Core.Setup(recorder.runId(), crew, task, recorder.recorded(), models, prices, schemas, redactor,
+                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context()));
+        LocalDriver driver = new LocalDriver(core, recorder, handle, new LocalDriver.Services(models, blocking, modelCache, clock),
+                crew.policy(), options.streaming(), runGate);
         tellListeners(handle);
-        handle.start(pipeline.contextWrite(ctx -> ctx.put("cadre.run_id", runId)));
+        driver.start();
         return handle;
     }
 
