@@ -166,7 +166,8 @@ public final class Orchestrator {
      * <p>The journal must verify under this orchestrator's {@link JournalKey}: one that was changed is refused with a
      * {@link dev.cadre.orchestrator.journal.JournalChangedException} naming the line, and so is one without a MAC chain unless
      * {@link RunOptions#trustUnverifiedJournal()}. When {@code options} carry the crew's source and the journal
-     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}.
+     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}. A journal written with a newer
+     * event schema than {@link RunEvent.RunStarted#CURRENT_SCHEMA} is refused; older ones resume.
      */
     public RunHandle resume(String runId, Crew crew, RunOptions options) {
         JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey)
@@ -179,6 +180,11 @@ public final class Orchestrator {
         if (!started.runId().equals(runId)) {
             throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
                     + " holds run '" + started.runId() + "'.");
+        }
+        if (started.schemaVersion() > RunEvent.RunStarted.CURRENT_SCHEMA) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " was written with event schema " + started.schemaVersion() + ", newer than the schema "
+                    + RunEvent.RunStarted.CURRENT_SCHEMA + " this version of Cadre reads; resume it with the version that wrote it or a later one.");
         }
         if (!started.crew().equals(crew.name())) {
             throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew()
