@@ -23,6 +23,40 @@ import org.junit.jupiter.api.Test;
 /** Patterns inside patterns: paths nest, and outputs flow to the steps that name them. */
 public interface NestedConformance extends SuitePart {
 
+    /** An org whose manager delegates to a team (a nested hierarchical step) and to a writer. */
+    static Crew teams() {
+        Step.Hierarchical eng = new Step.Hierarchical("eng", agent("lead"), Task.of("build", "Build it."),
+                List.of(Worker.agent(agent("coder"))), 3, 3);
+        return Crew.of("org", new Step.Hierarchical("org", agent("ceo"), Task.of("ship", "Ship it."),
+                List.of(Worker.team("eng", eng), Worker.agent(agent("writer"))), 5, 3));
+    }
+
+    static ScriptedModel teamsModel() {
+        return ScriptedModel.builder()
+                .atStep("org/ceo",
+                        Reply.toolCall("delegate", "{\"worker\":\"eng\",\"subtask\":\"build the feature\"}"),
+                        Reply.toolCall("delegate", "{\"worker\":\"writer\",\"subtask\":\"document it\"}"),
+                        Reply.toolCall("finish", "{\"answer\":\"shipped with docs\"}"))
+                .atStep("org/delegation-1/eng/lead",
+                        Reply.toolCall("delegate", "{\"worker\":\"coder\",\"subtask\":\"write the code\"}"),
+                        Reply.toolCall("finish", "{\"answer\":\"the team built it\"}"))
+                .atStep("org/delegation-1/eng/delegation-1/coder", Reply.text("code written"))
+                .atStep("org/delegation-2/writer", Reply.text("docs written")).build();
+    }
+
+    /** Two votes side by side in a parallel step. */
+    static Crew polls() {
+        return Crew.of("polls", Step.parallel("polls", 2,
+                new Step.Vote("colour", List.of(agent("v1"), agent("v2")), Task.of("q1", "Pick a colour."), 1, null),
+                new Step.Vote("size", List.of(agent("v3"), agent("v4")), Task.of("q2", "Pick a size."), 1, null)));
+    }
+
+    static ScriptedModel pollsModel() {
+        return ScriptedModel.builder()
+                .atStep("polls/colour/sample-1/v1", Reply.text("red")).atStep("polls/colour/sample-1/v2", Reply.text("red"))
+                .atStep("polls/size/sample-1/v3", Reply.text("small")).atStep("polls/size/sample-1/v4", Reply.text("large")).build();
+    }
+
     @Test
     default void aParallelInsideALoopRunsItsBranchesInEveryIteration() {
         Crew crew = Crew.of("nested", Step.loop("rounds", Until.textContains("check", "DONE"), 3,
@@ -50,20 +84,8 @@ public interface NestedConformance extends SuitePart {
 
     @Test
     default void aManagerDelegatesToATeamWhoseManagerDelegatesInTurn() {
-        Step.Hierarchical eng = new Step.Hierarchical("eng", agent("lead"), Task.of("build", "Build it."),
-                List.of(Worker.agent(agent("coder"))), 3, 3);
-        Crew crew = Crew.of("org", new Step.Hierarchical("org", agent("ceo"), Task.of("ship", "Ship it."),
-                List.of(Worker.team("eng", eng), Worker.agent(agent("writer"))), 5, 3));
-        ScriptedModel model = ScriptedModel.builder()
-                .atStep("org/ceo",
-                        Reply.toolCall("delegate", "{\"worker\":\"eng\",\"subtask\":\"build the feature\"}"),
-                        Reply.toolCall("delegate", "{\"worker\":\"writer\",\"subtask\":\"document it\"}"),
-                        Reply.toolCall("finish", "{\"answer\":\"shipped with docs\"}"))
-                .atStep("org/delegation-1/eng/lead",
-                        Reply.toolCall("delegate", "{\"worker\":\"coder\",\"subtask\":\"write the code\"}"),
-                        Reply.toolCall("finish", "{\"answer\":\"the team built it\"}"))
-                .atStep("org/delegation-1/eng/delegation-1/coder", Reply.text("code written"))
-                .atStep("org/delegation-2/writer", Reply.text("docs written")).build();
+        Crew crew = teams();
+        ScriptedModel model = teamsModel();
         RunHandle run = driver(model, HumanGate.autoApprove()).run(crew, TASK, id("teams"));
 
         RunResult result = Runs.succeeded(run, "shipped with docs");
@@ -99,12 +121,8 @@ public interface NestedConformance extends SuitePart {
 
     @Test
     default void votesInsideAParallelRunSideBySide() {
-        Crew crew = Crew.of("polls", Step.parallel("polls", 2,
-                new Step.Vote("colour", List.of(agent("v1"), agent("v2")), Task.of("q1", "Pick a colour."), 1, null),
-                new Step.Vote("size", List.of(agent("v3"), agent("v4")), Task.of("q2", "Pick a size."), 1, null)));
-        ScriptedModel model = ScriptedModel.builder()
-                .atStep("polls/colour/sample-1/v1", Reply.text("red")).atStep("polls/colour/sample-1/v2", Reply.text("red"))
-                .atStep("polls/size/sample-1/v3", Reply.text("small")).atStep("polls/size/sample-1/v4", Reply.text("large")).build();
+        Crew crew = polls();
+        ScriptedModel model = pollsModel();
         RunHandle run = driver(model, HumanGate.autoApprove()).run(crew, TASK, id("vote-parallel"));
 
         RunResult result = Runs.succeeded(run, "## colour\nred\n\n## size\nsmall");

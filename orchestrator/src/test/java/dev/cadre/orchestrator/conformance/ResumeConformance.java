@@ -6,6 +6,7 @@ import static dev.cadre.orchestrator.conformance.Runs.id;
 import static dev.cadre.orchestrator.conformance.Runs.work;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cadre.api.Budget;
 import dev.cadre.api.Checkpoint;
 import dev.cadre.api.Decision;
 import dev.cadre.api.HumanGate;
@@ -16,6 +17,7 @@ import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Tool;
 import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.CrewPolicy;
 import dev.cadre.api.crew.Review;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.crew.Until;
@@ -66,6 +68,24 @@ public interface ResumeConformance extends SuitePart {
                 ResumeConformance::model, crew(read), TASK, this::cutPoints);
         assertThat(whole.output()).isEqualTo("approved after two rounds");
         assertThat(whole.outcomes()).containsEntry("job/review-loop", "converged after 2 iterations: review.verdict is APPROVED");
+    }
+
+    @Test
+    default void nestedTeamsAndVotesResumedAfterAnyCutEndAsTheUninterruptedRuns() {
+        // delegations keep their numbers and paths; a finished team is not asked again; ballots in parallel are not re-cast
+        Cuts.assertResumesAfterEachCut(model -> driver(model, HumanGate.autoApprove()), NestedConformance::teamsModel,
+                NestedConformance.teams(), TASK, this::cutPoints);
+        Cuts.assertResumesAfterEachCut(model -> driver(model, HumanGate.autoApprove()), NestedConformance::pollsModel,
+                NestedConformance.polls(), TASK, this::cutPoints);
+    }
+
+    @Test
+    default void aCallJournaledBeforeTheCutIsNotRefusedByTheBudgetOnResume() {
+        // the budget allows exactly the three calls: a call whose intent was journaled is a fact, not re-checked
+        CrewPolicy policy = CrewPolicy.builder().runBudget(Budget.UNLIMITED.withMaxModelCalls(3)).build();
+        RunResult whole = Cuts.assertResumesAfterEachCut(model -> driver(model, HumanGate.autoApprove()),
+                BudgetsAndToolsConformance::threeAnswers, BudgetsAndToolsConformance.threeSteps(policy), TASK, this::cutPoints);
+        assertThat(whole.usage().modelCalls()).isEqualTo(3);
     }
 
     @Test
