@@ -127,4 +127,53 @@ public interface CheckpointsConformance extends SuitePart {
                 .extracting(e -> ((RunEvent.CheckpointResolved) e).decision())
                 .containsExactly(new Decision(Decision.Kind.APPROVE, null, null, "timeout"));
     }
+
+    @Test
+    default void anAgentAsksAHumanAndTheAnswerIsTheToolsResult() {
+        Crew crew = new Crew("asking", work(agent("coder"), "code", "Change the right file."), CrewPolicy.builder().askHuman(true).build());
+        ScriptedModel model = ScriptedModel.builder().atStep("code", Reply.toolCall("ask_human", "{\"question\":\"Which file?\"}"),
+                Reply.dynamic(r -> Reply.text("changing " + ScriptedModel.lastToolResult(r)))).build();
+        RunHandle run = driver(model, HumanGate.programmatic()).run(crew, TASK, id("ask"));
+        Checkpoint question = Runs.checkpoint(run, 1);
+        assertThat(question.kind()).isEqualTo(Checkpoint.Kind.ASK_HUMAN);
+        assertThat(question.question()).isEqualTo("Which file?");
+        run.resolve(question.id(), Decision.edit("b.txt", "alice"));
+
+        Runs.succeeded(run, "changing b.txt");
+        assertThat(Runs.at(Runs.events(run), "code")).containsSubsequence("checkpoint_requested", "checkpoint_resolved",
+                "model_requested", "model_responded", "step_finished");
+    }
+
+    @Test
+    default void aReviewBeforeTheWorkCanEditTheTaskTheAgentGets() {
+        Crew crew = Crew.of("before", work(agent("coder"), "code", "Delete everything.").reviewed(Review.beforeWork()));
+        ScriptedModel model = ScriptedModel.builder().atStep("code", Reply.dynamic(r -> Reply.text("did: " + r.messages().get(1)))).build();
+        RunHandle run = driver(model, HumanGate.programmatic()).run(crew, TASK, id("before"));
+        Checkpoint before = Runs.checkpoint(run, 1);
+        assertThat(before.kind()).isEqualTo(Checkpoint.Kind.REVIEW_BEFORE);
+        assertThat(model.requests()).as("nothing is asked before the review").isEmpty();
+        run.resolve(before.id(), Decision.edit("Delete only the build directory.", "alice"));
+
+        RunResult result = Runs.result(run);
+        assertThat(result.output()).contains("Delete only the build directory.").doesNotContain("everything");
+        assertThat(Runs.at(Runs.events(run), "code")).startsWith("checkpoint_requested", "checkpoint_resolved");
+    }
+
+    @Test
+    default void aBudgetThatRunsOutAsksAHumanAndAnApprovalGrantsItAgain() {
+        CrewPolicy policy = CrewPolicy.builder().runBudget(dev.cadre.api.Budget.UNLIMITED.withMaxModelCalls(1))
+                .onBudgetExceeded(dev.cadre.api.crew.BudgetPolicy.ASK_HUMAN).build();
+        Crew crew = new Crew("asked", Step.sequential("steps", work(agent("one"), "first", "First."), work(agent("two"), "second", "Second.")),
+                policy);
+        ScriptedModel model = ScriptedModel.builder().atStep("steps/first", Reply.text("1")).atStep("steps/second", Reply.text("2")).build();
+        RunHandle run = driver(model, HumanGate.programmatic()).run(crew, TASK, id("budget-ask"));
+        Checkpoint budget = Runs.checkpoint(run, 1);
+        assertThat(budget.kind()).isEqualTo(Checkpoint.Kind.BUDGET);
+        assertThat(budget.stepPath()).isEqualTo("steps/second");
+        assertThat(model.requests()).hasSize(1);
+        run.resolve(budget.id(), Decision.approve("alice"));
+
+        Runs.succeeded(run, "2");
+        assertThat(model.requests()).hasSize(2);
+    }
 }
