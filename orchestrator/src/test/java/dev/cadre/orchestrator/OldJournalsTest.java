@@ -139,6 +139,27 @@ class OldJournalsTest {
         assertThat(resumed.events().collectList().block(WAIT)).isEqualTo(after);
     }
 
+    static Stream<Fixture> completeFixtures() {
+        return fixtures().filter(Fixture::complete);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("completeFixtures")
+    void theAnswersAnOldJournalHoldsReplayTheRunOnTodaysEngine(Fixture fixture) throws Exception {
+        List<RunEvent> old = JournalReader.read(JournalWriter.fileFor(copy(fixture.runId()), fixture.runId()), OldJournalCrews.KEY).events();
+        ScriptedModel replaying = ScriptedModel.replaying(old);
+        RunResult replayed = OldJournalCrews.orchestrator(dir.resolve("replay"), replaying)
+                .run(fixture.crew().get(), OldJournalCrews.TASK, RunOptions.DEFAULTS.withRunId("replay-" + fixture.runId())).result().block(WAIT);
+
+        assertThat(replayed.status()).as(replayed.reason()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(replayed.output()).isEqualTo(fixture.output());
+        Map<String, String> oldOutputs = old.stream().filter(RunEvent.StepFinished.class::isInstance).map(RunEvent.StepFinished.class::cast)
+                .collect(Collectors.toMap(RunEvent::stepPath, RunEvent.StepFinished::output));
+        assertThat(replayed.outputs()).isNotEmpty();
+        assertThat(oldOutputs).as("every step's output as the old engine had it").containsAllEntriesOf(replayed.outputs());
+        assertThat(replaying.unusedReplies()).as("every recorded answer was asked for again").isZero();
+    }
+
     static Checkpoint awaitPending(RunHandle run) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (run.pendingCheckpoints().isEmpty() && System.nanoTime() < deadline) {
