@@ -167,7 +167,8 @@ public final class Orchestrator {
      * <p>The journal must verify under this orchestrator's {@link JournalKey}: one that was changed is refused with a
      * {@link dev.cadre.orchestrator.journal.JournalChangedException} naming the line, and so is one without a MAC chain unless
      * {@link RunOptions#trustUnverifiedJournal()}. When {@code options} carry the crew's source and the journal
-     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}.
+     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}. A journal written with a newer
+     * event schema than {@link RunEvent.RunStarted#CURRENT_SCHEMA} is refused; older ones resume.
      */
     public RunHandle resume(String runId, Crew crew, RunOptions options) {
         JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey)

@@ -70,6 +70,11 @@ public final class Crews {
             throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
                     + " holds run '" + started.runId() + "'.");
         }
+        if (started.schemaVersion() > RunEvent.RunStarted.CURRENT_SCHEMA) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " was written with event schema " + started.schemaVersion() + ", newer than the schema "
+                    + RunEvent.RunStarted.CURRENT_SCHEMA + " this version of Cadre reads; resume it with the version that wrote it or a later one.");
+        }
         if (!started.crew().equals(crew.name())) {
             throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew()
                     + "', not '" + crew.name() + "': resume it with the same crew.");
