@@ -83,6 +83,7 @@ final class Runs {
         List<String> models = new ArrayList<>();
         if (step instanceof Step.Work w) models.add(w.agent().persona().model());
         if (step instanceof Step.Sequential s) s.steps().forEach(c -> models.addAll(personaModels(c)));
+        if (step instanceof Step.Custom c) c.steps().forEach(child -> models.addAll(personaModels(child)));
         if (step instanceof Step.Loop l) l.steps().forEach(c -> models.addAll(personaModels(c)));
         if (step instanceof Step.Parallel p) p.branches().forEach(c -> models.addAll(personaModels(c)));
         if (step instanceof Step.Hierarchical h) {

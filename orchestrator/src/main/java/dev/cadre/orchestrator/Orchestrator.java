@@ -1,6 +1,7 @@
 package dev.cadre.orchestrator;
 
 import dev.cadre.api.crew.Crew;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.api.crew.Review;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.Agent;
@@ -83,6 +84,7 @@ public final class Orchestrator {
     private final List<RunListener> listeners;
     private final JsonSchemas schemas = new JsonSchemas();
     private final Cache<LocalDriver.ModelCacheKey, ChatResponse> modelCache;
+    private final java.util.Map<String, Pattern<Step.Custom>> patterns;
 
     private Orchestrator(Builder b) {
         this.models = Objects.requireNonNull(b.models, "models: configure a ModelRegistry");
@@ -98,6 +100,7 @@ public final class Orchestrator {
         this.redactor = b.redactor != null ? b.redactor : Redactor.fromEnvironment(System.getenv());
         this.listeners = List.copyOf(b.listeners);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
+        this.patterns = java.util.Map.copyOf(b.patterns);
         tools.forEach(t -> Tool.requireValidName(t.name()));
     }
 
@@ -148,6 +151,7 @@ public final class Orchestrator {
     public RunHandle run(Crew crew, Task task, RunOptions options) {
         Set<String> names = Crews.outputNames(crew.process());
         Crews.validate(crew, names, options.context().keySet());
+        Crews.requirePatterns(crew, crew.process(), patterns.keySet());
         String runId = options.runId() != null ? options.runId() : newRunId();
         if (options.runId() != null && Files.exists(JournalWriter.fileFor(runsDirectory, runId))) {
             throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal "
@@ -239,7 +243,7 @@ public final class Orchestrator {
         DefaultRunHandle handle = new DefaultRunHandle(recorder, startedAt);
         HumanGate runGate = options.gate() != null ? options.gate() : gate;
         Core core = new Core(new Core.Setup(recorder.runId(), crew, task, recorder.recorded(), models, prices, schemas, redactor,
-                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context(), fork));
+                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context(), fork, patterns));
         LocalDriver driver = new LocalDriver(core, recorder, handle, new LocalDriver.Services(models, blocking, modelCache, clock),
                 crew.policy(), options.streaming(), runGate);
         tellListeners(handle);
@@ -280,8 +284,20 @@ public final class Orchestrator {
         private Redactor redactor;
         private long modelCacheSize = 10_000;
         private final List<RunListener> listeners = new ArrayList<>();
+        private final java.util.Map<String, Pattern<Step.Custom>> patterns = new java.util.LinkedHashMap<>();
 
         private Builder() {}
+
+        /** Runs a crew's {@link Step.Custom} steps of {@code kind} with {@code pattern} (see docs/patterns.md). */
+        public Builder pattern(String kind, Pattern<Step.Custom> pattern) {
+            if (kind == null || !Step.NAME.matcher(kind).matches()) {
+                throw new IllegalArgumentException("Pattern kind '" + kind + "' is invalid: use 1 to 64 letters, digits, '_' or '-'.");
+            }
+            if (patterns.putIfAbsent(kind, java.util.Objects.requireNonNull(pattern, "pattern")) != null) {
+                throw new IllegalArgumentException("A pattern for kind '" + kind + "' is already registered.");
+            }
+            return this;
+        }
 
         /** Who decides checkpoints (default: nobody but {@link RunHandle#resolve}, so runs wait for it). */
         public Builder gate(HumanGate gate) { this.gate = Objects.requireNonNull(gate); return this; }

@@ -40,6 +40,7 @@ public record Crew(String name, Step process, CrewPolicy policy) {
         names.add(step.name());
         if (step instanceof Step.Sequential s) s.steps().forEach(c -> collect(c, names));
         if (step instanceof Step.Loop l) l.steps().forEach(c -> collect(c, names));
+        if (step instanceof Step.Custom c) c.steps().forEach(child -> collect(child, names));
         if (step instanceof Step.Parallel p) p.branches().forEach(c -> collect(c, names));
         if (step instanceof Step.Hierarchical h) h.workers().forEach(w -> {
             if (w instanceof Worker.Team t) collect(t.team(), names);

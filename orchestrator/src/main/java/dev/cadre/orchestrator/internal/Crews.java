@@ -28,6 +28,28 @@ public final class Crews {
         return Crew.outputNames(step);
     }
 
+    /** Every custom step of the crew must be of a kind the orchestrator has a pattern for. */
+    public static void requirePatterns(Crew crew, Step step, Set<String> kinds) {
+        if (step instanceof Step.Custom c && !kinds.contains(c.kind())) {
+            throw new IllegalArgumentException("Crew '" + crew.name() + "': step '" + c.name() + "' is of kind '" + c.kind()
+                    + "', but this orchestrator has no pattern for it; patterns: " + (kinds.isEmpty() ? "none" : String.join(", ", new TreeSet<>(kinds)))
+                    + " (register one with Orchestrator.builder().pattern(kind, pattern)).");
+        }
+        children(step).forEach(child -> requirePatterns(crew, child, kinds));
+    }
+
+    private static List<Step> children(Step step) {
+        List<Step> children = new ArrayList<>();
+        if (step instanceof Step.Sequential s) children.addAll(s.steps());
+        if (step instanceof Step.Loop l) children.addAll(l.steps());
+        if (step instanceof Step.Parallel p) children.addAll(p.branches());
+        if (step instanceof Step.Custom c) children.addAll(c.steps());
+        if (step instanceof Step.Hierarchical h) h.workers().forEach(w -> {
+            if (w instanceof Worker.Team t) children.add(t.team());
+        });
+        return children;
+    }
+
     /** Every context a task of the crew names must be produced by a step of the crew or given with the run. */
     public static void validate(Crew crew, Set<String> names, Set<String> given) {
         List<Task> tasks = new ArrayList<>();
@@ -47,6 +69,7 @@ public final class Crews {
         if (step instanceof Step.Work w && w.task() != null) tasks.add(w.task());
         if (step instanceof Step.Sequential s) s.steps().forEach(c -> tasks(c, tasks));
         if (step instanceof Step.Loop l) l.steps().forEach(c -> tasks(c, tasks));
+        if (step instanceof Step.Custom c) c.steps().forEach(child -> tasks(child, tasks));
         if (step instanceof Step.Parallel p) p.branches().forEach(c -> tasks(c, tasks));
         if (step instanceof Step.Hierarchical h) {
             if (h.goal() != null) tasks.add(h.goal());

@@ -1,5 +1,7 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.Promise;
+import dev.cadre.orchestrator.pattern.Failure;
 import dev.cadre.api.ForkedFrom;
 import dev.cadre.api.ModelRef;
 import dev.cadre.api.ModelRegistry;
@@ -11,6 +13,8 @@ import dev.cadre.api.ToolResult;
 import dev.cadre.api.Usage;
 import dev.cadre.api.crew.BudgetPolicy;
 import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.Step;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.orchestrator.internal.JsonSchemas;
 import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.cadre.orchestrator.internal.RunRecorder;
@@ -39,10 +43,12 @@ public final class Core {
     /** What the core needs to know about the run; all of it data or pure functions. */
     public record Setup(String runId, Crew crew, Task task, RecordedRun facts, ModelRegistry models, PriceTable prices,
                         JsonSchemas schemas, Redactor redactor, int maxConcurrentTools, int maxOutputRetries,
-                        Instant startedAt, Set<String> crewOutputNames, Map<String, String> initialContext, ForkedFrom fork) {
+                        Instant startedAt, Set<String> crewOutputNames, Map<String, String> initialContext, ForkedFrom fork,
+                        Map<String, Pattern<Step.Custom>> patterns) {
 
         public Setup {
             fork = fork == null ? new ForkedFrom("", 0, Map.of(), Map.of()) : fork;
+            patterns = patterns == null ? Map.of() : Map.copyOf(patterns);
         }
     }
 

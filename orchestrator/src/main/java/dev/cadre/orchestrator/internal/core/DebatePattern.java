@@ -1,5 +1,8 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.PatternContext;
+import dev.cadre.orchestrator.pattern.Promise;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.api.Agent;
 import dev.cadre.api.Task;
 import dev.cadre.api.crew.Step;
@@ -15,16 +18,16 @@ import java.util.function.Supplier;
 final class DebatePattern implements Pattern<Step.Debate> {
 
     @Override
-    public Promise<Outcome> run(Step.Debate d, String path, Steps steps) {
+    public Promise<Outcome> run(Step.Debate d, String path, PatternContext steps) {
         return round(d, path, steps.effective(d.question()), 0, null, steps);
     }
 
-    private Promise<Outcome> round(Step.Debate d, String path, Task question, int round, List<String> previous, Steps steps) {
+    private Promise<Outcome> round(Step.Debate d, String path, Task question, int round, List<String> previous, PatternContext steps) {
         String roundPath = path + "/round-" + round;
         Promise<String> summary = previous != null && d.summarizer() != null
                 ? steps.agent(d.summarizer(), Task.builder("summary").description("Summarise the debaters' answers below:"
                         + " each position and its main reasons, briefly.").build(), others(d, previous, -1, round), roundPath + "/summary")
-                : steps.trampoline().done("");
+                : steps.done("");
         return summary.then(sum -> {
             List<Supplier<Promise<String>>> answers = new ArrayList<>();
             for (int i = 0; i < d.debaters().size(); i++) {
@@ -32,7 +35,7 @@ final class DebatePattern implements Pattern<Step.Debate> {
                 Agent debater = d.debaters().get(i);
                 answers.add(() -> steps.agent(debater, question, context(d, previous, self, round, sum), roundPath + "/" + debater.id()));
             }
-            return Promise.all(steps.trampoline(), answers, d.debaters().size());
+            return steps.all(answers, d.debaters().size());
         }).then(answers -> {
             List<String> normalized = answers.stream().map(a -> Answers.normalize(a, d.answerField())).toList();
             boolean consensus = normalized.stream().distinct().count() == 1;
@@ -71,7 +74,7 @@ final class DebatePattern implements Pattern<Step.Debate> {
     }
 
     private Promise<Outcome> decide(Step.Debate d, String path, Task question, List<String> answers, List<String> normalized,
-                                    int round, boolean consensus, Steps steps) {
+                                    int round, boolean consensus, PatternContext steps) {
         if (d.judge() != null) {
             LinkedHashMap<String, String> context = new LinkedHashMap<>();
             for (int i = 0; i < answers.size(); i++) {
@@ -86,6 +89,6 @@ final class DebatePattern implements Pattern<Step.Debate> {
         Answers.Majority m = Answers.majority(normalized);
         String outcome = consensus ? "consensus in round " + round
                 : "majority " + m.count() + " of " + normalized.size() + " after round " + round + (m.tie() ? ", tie broken by debater order" : "");
-        return steps.trampoline().done(new Outcome(answers.get(m.index()), outcome));
+        return steps.done(new Outcome(answers.get(m.index()), outcome));
     }
 }

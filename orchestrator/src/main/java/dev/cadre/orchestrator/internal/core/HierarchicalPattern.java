@@ -1,5 +1,9 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.PatternContext;
+import dev.cadre.orchestrator.pattern.Promise;
+import dev.cadre.orchestrator.pattern.Failure;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.api.Task;
 import dev.cadre.api.ToolResult;
 import dev.cadre.api.crew.Step;
@@ -21,8 +25,9 @@ import java.util.stream.Collectors;
 final class HierarchicalPattern implements Pattern<Step.Hierarchical> {
 
     @Override
-    public Promise<Outcome> run(Step.Hierarchical h, String path, Steps steps) {
-        return lead(h, path, null, List.of(), steps);
+    public Promise<Outcome> run(Step.Hierarchical h, String path, PatternContext context) {
+        // a manager's turn with the core's own tools, and a nested team as a step of its own: engine internals
+        return lead(h, path, null, List.of(), (Steps) context);
     }
 
     private Promise<Outcome> lead(Step.Hierarchical h, String path, Task goalOverride, List<String> chain, Steps steps) {
@@ -46,17 +51,17 @@ final class HierarchicalPattern implements Pattern<Step.Hierarchical> {
             String name = args.get("worker").asText().strip();
             String subtask = args.get("subtask").asText();
             if (name.equals(h.manager().id())) {
-                return steps.trampoline().done(ToolResult.error("You cannot delegate to yourself. Workers: "
+                return steps.done(ToolResult.error("You cannot delegate to yourself. Workers: "
                         + String.join(", ", workers.keySet()) + "."));
             }
             Worker worker = workers.get(name);
             if (worker == null) {
-                return steps.trampoline().done(ToolResult.error("There is no worker named '" + name + "'. Workers: "
+                return steps.done(ToolResult.error("There is no worker named '" + name + "'. Workers: "
                         + String.join(", ", workers.keySet()) + "."));
             }
             int n = ++delegations[0];
             if (n > h.maxDelegations()) {
-                return steps.trampoline().done(ToolResult.error("The limit of " + h.maxDelegations()
+                return steps.done(ToolResult.error("The limit of " + h.maxDelegations()
                         + " delegations is reached; call finish with your answer now."));
             }
             String childPath = path + "/delegation-" + n + "/" + name;
@@ -70,18 +75,18 @@ final class HierarchicalPattern implements Pattern<Step.Hierarchical> {
                 if (managers.contains(teamManager)) {
                     List<String> cycle = new ArrayList<>(managers);
                     cycle.add(teamManager);
-                    return steps.trampoline().failed(new Failure("Delegation cycle: " + String.join(" -> ", cycle)
+                    return steps.core.trampoline.failed(new Failure("Delegation cycle: " + String.join(" -> ", cycle)
                             + "; stopped before it runs again.", Failure.Kind.CYCLE));
                 }
                 if (managers.size() >= h.maxDepth()) {
-                    return steps.trampoline().done(ToolResult.error("The delegation depth limit of " + h.maxDepth()
+                    return steps.done(ToolResult.error("The delegation depth limit of " + h.maxDepth()
                             + " is reached: team '" + name + "' cannot take subtasks from here. Use another worker."));
                 }
                 work = steps.composite(team.name(), childPath, "hierarchical", () -> lead(team.team(), childPath, subTask, managers, steps));
             }
             return work.map(out -> ToolResult.ok("Output of " + name + ":\n" + out))
                     .recover(f -> f.kind() == Failure.Kind.FAILED
-                            ? steps.trampoline().done(ToolResult.error("Worker '" + name + "' failed: " + f.reason())) : null);
+                            ? steps.done(ToolResult.error("Worker '" + name + "' failed: " + f.reason())) : null);
         });
         ToolSpecification finishSpec = ToolSpecification.builder().name("finish")
                 .description("End your work with the final answer.")
@@ -89,7 +94,7 @@ final class HierarchicalPattern implements Pattern<Step.Hierarchical> {
                 .build();
         TurnSpec.CoreTool finish = new TurnSpec.CoreTool(finishSpec, (args, ctx) -> {
             finished.value = args.get("answer").asText();
-            return steps.trampoline().done(ToolResult.ok("Finished."));
+            return steps.done(ToolResult.ok("Finished."));
         });
         Task managerTask = new Task(goal.id(), goal.description() + "\n\nYou lead a team. Split the work, give each part to a"
                 + " worker with the delegate tool, check their outputs (ask for rework when needed), and call finish"

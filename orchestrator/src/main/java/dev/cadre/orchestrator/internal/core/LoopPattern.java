@@ -1,5 +1,8 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.PatternContext;
+import dev.cadre.orchestrator.pattern.Promise;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.crew.Until;
 import java.time.Duration;
@@ -12,22 +15,22 @@ import java.time.Instant;
 final class LoopPattern implements Pattern<Step.Loop> {
 
     @Override
-    public Promise<Outcome> run(Step.Loop loop, String path, Steps steps) {
-        long tokensAtStart = steps.core.budgets.run().totalTokens();
-        Instant start = steps.core.now();
+    public Promise<Outcome> run(Step.Loop loop, String path, PatternContext steps) {
+        long tokensAtStart = steps.tokensUsed();
+        Instant start = steps.now();
         return iteration(loop, path, 1, tokensAtStart, start, steps);
     }
 
-    private Promise<Outcome> iteration(Step.Loop loop, String path, int i, long tokensAtStart, Instant start, Steps steps) {
+    private Promise<Outcome> iteration(Step.Loop loop, String path, int i, long tokensAtStart, Instant start, PatternContext steps) {
         return SequentialPattern.inOrder(loop.steps(), path + "/iteration-" + i, steps).then(out -> {
             Until.LoopState state = new Until.LoopState(i, steps.outputs(),
-                    steps.core.budgets.run().totalTokens() - tokensAtStart, Duration.between(start, steps.core.now()));
+                    steps.tokensUsed() - tokensAtStart, Duration.between(start, steps.now()));
             if (loop.until().holds(state)) {
-                return steps.trampoline().done(new Outcome(out, "converged after " + i + (i == 1 ? " iteration" : " iterations")
+                return steps.done(new Outcome(out, "converged after " + i + (i == 1 ? " iteration" : " iterations")
                         + ": " + loop.until().describe()));
             }
             if (i >= loop.maxIterations()) {
-                return steps.trampoline().done(new Outcome(out, "stopped at the bound of " + loop.maxIterations()
+                return steps.done(new Outcome(out, "stopped at the bound of " + loop.maxIterations()
                         + " iterations without converging"));
             }
             return iteration(loop, path, i + 1, tokensAtStart, start, steps);

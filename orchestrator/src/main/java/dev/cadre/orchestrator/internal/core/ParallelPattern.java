@@ -1,5 +1,8 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.PatternContext;
+import dev.cadre.orchestrator.pattern.Promise;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.api.crew.Step;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +16,12 @@ import java.util.stream.Collectors;
 final class ParallelPattern implements Pattern<Step.Parallel> {
 
     @Override
-    public Promise<Outcome> run(Step.Parallel parallel, String path, Steps steps) {
+    public Promise<Outcome> run(Step.Parallel parallel, String path, PatternContext steps) {
         List<Supplier<Promise<Map.Entry<String, String>>>> branches = parallel.branches().stream()
                 .<Supplier<Promise<Map.Entry<String, String>>>>map(branch ->
                         () -> steps.run(branch, path).map(out -> Map.entry(branch.name(), out)))
                 .toList();
-        return Promise.all(steps.trampoline(), branches, parallel.maxConcurrency())
+        return steps.all(branches, parallel.maxConcurrency())
                 .map(outputs -> new Outcome(outputs.stream().map(e -> "## " + e.getKey() + "\n" + e.getValue().strip())
                         .collect(Collectors.joining("\n\n")), outputs.size() + " branches joined"));
     }

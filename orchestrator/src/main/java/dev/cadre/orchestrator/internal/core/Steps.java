@@ -1,9 +1,14 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.Promise;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.api.Agent;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.Task;
 import dev.cadre.api.crew.Step;
+import dev.cadre.orchestrator.pattern.Failure;
+import dev.cadre.orchestrator.pattern.PatternContext;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +21,7 @@ import java.util.function.Supplier;
  * failed), keeps its output under its name for later steps' context, and runs agents' turns. Every step's path is
  * unique within the run, which is what lets a resumed run recognise what it already did.
  */
-public final class Steps {
+public final class Steps implements PatternContext {
 
     final Core core;
     final Turns turns;
@@ -27,6 +32,7 @@ public final class Steps {
     }
 
     /** Runs {@code step} under {@code parentPath} ("" for the root); gives its output. */
+    @Override
     public Promise<String> run(Step step, String parentPath) {
         String path = parentPath.isEmpty() ? step.name() : parentPath + "/" + step.name();
         String edited = core.editedOutput(path);
@@ -37,7 +43,7 @@ public final class Steps {
         if (step instanceof Step.Work w) {
             return new WorkPattern().run(w, path, this);
         }
-        String kind = step.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+        String kind = step instanceof Step.Custom c ? c.kind() : step.getClass().getSimpleName().toLowerCase(Locale.ROOT);
         return composite(step.name(), path, kind, () -> body(step, path));
     }
 
@@ -48,6 +54,13 @@ public final class Steps {
         if (step instanceof Step.Hierarchical h) return new HierarchicalPattern().run(h, path, this);
         if (step instanceof Step.Debate d) return new DebatePattern().run(d, path, this);
         if (step instanceof Step.Vote v) return new VotePattern().run(v, path, this);
+        if (step instanceof Step.Custom c) {
+            Pattern<Step.Custom> pattern = core.setup.patterns().get(c.kind());
+            if (pattern == null) {
+                return failed("Step '" + c.name() + "' is of kind '" + c.kind() + "', but no pattern is registered for it.");
+            }
+            return pattern.run(c, path, this);
+        }
         throw new IllegalStateException("Unknown step type " + step.getClass());
     }
 
@@ -73,12 +86,14 @@ public final class Steps {
     }
 
     /** One agent's turn on a task, with the context the pattern gives it; its output is kept for the run's result. */
+    @Override
     public Promise<String> agent(Agent agent, Task task, Map<String, String> context, String path) {
         return turns.run(new TurnSpec(agent, task, new LinkedHashMap<>(context), path, task.id(), List.of(), null))
                 .peek(output -> core.command(new Command.StepOutput(path, output, null)), f -> {});
     }
 
     /** A step's task with the run's inputs and {@code {task}} (the run's task) available to its variables. */
+    @Override
     public Task effective(Task task) {
         Task runTask = core.setup.task();
         Task base = task == null ? runTask : task;
@@ -89,11 +104,33 @@ public final class Steps {
     }
 
     /** The outputs so far by name (read-only copy), as a loop's exit condition sees them. */
+    @Override
     public Map<String, String> outputs() {
         return Map.copyOf(core.outputs);
     }
 
-    Trampoline trampoline() {
-        return core.trampoline;
+    @Override
+    public long tokensUsed() {
+        return core.budgets.run().totalTokens();
+    }
+
+    @Override
+    public Instant now() {
+        return core.now();
+    }
+
+    @Override
+    public <T> Promise<T> done(T value) {
+        return core.trampoline.done(value);
+    }
+
+    @Override
+    public <T> Promise<T> failed(String reason) {
+        return core.trampoline.failed(Failure.of(reason));
+    }
+
+    @Override
+    public <T> Promise<List<T>> all(List<Supplier<Promise<T>>> work, int concurrency) {
+        return Promise.all(core.trampoline, work, concurrency);
     }
 }

@@ -1,5 +1,7 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.Promise;
+import dev.cadre.orchestrator.pattern.Failure;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,15 +1,23 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.Failure;
+import dev.cadre.orchestrator.pattern.Promise;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /** The core's run queue: callbacks run one after another, never nested, so replaying a long journal keeps a flat stack. */
-public final class Trampoline {
+public final class Trampoline implements Consumer<Runnable> {
 
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private boolean draining;
 
     public void later(Runnable task) {
         ready.add(task);
+    }
+
+    @Override
+    public void accept(Runnable task) {
+        later(task);
     }
 
     /** Runs queued work, including work it queues, until none is left. */
@@ -29,7 +37,7 @@ public final class Trampoline {
     }
 
     public <T> Promise<T> promise() {
-        return new Promise<>(this);
+        return Promise.pending(this);
     }
 
     public <T> Promise<T> done(T value) {

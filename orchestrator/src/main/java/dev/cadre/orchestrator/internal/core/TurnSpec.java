@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.Promise;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.api.Agent;
 import dev.cadre.api.Task;

@@ -1,5 +1,8 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.orchestrator.pattern.PatternContext;
+import dev.cadre.orchestrator.pattern.Promise;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.api.Agent;
 import dev.cadre.api.Task;
 import dev.cadre.api.crew.Step;
@@ -15,7 +18,7 @@ import java.util.function.Supplier;
 final class VotePattern implements Pattern<Step.Vote> {
 
     @Override
-    public Promise<Outcome> run(Step.Vote v, String path, Steps steps) {
+    public Promise<Outcome> run(Step.Vote v, String path, PatternContext steps) {
         Task question = steps.effective(v.question());
         List<Supplier<Promise<String>>> ballots = new ArrayList<>();
         for (int k = 1; k <= v.samples(); k++) {
@@ -24,7 +27,7 @@ final class VotePattern implements Pattern<Step.Vote> {
                 ballots.add(() -> steps.agent(voter, question, Map.of(), ballotPath));
             }
         }
-        return Promise.all(steps.trampoline(), ballots, Math.max(1, v.voters().size())).map(answers -> {
+        return steps.all(ballots, Math.max(1, v.voters().size())).map(answers -> {
             List<String> normalized = answers.stream().map(a -> Answers.normalize(a, v.answerField())).toList();
             Answers.Majority m = Answers.majority(normalized);
             return new Outcome(answers.get(m.index()), "majority " + m.count() + " of " + answers.size() + " votes"

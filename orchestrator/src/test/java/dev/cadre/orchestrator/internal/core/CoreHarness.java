@@ -47,7 +47,7 @@ final class CoreHarness {
     private CoreHarness(Crew crew, Task task, RecordedRun facts, int maxOutputRetries, Redactor redactor) {
         this.facts = facts;
         this.core = new Core(new Core.Setup("run-1", crew, task, facts, MODELS, PriceTable.NONE, new JsonSchemas(), redactor, 4,
-                maxOutputRetries, T0, Crew.outputNames(crew.process()), Map.of(), null));
+                maxOutputRetries, T0, Crew.outputNames(crew.process()), Map.of(), null, Map.of()));
         if (!facts.isEmpty()) {
             events.addAll(facts.events());
         } else {

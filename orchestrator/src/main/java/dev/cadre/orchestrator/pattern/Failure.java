@@ -1,4 +1,4 @@
-package dev.cadre.orchestrator.internal.core;
+package dev.cadre.orchestrator.pattern;
 
 /**
  * Why a step did not give an output: it failed (the run fails unless a pattern catches it, as a manager's delegation
@@ -16,21 +16,4 @@ public record Failure(String reason, Kind kind) {
         return new Failure(reason, Kind.ABORTED);
     }
 
-    /** Thrown inside a stage to fail its step; {@link Promise#then} turns it into the promise's failure. */
-    static final class Raised extends RuntimeException {
-        private final Failure failure;
-
-        Raised(Failure failure) {
-            super(failure.reason(), null, false, false);
-            this.failure = failure;
-        }
-
-        Failure failure() {
-            return failure;
-        }
-    }
-
-    RuntimeException raise() {
-        return new Raised(this);
-    }
 }

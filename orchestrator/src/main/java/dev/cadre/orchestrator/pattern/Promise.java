@@ -1,4 +1,4 @@
-package dev.cadre.orchestrator.internal.core;
+package dev.cadre.orchestrator.pattern;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,23 +13,31 @@ import java.util.function.Supplier;
  */
 public final class Promise<T> {
 
-    private final Trampoline trampoline;
+    private final Consumer<Runnable> trampoline;
     private boolean settled;
     private T value;
     private Failure failure;
     private List<Consumer<Promise<T>>> listeners = new ArrayList<>(2);
 
-    Promise(Trampoline trampoline) {
+    private Promise(Consumer<Runnable> trampoline) {
         this.trampoline = trampoline;
     }
 
-    static <T> Promise<T> done(Trampoline trampoline, T value) {
+    /**
+     * A promise settled by whoever holds it; its listeners run through {@code later} (the core's run queue). Patterns
+     * get promises from their {@link PatternContext}, never make them.
+     */
+    public static <T> Promise<T> pending(Consumer<Runnable> later) {
+        return new Promise<>(later);
+    }
+
+    public static <T> Promise<T> done(Consumer<Runnable> trampoline, T value) {
         Promise<T> p = new Promise<>(trampoline);
         p.complete(value);
         return p;
     }
 
-    static <T> Promise<T> failed(Trampoline trampoline, Failure failure) {
+    public static <T> Promise<T> failed(Consumer<Runnable> trampoline, Failure failure) {
         Promise<T> p = new Promise<>(trampoline);
         p.fail(failure);
         return p;
@@ -58,13 +66,13 @@ public final class Promise<T> {
         List<Consumer<Promise<T>>> waiting = listeners;
         listeners = null;
         for (Consumer<Promise<T>> listener : waiting) {
-            trampoline.later(() -> listener.accept(this));
+            trampoline.accept(() -> listener.accept(this));
         }
     }
 
     private void listen(Consumer<Promise<T>> listener) {
         if (settled) {
-            trampoline.later(() -> listener.accept(this));
+            trampoline.accept(() -> listener.accept(this));
         } else {
             listeners.add(listener);
         }
@@ -82,14 +90,7 @@ public final class Promise<T> {
     public <U> Promise<U> then(Function<T, Promise<U>> next) {
         Promise<U> result = new Promise<>(trampoline);
         whenDone(v -> {
-            Promise<U> following;
-            try {
-                following = next.apply(v);
-            } catch (Failure.Raised raised) {
-                result.fail(raised.failure());
-                return;
-            }
-            following.whenDone(result::complete, result::fail);
+            next.apply(v).whenDone(result::complete, result::fail);
         }, result::fail);
         return result;
     }
@@ -126,7 +127,7 @@ public final class Promise<T> {
      * Runs {@code work} (each item's promise made when it starts), at most {@code concurrency} at a time, and gives the
      * values in the order of the items; the first failure fails the whole (the rest are left to the run's end).
      */
-    public static <T> Promise<List<T>> all(Trampoline trampoline, List<Supplier<Promise<T>>> work, int concurrency) {
+    public static <T> Promise<List<T>> all(Consumer<Runnable> trampoline, List<Supplier<Promise<T>>> work, int concurrency) {
         Promise<List<T>> result = new Promise<>(trampoline);
         int n = work.size();
         if (n == 0) {
