@@ -1,0 +1,254 @@
+package dev.cadre.orchestrator.internal.core;
+
+import static dev.cadre.orchestrator.internal.core.Fixtures.agent;
+import static dev.cadre.orchestrator.internal.core.Fixtures.work;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadre.api.Budget;
+import dev.cadre.api.Decision;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunStatus;
+import dev.cadre.api.Task;
+import dev.cadre.api.crew.BudgetPolicy;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.CrewPolicy;
+import dev.cadre.api.crew.Step;
+import dev.cadre.api.crew.Until;
+import dev.cadre.api.crew.Worker;
+import dev.cadre.orchestrator.internal.RecordedRun;
+import dev.cadre.orchestrator.redaction.Redactor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Resume is a fold: a core given a journal's events as facts uses them where it would otherwise ask, takes journaled
+ * intents as made, and reaches the same end. Each test here is one of the traps of issue 14.
+ */
+class FoldTest {
+
+    /** Parallel (with tool calls and an approval), loop and hierarchical steps, one after another. */
+    static final Crew CREW = Crew.of("fold", new Step.Sequential("run", List.of(
+            new Step.Parallel("par", List.of(
+                    work("a", agent("alice", Fixtures.read(), Fixtures.write()), "Look at A."),
+                    new Step.Sequential("b", List.of(work("b1", agent("bob"), "First B."),
+                            work("b2", agent("bob"), "Then B.", "b1"))),
+                    work("c", agent("carol"), "Look at C.")), 3),
+            new Step.Loop("loop", List.of(work("draft", agent("writer"), "Draft.", "par", "check"),
+                    work("check", agent("checker"), "Check.", "draft")), new Until.TextContains("check", "OK"), 3),
+            new Step.Hierarchical("team", agent("boss"), Task.of("goal", "Report."),
+                    List.of(Worker.agent(agent("researcher")), Worker.agent(agent("editor"))), 5, 3))));
+
+    static final Set<String> BRANCHES = Set.of("run/par/a", "run/par/b", "run/par/c");
+
+    @Test
+    void aJournalCutAfterAnyEventResumesToTheSameEndAndAsksNothingItAnswers() {
+        CoreHarness whole = runToEnd(CoreHarness.with(CREW).start());
+        assertThat(whole.end.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(whole.kinds()).contains("step_finished run/loop/iteration-2/check", "step_finished run/team/delegation-2/editor",
+                "checkpoint_resolved run/par/a", "tool_returned run/par/a");
+        resumeFromEveryCut(whole.events, whole);
+    }
+
+    @Test
+    void theSameWithTheParallelBranchesEventsInAnotherOrder() {
+        CoreHarness whole = runToEnd(CoreHarness.with(CREW).start());
+        for (long seed = 1; seed <= 2; seed++) {
+            List<RunEvent> shuffled = Journals.interleave(whole.events, e -> branchOf(e.stepPath()), new Random(seed));
+            assertThat(shuffled).isNotEqualTo(whole.events).hasSameSizeAs(whole.events);
+            resumeFromEveryCut(shuffled, whole);
+        }
+    }
+
+    private static String branchOf(String path) {
+        return BRANCHES.stream().filter(b -> path.equals(b) || path.startsWith(b + "/")).findFirst().orElse(null);
+    }
+
+    private static void resumeFromEveryCut(List<RunEvent> journal, CoreHarness whole) {
+        for (int cut = 1; cut <= journal.size(); cut++) {
+            List<RunEvent> prefix = journal.subList(0, cut);
+            String at = "cut after event " + cut + " (" + CoreHarness.describe(prefix.get(cut - 1)) + ")";
+            CoreHarness resumed = runToEnd(CoreHarness.with(CREW).journal(RecordedRun.of(prefix)).start());
+
+            assertThat(resumed.end.status()).as(at).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(resumed.end.output()).as(at).isEqualTo(whole.end.output());
+            assertThat(resumed.replayMismatches).as(at).isEmpty();
+            assertThat(keys(resumed.events)).as(at).isEqualTo(keys(whole.events));
+            RecordedRun facts = RecordedRun.of(prefix);
+            for (Command.CallModel call : resumed.allModelCalls) {
+                assertThat(facts.modelResponse(call.stepPath(), call.turn())).as(at + ": model call " + call.key()).isEmpty();
+            }
+            for (Command.CallTool call : resumed.allToolCalls) {
+                int turn = Integer.parseInt(call.key().split("\\|")[1]);
+                String path = call.context().stepPath();
+                assertThat(facts.toolResult(path, turn, call.context().callId())).as(at + ": tool call " + call.key()).isEmpty();
+                assertThat(call.recover()).as(at + ": recover " + call.key()).isEqualTo(facts.toolCalled(path, turn, call.context().callId()));
+            }
+            for (Command.AskHuman ask : resumed.allAsks) {
+                assertThat(facts.checkpointResolved(ask.checkpoint().id())).as(at + ": checkpoint " + ask.checkpoint().id()).isEmpty();
+            }
+        }
+    }
+
+    /** The journal's events by identity, sorted: what happened, whatever the order. */
+    private static List<String> keys(List<RunEvent> events) {
+        return events.stream().map(RecordedRun::key).filter(Objects::nonNull).sorted().toList();
+    }
+
+    /**
+     * Answers whatever is open until the run ends: model calls by a script that depends only on the step, the turn and
+     * what the model is shown (so a resumed run that showed it something else ends elsewhere), tool calls with their
+     * arguments, checkpoints approved. Each input comes 7 seconds after the one before.
+     */
+    static CoreHarness runToEnd(CoreHarness h) {
+        int inputs = 0;
+        while (h.end == null) {
+            if (++inputs > 500) throw new AssertionError("the run does not end; events: " + h.kinds());
+            h.later(Duration.ofSeconds(7));
+            if (!h.modelCalls.isEmpty()) {
+                script(h, h.modelCalls.remove(0));
+            } else if (!h.toolCalls.isEmpty()) {
+                Command.CallTool t = h.toolCalls.remove(0);
+                h.toolDone(t, t.tool().name() + " did " + t.arguments());
+            } else if (!h.asks.isEmpty()) {
+                h.decide(h.asks.remove(0), Decision.approve("ann"));
+            } else {
+                throw new AssertionError("nothing is open and the run has not ended; events: " + h.kinds());
+            }
+        }
+        return h;
+    }
+
+    private static void script(CoreHarness h, Command.CallModel call) {
+        String digest = Integer.toHexString(CoreHarness.prompt(call).hashCode());
+        String path = call.stepPath();
+        int turn = call.turn();
+        if (path.equals("run/par/a") && turn == 1) {
+            h.callTools(call, "read", "{\"path\":\"a.txt\"}");
+        } else if (path.equals("run/par/a") && turn == 2) {
+            h.callTools(call, "write", "{\"path\":\"a-notes.txt\"}");
+        } else if (path.equals("run/team/boss") && turn == 1) {
+            h.callTools(call, "delegate", "{\"worker\":\"researcher\",\"subtask\":\"Find sources.\"}");
+        } else if (path.equals("run/team/boss") && turn == 2) {
+            h.callTools(call, "delegate", "{\"worker\":\"editor\",\"subtask\":\"Edit the report.\"}");
+        } else if (path.equals("run/team/boss")) {
+            h.callTools(call, "finish", "{\"answer\":\"report " + digest + "\"}");
+        } else if (path.endsWith("/check")) {
+            h.answer(call, (path.contains("iteration-2") ? "OK " : "again ") + digest);
+        } else {
+            h.answer(call, path + " " + digest);
+        }
+    }
+
+    @Test
+    void aJournaledModelRequestIsMadeEvenWhenTheBudgetWouldNowRefuseIt() {
+        CoreHarness whole = runToEnd(CoreHarness.with(fourSteps(10, BudgetPolicy.FAIL)).start());
+        List<RunEvent> cut = cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested && e.stepPath().equals("all/s3"));
+
+        CoreHarness resumed = CoreHarness.with(fourSteps(2, BudgetPolicy.FAIL)).journal(RecordedRun.of(cut)).start();
+        assertThat(resumed.openPaths()).containsExactly("all/s3");
+        resumed.answer("all/s3", "three");
+        // the next call was never journaled: the tighter budget refuses it
+        assertThat(resumed.allModelCalls).hasSize(1);
+        assertThat(resumed.end.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(resumed.end.reason()).isEqualTo("Budget exceeded: the limit of 2 model calls for the run would be passed by the"
+                + " next model call (4 with the call).");
+        assertThat(resumed.replayMismatches).isEmpty();
+    }
+
+    @Test
+    void aJournaledModelRequestAsksNoHumanForBudgetOnResume() {
+        CoreHarness whole = runToEnd(CoreHarness.with(fourSteps(10, BudgetPolicy.ASK_HUMAN)).start());
+        List<RunEvent> cut = cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested && e.stepPath().equals("all/s3"));
+
+        CoreHarness resumed = CoreHarness.with(fourSteps(2, BudgetPolicy.ASK_HUMAN)).journal(RecordedRun.of(cut)).start();
+        assertThat(resumed.asks).isEmpty();
+        assertThat(resumed.openPaths()).containsExactly("all/s3");
+    }
+
+    static Crew fourSteps(long maxCalls, BudgetPolicy onExceeded) {
+        return Crew.of("b", new Step.Sequential("all", List.of(work("s1", agent("dev"), "One."), work("s2", agent("dev"), "Two."),
+                work("s3", agent("dev"), "Three."), work("s4", agent("dev"), "Four."))))
+                .withPolicy(CrewPolicy.builder().runBudget(Budget.UNLIMITED.withMaxModelCalls(maxCalls)).onBudgetExceeded(onExceeded).build());
+    }
+
+    @Test
+    void delegationsAreNotRenumberedOnResume() {
+        CoreHarness whole = runToEnd(CoreHarness.with(CREW).start());
+        List<RunEvent> cut = cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested m && m.stepPath().equals("run/team/boss")
+                && m.turn() == 3);
+
+        CoreHarness resumed = CoreHarness.with(CREW).journal(RecordedRun.of(cut)).start();
+        Command.CallModel boss = resumed.model("run/team/boss");
+        assertThat(boss.turn()).isEqualTo(3);
+        assertThat(resumed.modelCalls).isEmpty();
+        resumed.callTools(boss, "delegate", "{\"worker\":\"researcher\",\"subtask\":\"One more source.\"}");
+        assertThat(resumed.openPaths()).containsExactly("run/team/delegation-3/researcher");
+        assertThat(resumed.replayMismatches).isEmpty();
+    }
+
+    @Test
+    void aResumedCallWhoseArgumentsWereRedactedIsNotMade() {
+        Redactor redactor = Redactor.none().withSecret("hunter2-hunter2");
+        Crew crew = Crew.of("r", work("job", agent("dev", Fixtures.write()), "Save the key."))
+                .withPolicy(CrewPolicy.builder().approveToolsFrom(null).build());
+        CoreHarness first = CoreHarness.with(crew).redactor(redactor).start();
+        first.callTools("job", "write", "{\"path\":\"hunter2-hunter2\"}");
+        // the first run made the call with the real arguments; the journal holds them masked
+        assertThat(first.tool("write").arguments().get("path").asText()).isEqualTo("hunter2-hunter2");
+        assertThat(first.event(RunEvent.ToolCalled.class, "job").arguments()).contains(Redactor.MASK).doesNotContain("hunter2");
+
+        for (Class<? extends RunEvent> last : List.of(RunEvent.ModelResponded.class, RunEvent.ToolCalled.class)) {
+            List<RunEvent> cut = cutAfter(first.events, last::isInstance);
+            CoreHarness resumed = CoreHarness.with(crew).redactor(redactor).journal(RecordedRun.of(cut)).start();
+            assertThat(resumed.allToolCalls).as("cut after " + last.getSimpleName()).isEmpty();
+            RunEvent.ToolReturned refused = resumed.event(RunEvent.ToolReturned.class, "job");
+            assertThat(refused.error()).isTrue();
+            assertThat(refused.result()).isEqualTo("This call was not made again after the run resumed: its arguments held a"
+                    + " secret, which the journal keeps masked as [REDACTED]. Call the tool again with the full arguments.");
+            assertThat(CoreHarness.lastMessage(resumed.model("job"))).startsWith("tool write: Error: This call was not made again");
+        }
+    }
+
+    @Test
+    void aResumedRunsCacheHoldsTheJournaledResultsOfIdempotentCalls() {
+        Crew crew = Crew.of("c", work("job", agent("dev", Fixtures.read()), "Read twice."))
+                .withPolicy(CrewPolicy.builder().cache(true).build());
+        CoreHarness first = CoreHarness.with(crew).start();
+        first.callTools("job", "read", "{\"path\":\"a.txt\"}");
+        first.toolDone(first.tool("read"), "hello");
+
+        CoreHarness resumed = CoreHarness.with(crew).journal(first.journal()).start();
+        resumed.callTools("job", "read", "{\"path\":\"a.txt\"}");
+        assertThat(resumed.allToolCalls).isEmpty();
+        assertThat(resumed.events(RunEvent.ToolReturned.class)).extracting(RunEvent.ToolReturned::cached).containsExactly(false, true);
+    }
+
+    @Test
+    void theCoreReadsNoClockTheSameInputsAtTheSameTimesGiveTheSameEvents() {
+        Crew timed = CREW.withPolicy(CrewPolicy.builder().checkpointTimeout(Duration.ofMinutes(5), Decision.approve("policy")).build());
+        CoreHarness one = runToEnd(CoreHarness.with(timed).start());
+        CoreHarness two = runToEnd(CoreHarness.with(timed).start());
+
+        assertThat(two.events).isEqualTo(one.events);
+        assertThat(two.allModelCalls).isEqualTo(one.allModelCalls);
+        assertThat(two.timers).isEqualTo(one.timers).isNotEmpty();
+        Set<Long> given = one.events.stream().map(e -> Duration.between(CoreHarness.T0, e.timestamp()).toSeconds())
+                .collect(Collectors.toSet());
+        assertThat(given).allMatch(s -> s % 7 == 0);
+        RunEvent.CheckpointRequested approval = one.events(RunEvent.CheckpointRequested.class).get(0);
+        assertThat(approval.checkpoint().requestedAt()).isEqualTo(approval.timestamp());
+        assertThat(one.timers.get(0).at()).isEqualTo(approval.timestamp().plus(Duration.ofMinutes(5)));
+    }
+
+    private static List<RunEvent> cutAfter(List<RunEvent> events, java.util.function.Predicate<RunEvent> last) {
+        for (int i = 0; i < events.size(); i++) {
+            if (last.test(events.get(i))) return List.copyOf(events.subList(0, i + 1));
+        }
+        throw new AssertionError("no such event in " + events.stream().map(CoreHarness::describe).toList());
+    }
+}
