@@ -82,6 +82,10 @@ final class ToolStage {
                 ? core.trampoline.done(new Outcome(new ToolResult(done.get().result(), null, done.get().error()), done.get().cached()))
                 : run(state, turn, call, arguments, interrupted, position);
         return outcome.map(o -> {
+            if (state.over) {
+                // a call of the same round failed the turn while this one ran: its step has ended, nothing reads this
+                return ToolExecutionResultMessage.from(call, o.result().text());
+            }
             Usage usage = o.cached() ? new Usage(0, 0, 0, 1, null, 1, 0) : Usage.ofToolCall();
             state.usage = state.usage.plus(usage);
             core.budgets.add(state.agentId(), state.spec.outputName(), usage);

@@ -53,7 +53,13 @@ final class Turns {
             fail(spec, e.getMessage(), Usage.ZERO);
             return core.trampoline.failed(Failure.of(e.getMessage()));
         }
-        return loop(state).peek(output -> finish(spec, output, state.usage), f -> fail(spec, f.reason(), state.usage));
+        return loop(state).peek(output -> {
+            state.over = true;
+            finish(spec, output, state.usage);
+        }, f -> {
+            state.over = true;
+            fail(spec, f.reason(), state.usage);
+        });
     }
 
     /** A step that cannot start (its context is missing): journaled as started and failed, with the reason. */

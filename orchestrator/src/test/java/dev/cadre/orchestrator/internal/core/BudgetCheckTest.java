@@ -14,6 +14,7 @@ import dev.cadre.api.crew.BudgetPolicy;
 import dev.cadre.api.crew.Crew;
 import dev.cadre.api.crew.CrewPolicy;
 import dev.cadre.api.crew.Step;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -118,5 +119,23 @@ class BudgetCheckTest {
         assertThat(h.end.status()).isEqualTo(RunStatus.FAILED);
         assertThat(h.end.reason()).isEqualTo("Budget exceeded: the limit of 1 model calls for agent 'dev' would be passed by"
                 + " the next model call (2 with the call).");
+    }
+
+    @Test
+    void theRunsWallTimeIsATimerTheDriverFiresAndACheckBeforeEachCall() {
+        Crew crew = crew(3, 100, CrewPolicy.builder()).withPolicy(CrewPolicy.builder()
+                .runBudget(Budget.UNLIMITED.withMaxWallTime(Duration.ofMinutes(10))).build());
+        CoreHarness h = CoreHarness.start(crew, Fixtures.workTask());
+        assertThat(h.timers).containsExactly(new Command.StartTimer("run#wall-time", CoreHarness.T0.plus(Duration.ofMinutes(10))));
+        h.later(Duration.ofMinutes(11));
+        h.answer("all/s1", "late");
+        assertThat(h.modelCalls).isEmpty();
+        assertThat(h.end.reason()).isEqualTo("Budget exceeded: the limit of 600000 ms of wall time for the run has passed (660000 ms).");
+
+        CoreHarness fired = CoreHarness.start(crew, Fixtures.workTask());
+        fired.later(Duration.ofMinutes(10));
+        fired.feed(new Input.TimerFired("run#wall-time"));
+        assertThat(fired.end.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(fired.end.reason()).isEqualTo("Budget exceeded: the limit of 600000 ms of wall time for the run has passed.");
     }
 }

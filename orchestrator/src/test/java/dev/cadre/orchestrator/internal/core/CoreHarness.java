@@ -70,6 +70,7 @@ final class CoreHarness {
         private int maxOutputRetries = 2;
         private Redactor redactor = Redactor.none();
         private Map<String, String> initialContext = Map.of();
+        private Instant startAt = T0;
 
         private Setup(Crew crew) {
             this.crew = crew;
@@ -100,8 +101,15 @@ final class CoreHarness {
             return this;
         }
 
+        /** The time the driver starts (or resumes) the core at; the run itself started at {@link #T0}. */
+        Setup at(Instant when) {
+            this.startAt = when;
+            return this;
+        }
+
         CoreHarness start() {
             CoreHarness h = new CoreHarness(this);
+            h.now = startAt;
             h.take(h.core.start(h.now));
             return h;
         }

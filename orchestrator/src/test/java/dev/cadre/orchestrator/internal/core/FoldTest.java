@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +53,7 @@ class FoldTest {
         assertThat(whole.end.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(whole.kinds()).contains("step_finished run/loop/iteration-2/check", "step_finished run/team/delegation-2/editor",
                 "checkpoint_resolved run/par/a", "tool_returned run/par/a");
-        resumeFromEveryCut(whole.events, whole);
+        resumeFromEveryCut(whole.events, whole, CREW, FoldTest::script, (x, ask) -> Decision.approve("ann"));
     }
 
     @Test
@@ -60,7 +62,7 @@ class FoldTest {
         for (long seed = 1; seed <= 2; seed++) {
             List<RunEvent> shuffled = Journals.interleave(whole.events, e -> branchOf(e.stepPath()), new Random(seed));
             assertThat(shuffled).isNotEqualTo(whole.events).hasSameSizeAs(whole.events);
-            resumeFromEveryCut(shuffled, whole);
+            resumeFromEveryCut(shuffled, whole, CREW, FoldTest::script, (x, ask) -> Decision.approve("ann"));
         }
     }
 
@@ -68,13 +70,14 @@ class FoldTest {
         return BRANCHES.stream().filter(b -> path.equals(b) || path.startsWith(b + "/")).findFirst().orElse(null);
     }
 
-    private static void resumeFromEveryCut(List<RunEvent> journal, CoreHarness whole) {
+    private static void resumeFromEveryCut(List<RunEvent> journal, CoreHarness whole, Crew crew, ModelScript models,
+                                           Decider decider) {
         for (int cut = 1; cut <= journal.size(); cut++) {
             List<RunEvent> prefix = journal.subList(0, cut);
             String at = "cut after event " + cut + " (" + CoreHarness.describe(prefix.get(cut - 1)) + ")";
-            CoreHarness resumed = runToEnd(CoreHarness.with(CREW).journal(RecordedRun.of(prefix)).start());
+            CoreHarness resumed = runToEnd(CoreHarness.with(crew).journal(RecordedRun.of(prefix)).start(), models, decider);
 
-            assertThat(resumed.end.status()).as(at).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(resumed.end.status()).as(at).isEqualTo(whole.end.status());
             assertThat(resumed.end.output()).as(at).isEqualTo(whole.end.output());
             assertThat(resumed.replayMismatches).as(at).isEmpty();
             assertThat(keys(resumed.events)).as(at).isEqualTo(keys(whole.events));
@@ -105,17 +108,27 @@ class FoldTest {
      * arguments, checkpoints approved. Each input comes 7 seconds after the one before.
      */
     static CoreHarness runToEnd(CoreHarness h) {
+        return runToEnd(h, FoldTest::script, (x, ask) -> Decision.approve("ann"));
+    }
+
+    /** How a test answers model calls and decides checkpoints while driving a run to its end. */
+    interface ModelScript extends BiConsumer<CoreHarness, Command.CallModel> {}
+
+    interface Decider extends BiFunction<CoreHarness, Command.AskHuman, Decision> {}
+
+    static CoreHarness runToEnd(CoreHarness h, ModelScript models, Decider decider) {
         int inputs = 0;
         while (h.end == null) {
             if (++inputs > 500) throw new AssertionError("the run does not end; events: " + h.kinds());
             h.later(Duration.ofSeconds(7));
             if (!h.modelCalls.isEmpty()) {
-                script(h, h.modelCalls.remove(0));
+                models.accept(h, h.modelCalls.remove(0));
             } else if (!h.toolCalls.isEmpty()) {
                 Command.CallTool t = h.toolCalls.remove(0);
                 h.toolDone(t, t.tool().name() + " did " + t.arguments());
             } else if (!h.asks.isEmpty()) {
-                h.decide(h.asks.remove(0), Decision.approve("ann"));
+                Command.AskHuman ask = h.asks.remove(0);
+                h.decide(ask, decider.apply(h, ask));
             } else {
                 throw new AssertionError("nothing is open and the run has not ended; events: " + h.kinds());
             }
@@ -142,6 +155,61 @@ class FoldTest {
         } else {
             h.answer(call, path + " " + digest);
         }
+    }
+
+    /** Debate (with a judge), vote, and a work step with ask_human and a review that rejects once, under a budget a human extends. */
+    static final Crew CREW2 = Crew.of("fold2", new Step.Sequential("run", List.of(
+            new Step.Debate("debate", List.of(agent("d1"), agent("d2")), Task.of("q", "Rising?"), 1, agent("judge"), null, null),
+            new Step.Vote("vote", List.of(agent("v1"), agent("v2")), Task.of("q", "Up or down?"), 2, null),
+            work("essay", agent("writer"), "Write it up.", "debate", "vote").reviewed(dev.cadre.api.crew.Review.afterWork()))))
+            .withPolicy(CrewPolicy.builder().askHuman(true).runBudget(Budget.UNLIMITED.withMaxModelCalls(6))
+                    .onBudgetExceeded(BudgetPolicy.ASK_HUMAN).build());
+
+    private static void script2(CoreHarness h, Command.CallModel call) {
+        String digest = Integer.toHexString(CoreHarness.prompt(call).hashCode());
+        String path = call.stepPath();
+        if (path.equals("run/essay") && call.turn() == 1) {
+            h.callTools(call, "ask_human", "{\"question\":\"Which tone?\"}");
+        } else if (path.startsWith("run/debate/round-")) {
+            h.answer(call, path.endsWith("round-0/d2") ? "no" : "yes");
+        } else if (path.startsWith("run/vote/")) {
+            h.answer(call, path.endsWith("sample-2/v2") ? "down" : "up");
+        } else {
+            h.answer(call, path + " " + digest);
+        }
+    }
+
+    private static Decision decide2(CoreHarness h, Command.AskHuman ask) {
+        String id = ask.checkpoint().id();
+        if (id.equals("run/essay#review-after")) return Decision.reject("More on the vote.", "ann");
+        if (id.endsWith("-ask")) return Decision.edit("Formal.", "ann");
+        return Decision.approve("ann");
+    }
+
+    @Test
+    void theSameForDebateVoteReviewsAskHumanAndABudgetGrant() {
+        CoreHarness whole = runToEnd(CoreHarness.with(CREW2).start(), FoldTest::script2, FoldTest::decide2);
+        assertThat(whole.end.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(whole.kinds()).contains("step_finished run/debate/judge", "step_finished run/vote/sample-2/v2",
+                "step_finished run/essay/attempt-2");
+        assertThat(whole.allAsks).extracting(a -> a.checkpoint().id()).contains("run/essay#call-1-0-ask",
+                "run/essay#review-after", "run/essay/attempt-2#review-after").anyMatch(id -> id.contains("#budget-"));
+        resumeFromEveryCut(whole.events, whole, CREW2, FoldTest::script2, FoldTest::decide2);
+    }
+
+    @Test
+    void aCheckpointsTimeoutCountsFromWhenItWasFirstRequested() {
+        Crew crew = Crew.of("t", work("essay", agent("writer"), "Write.").reviewed(dev.cadre.api.crew.Review.afterWork()))
+                .withPolicy(CrewPolicy.builder().checkpointTimeout(Duration.ofMinutes(5), Decision.approve("policy")).build());
+        CoreHarness first = CoreHarness.with(crew).start();
+        first.later(Duration.ofMinutes(1));
+        first.answer("essay", "An essay.");
+        assertThat(first.timers).extracting(Command.StartTimer::at).containsExactly(CoreHarness.T0.plus(Duration.ofMinutes(6)));
+
+        CoreHarness resumed = CoreHarness.with(crew).journal(first.journal()).at(CoreHarness.T0.plus(Duration.ofMinutes(4))).start();
+        assertThat(resumed.allModelCalls).isEmpty();
+        assertThat(resumed.ask("essay#review-after").checkpoint().requestedAt()).isEqualTo(CoreHarness.T0.plus(Duration.ofMinutes(1)));
+        assertThat(resumed.timers).extracting(Command.StartTimer::at).containsExactly(CoreHarness.T0.plus(Duration.ofMinutes(6)));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
 import dev.cadre.api.crew.Crew;
+import dev.cadre.api.crew.CrewPolicy;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.crew.Worker;
 import java.util.List;
@@ -180,5 +181,23 @@ class HierarchicalPatternTest {
         h.callTools(second, "delegate", delegate("researcher", "Measure."));
         // a refused delegation takes no number
         assertThat(h.openPaths()).containsExactly("team/delegation-1/researcher");
+    }
+
+    @Test
+    void aToolResultThatComesAfterItsWorkerFailedIsDropped() {
+        Crew crew = Crew.of("h", team(5, 3, Worker.agent(agent("clerk", Fixtures.read()))))
+                .withPolicy(CrewPolicy.builder().maxRepeatedToolCalls(2).build());
+        CoreHarness h = CoreHarness.start(crew, Fixtures.workTask());
+        h.callTools("team/boss", "delegate", delegate("clerk", "Look up a and b."));
+        h.callTools("team/delegation-1/clerk", "read", "{\"path\":\"a\"}");
+        h.toolDone(h.tool("read"), "A");
+        // two read-only calls run at once; the first repeats the earlier call and stops the worker
+        h.callTools("team/delegation-1/clerk", "read", "{\"path\":\"a\"}", "read", "{\"path\":\"b\"}");
+        assertThat(h.kinds()).contains("step_failed team/delegation-1/clerk");
+        assertThat(h.openPaths()).containsExactly("team/boss");
+        int before = h.events.size();
+        h.toolDone(h.tool("read"), "B");
+        assertThat(h.events).hasSize(before);
+        assertThat(h.kinds().get(h.kinds().size() - 1)).isEqualTo("model_requested team/boss");
     }
 }
