@@ -238,7 +238,7 @@ final class ToolStage {
                 .parameters(JsonObjectSchema.builder().addStringProperty("question", "The question, self-contained").required("question").build())
                 .build();
         return new TurnSpec.CoreTool(specification, (args, ctx) -> {
-            String id = ctx.stepPath() + "#" + ctx.callId() + "-ask";
+            String id = core.checkpoints.unique(ctx.stepPath() + "#" + ctx.callId() + "-ask");
             return core.checkpoints.request(id, ctx.stepPath(), Checkpoint.Kind.ASK_HUMAN, args.get("question").asText(), null,
                     ctx.agent(), null).then(decision -> switch (decision.kind()) {
                 case APPROVE, EDIT -> core.trampoline.done(ToolResult.ok(decision.editedOutput() != null ? decision.editedOutput()

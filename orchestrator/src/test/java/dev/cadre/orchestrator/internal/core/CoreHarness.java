@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -35,6 +37,9 @@ import java.util.stream.Collectors;
  * (events numbered and redacted as a driver would), and the test answers the open calls it chooses, in the order it
  * chooses. On a resumed core, an event the journal already holds is not journaled again, and one that differs from the
  * journal's (apart from its number and time) is kept in {@link #replayMismatches}.
+ *
+ * <p>Over 300 lines: it is the one harness every test of the core drives, and its parts (set-up, answering, reading
+ * prompts and events) are used together.
  */
 final class CoreHarness {
 
@@ -254,6 +259,36 @@ final class CoreHarness {
 
     void decide(String idPart, Decision decision) {
         decide(ask(idPart), decision);
+    }
+
+    /** How a test answers model calls and decides checkpoints while driving a run to its end. */
+    interface ModelScript extends BiConsumer<CoreHarness, Command.CallModel> {}
+
+    interface Decider extends BiFunction<CoreHarness, Command.AskHuman, Decision> {}
+
+    /**
+     * Answers whatever is open until the run ends: model calls by {@code models}, tool calls with a text naming the tool
+     * and its arguments, checkpoints by {@code decider}; each input 7 seconds after the one before.
+     */
+    CoreHarness runToEnd(ModelScript models, Decider decider) {
+        CoreHarness h = this;
+        int inputs = 0;
+        while (h.end == null) {
+            if (++inputs > 500) throw new AssertionError("the run does not end; events: " + h.kinds());
+            h.later(Duration.ofSeconds(7));
+            if (!h.modelCalls.isEmpty()) {
+                models.accept(h, h.modelCalls.remove(0));
+            } else if (!h.toolCalls.isEmpty()) {
+                Command.CallTool t = h.toolCalls.remove(0);
+                h.toolDone(t, t.tool().name() + " did " + t.arguments());
+            } else if (!h.asks.isEmpty()) {
+                Command.AskHuman ask = h.asks.remove(0);
+                h.decide(ask, decider.apply(h, ask));
+            } else {
+                throw new AssertionError("nothing is open and the run has not ended; events: " + h.kinds());
+            }
+        }
+        return h;
     }
 
     /** The kinds and paths of the events so far, e.g. {@code step_started seq}. */

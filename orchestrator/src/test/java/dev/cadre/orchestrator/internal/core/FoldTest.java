@@ -22,8 +22,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +51,7 @@ class FoldTest {
         assertThat(whole.end.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(whole.kinds()).contains("step_finished run/loop/iteration-2/check", "step_finished run/team/delegation-2/editor",
                 "checkpoint_resolved run/par/a", "tool_returned run/par/a");
-        resumeFromEveryCut(whole.events, whole, CREW, FoldTest::script, (x, ask) -> Decision.approve("ann"));
+        resumeFromEveryCut(whole.events, whole, CREW, FoldTest::script, APPROVE);
     }
 
     @Test
@@ -62,7 +60,7 @@ class FoldTest {
         for (long seed = 1; seed <= 2; seed++) {
             List<RunEvent> shuffled = Journals.interleave(whole.events, e -> branchOf(e.stepPath()), new Random(seed));
             assertThat(shuffled).isNotEqualTo(whole.events).hasSameSizeAs(whole.events);
-            resumeFromEveryCut(shuffled, whole, CREW, FoldTest::script, (x, ask) -> Decision.approve("ann"));
+            resumeFromEveryCut(shuffled, whole, CREW, FoldTest::script, APPROVE);
         }
     }
 
@@ -70,12 +68,12 @@ class FoldTest {
         return BRANCHES.stream().filter(b -> path.equals(b) || path.startsWith(b + "/")).findFirst().orElse(null);
     }
 
-    private static void resumeFromEveryCut(List<RunEvent> journal, CoreHarness whole, Crew crew, ModelScript models,
-                                           Decider decider) {
+    private static void resumeFromEveryCut(List<RunEvent> journal, CoreHarness whole, Crew crew,
+                                           CoreHarness.ModelScript models, CoreHarness.Decider decider) {
         for (int cut = 1; cut <= journal.size(); cut++) {
             List<RunEvent> prefix = journal.subList(0, cut);
             String at = "cut after event " + cut + " (" + CoreHarness.describe(prefix.get(cut - 1)) + ")";
-            CoreHarness resumed = runToEnd(CoreHarness.with(crew).journal(RecordedRun.of(prefix)).start(), models, decider);
+            CoreHarness resumed = CoreHarness.with(crew).journal(RecordedRun.of(prefix)).start().runToEnd(models, decider);
 
             assertThat(resumed.end.status()).as(at).isEqualTo(whole.end.status());
             assertThat(resumed.end.output()).as(at).isEqualTo(whole.end.output());
@@ -103,38 +101,14 @@ class FoldTest {
     }
 
     /**
-     * Answers whatever is open until the run ends: model calls by a script that depends only on the step, the turn and
-     * what the model is shown (so a resumed run that showed it something else ends elsewhere), tool calls with their
-     * arguments, checkpoints approved. Each input comes 7 seconds after the one before.
+     * Drives the run to its end with model calls answered by a script that depends only on the step, the turn and what
+     * the model is shown (so a resumed run that showed it something else ends elsewhere), checkpoints approved.
      */
     static CoreHarness runToEnd(CoreHarness h) {
-        return runToEnd(h, FoldTest::script, (x, ask) -> Decision.approve("ann"));
+        return h.runToEnd(FoldTest::script, APPROVE);
     }
 
-    /** How a test answers model calls and decides checkpoints while driving a run to its end. */
-    interface ModelScript extends BiConsumer<CoreHarness, Command.CallModel> {}
-
-    interface Decider extends BiFunction<CoreHarness, Command.AskHuman, Decision> {}
-
-    static CoreHarness runToEnd(CoreHarness h, ModelScript models, Decider decider) {
-        int inputs = 0;
-        while (h.end == null) {
-            if (++inputs > 500) throw new AssertionError("the run does not end; events: " + h.kinds());
-            h.later(Duration.ofSeconds(7));
-            if (!h.modelCalls.isEmpty()) {
-                models.accept(h, h.modelCalls.remove(0));
-            } else if (!h.toolCalls.isEmpty()) {
-                Command.CallTool t = h.toolCalls.remove(0);
-                h.toolDone(t, t.tool().name() + " did " + t.arguments());
-            } else if (!h.asks.isEmpty()) {
-                Command.AskHuman ask = h.asks.remove(0);
-                h.decide(ask, decider.apply(h, ask));
-            } else {
-                throw new AssertionError("nothing is open and the run has not ended; events: " + h.kinds());
-            }
-        }
-        return h;
-    }
+    static final CoreHarness.Decider APPROVE = (h, ask) -> Decision.approve("ann");
 
     private static void script(CoreHarness h, Command.CallModel call) {
         String digest = Integer.toHexString(CoreHarness.prompt(call).hashCode());
@@ -188,7 +162,7 @@ class FoldTest {
 
     @Test
     void theSameForDebateVoteReviewsAskHumanAndABudgetGrant() {
-        CoreHarness whole = runToEnd(CoreHarness.with(CREW2).start(), FoldTest::script2, FoldTest::decide2);
+        CoreHarness whole = CoreHarness.with(CREW2).start().runToEnd(FoldTest::script2, FoldTest::decide2);
         assertThat(whole.end.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(whole.kinds()).contains("step_finished run/debate/judge", "step_finished run/vote/sample-2/v2",
                 "step_finished run/essay/attempt-2");
@@ -215,7 +189,7 @@ class FoldTest {
     @Test
     void aJournaledModelRequestIsMadeEvenWhenTheBudgetWouldNowRefuseIt() {
         CoreHarness whole = runToEnd(CoreHarness.with(fourSteps(10, BudgetPolicy.FAIL)).start());
-        List<RunEvent> cut = cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested && e.stepPath().equals("all/s3"));
+        List<RunEvent> cut = Journals.cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested && e.stepPath().equals("all/s3"));
 
         CoreHarness resumed = CoreHarness.with(fourSteps(2, BudgetPolicy.FAIL)).journal(RecordedRun.of(cut)).start();
         assertThat(resumed.openPaths()).containsExactly("all/s3");
@@ -231,7 +205,7 @@ class FoldTest {
     @Test
     void aJournaledModelRequestAsksNoHumanForBudgetOnResume() {
         CoreHarness whole = runToEnd(CoreHarness.with(fourSteps(10, BudgetPolicy.ASK_HUMAN)).start());
-        List<RunEvent> cut = cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested && e.stepPath().equals("all/s3"));
+        List<RunEvent> cut = Journals.cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested && e.stepPath().equals("all/s3"));
 
         CoreHarness resumed = CoreHarness.with(fourSteps(2, BudgetPolicy.ASK_HUMAN)).journal(RecordedRun.of(cut)).start();
         assertThat(resumed.asks).isEmpty();
@@ -247,7 +221,7 @@ class FoldTest {
     @Test
     void delegationsAreNotRenumberedOnResume() {
         CoreHarness whole = runToEnd(CoreHarness.with(CREW).start());
-        List<RunEvent> cut = cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested m && m.stepPath().equals("run/team/boss")
+        List<RunEvent> cut = Journals.cutAfter(whole.events, e -> e instanceof RunEvent.ModelRequested m && m.stepPath().equals("run/team/boss")
                 && m.turn() == 3);
 
         CoreHarness resumed = CoreHarness.with(CREW).journal(RecordedRun.of(cut)).start();
@@ -271,7 +245,7 @@ class FoldTest {
         assertThat(first.event(RunEvent.ToolCalled.class, "job").arguments()).contains(Redactor.MASK).doesNotContain("hunter2");
 
         for (Class<? extends RunEvent> last : List.of(RunEvent.ModelResponded.class, RunEvent.ToolCalled.class)) {
-            List<RunEvent> cut = cutAfter(first.events, last::isInstance);
+            List<RunEvent> cut = Journals.cutAfter(first.events, last::isInstance);
             CoreHarness resumed = CoreHarness.with(crew).redactor(redactor).journal(RecordedRun.of(cut)).start();
             assertThat(resumed.allToolCalls).as("cut after " + last.getSimpleName()).isEmpty();
             RunEvent.ToolReturned refused = resumed.event(RunEvent.ToolReturned.class, "job");
@@ -311,12 +285,5 @@ class FoldTest {
         RunEvent.CheckpointRequested approval = one.events(RunEvent.CheckpointRequested.class).get(0);
         assertThat(approval.checkpoint().requestedAt()).isEqualTo(approval.timestamp());
         assertThat(one.timers.get(0).at()).isEqualTo(approval.timestamp().plus(Duration.ofMinutes(5)));
-    }
-
-    private static List<RunEvent> cutAfter(List<RunEvent> events, java.util.function.Predicate<RunEvent> last) {
-        for (int i = 0; i < events.size(); i++) {
-            if (last.test(events.get(i))) return List.copyOf(events.subList(0, i + 1));
-        }
-        throw new AssertionError("no such event in " + events.stream().map(CoreHarness::describe).toList());
     }
 }

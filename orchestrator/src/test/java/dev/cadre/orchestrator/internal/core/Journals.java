@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** Journals as drivers may write them: parallel branches' events land in any order. */
 final class Journals {
@@ -50,5 +51,13 @@ final class Journals {
             }
         }
         return renumbered;
+    }
+
+    /** The journal up to and including the first event {@code last} accepts. */
+    static List<RunEvent> cutAfter(List<RunEvent> events, Predicate<RunEvent> last) {
+        for (int i = 0; i < events.size(); i++) {
+            if (last.test(events.get(i))) return List.copyOf(events.subList(0, i + 1));
+        }
+        throw new AssertionError("no such event in " + events.stream().map(CoreHarness::describe).toList());
     }
 }
