@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator.internal.core;
 
+import dev.cadre.api.RunEvent;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.crew.Until;
 import java.time.Duration;
@@ -14,14 +15,16 @@ final class LoopPattern implements Pattern<Step.Loop> {
     @Override
     public Promise<Outcome> run(Step.Loop loop, String path, Steps steps) {
         long tokensAtStart = steps.core.budgets.run().totalTokens();
-        Instant start = steps.core.now();
+        Instant start = recordedAt("step_started|" + path, steps);
         return iteration(loop, path, 1, tokensAtStart, start, steps);
     }
 
     private Promise<Outcome> iteration(Step.Loop loop, String path, int i, long tokensAtStart, Instant start, Steps steps) {
         return SequentialPattern.inOrder(loop.steps(), path + "/iteration-" + i, steps).then(out -> {
+            String last = path + "/iteration-" + i + "/" + loop.steps().get(loop.steps().size() - 1).name();
             Until.LoopState state = new Until.LoopState(i, steps.outputs(),
-                    steps.core.budgets.run().totalTokens() - tokensAtStart, Duration.between(start, steps.core.now()));
+                    steps.core.budgets.run().totalTokens() - tokensAtStart,
+                    Duration.between(start, endOf(last, steps)));
             if (loop.until().holds(state)) {
                 return steps.trampoline().done(new Outcome(out, "converged after " + i + (i == 1 ? " iteration" : " iterations")
                         + ": " + loop.until().describe()));
@@ -32,5 +35,29 @@ final class LoopPattern implements Pattern<Step.Loop> {
             }
             return iteration(loop, path, i + 1, tokensAtStart, start, steps);
         });
+    }
+
+    /** When the journal recorded the event with this key; now, for what happens now. */
+    private static Instant recordedAt(String key, Steps steps) {
+        RunEvent recorded = steps.core.setup.facts().get(key);
+        return recorded != null ? recorded.timestamp() : steps.core.now();
+    }
+
+    /**
+     * When the iteration's last step ended: now, or, when the journal is being folded, the time of that step's last
+     * journaled event (its output, or the review that accepted it), so a replayed iteration is judged as it was.
+     */
+    private static Instant endOf(String lastStep, Steps steps) {
+        if (!steps.core.replaying()) {
+            return steps.core.now();
+        }
+        Instant end = null;
+        for (RunEvent e : steps.core.setup.facts().events()) {
+            if ((e.stepPath().equals(lastStep) || e.stepPath().startsWith(lastStep + "/"))
+                    && (end == null || e.timestamp().isAfter(end))) {
+                end = e.timestamp();
+            }
+        }
+        return end != null ? end : steps.core.now();
     }
 }

@@ -102,4 +102,41 @@ class LoopPatternTest {
         assertThat(h.end.status()).isEqualTo(RunStatus.FAILED);
         assertThat(h.kinds()).endsWith("step_failed refine/iteration-2/write", "step_failed refine");
     }
+
+    @Test
+    void onResumeATimeConditionSeesTheTimesTheJournalRecordedNotTheTimeOfTheResume() {
+        Crew crew = Crew.of("loop", new Step.Sequential("all", List.of(
+                new Step.Loop("refine", List.of(work("write", agent("writer"), "Write it.")), new Until.Time(Duration.ofMinutes(10)), 3),
+                work("after", agent("editor"), "Edit it.", "refine"))));
+        CoreHarness first = CoreHarness.start(crew, Fixtures.workTask());
+        first.later(Duration.ofMinutes(11));
+        first.answer("all/refine/iteration-1/write", "slow draft");
+        assertThat(first.openPaths()).containsExactly("all/after");
+
+        CoreHarness resumed = CoreHarness.with(crew).journal(first.journal()).at(CoreHarness.T0.plus(Duration.ofHours(1))).start();
+        assertThat(resumed.openPaths()).containsExactly("all/after");
+        assertThat(resumed.replayMismatches).isEmpty();
+    }
+
+    @Test
+    void onResumeATimeConditionSeesWhenTheReviewOfTheLastStepWasDecided() {
+        Crew crew = Crew.of("loop", new Step.Sequential("all", List.of(
+                new Step.Loop("refine", List.of(work("write", agent("writer"), "Write it.").reviewed(dev.cadre.api.crew.Review.afterWork())),
+                        new Until.Time(Duration.ofMinutes(10)), 3),
+                work("after", agent("editor"), "Edit it.", "refine"))));
+        CoreHarness first = CoreHarness.start(crew, Fixtures.workTask());
+        first.answer("all/refine/iteration-1/write", "draft");
+        first.later(Duration.ofMinutes(11));
+        first.decide("review-after", dev.cadre.api.Decision.approve("ann"));
+        assertThat(first.openPaths()).containsExactly("all/after");
+
+        CoreHarness resumed = CoreHarness.with(crew).journal(first.journal()).at(CoreHarness.T0.plus(Duration.ofHours(1))).start();
+        assertThat(resumed.openPaths()).containsExactly("all/after");
+        // and a run that resumes before the review was decided judges the iteration when the decision comes
+        List<RunEvent> beforeDecision = Journals.cutAfter(first.events, e -> e instanceof RunEvent.CheckpointRequested);
+        CoreHarness waiting = CoreHarness.with(crew).journal(dev.cadre.orchestrator.internal.RecordedRun.of(beforeDecision))
+                .at(CoreHarness.T0.plus(Duration.ofMinutes(2))).start();
+        waiting.decide("review-after", dev.cadre.api.Decision.approve("ann"));
+        assertThat(waiting.openPaths()).containsExactly("all/refine/iteration-2/write");
+    }
 }

@@ -168,4 +168,14 @@ class WorkPatternTest {
         assertThat(h.end.output()).isEqualTo("An essay.");
         assertThat(h.events(RunEvent.CheckpointResolved.class).get(0).decision().decidedBy()).isEqualTo("timeout");
     }
+
+    @Test
+    void aStepNamedLikeAnAttemptRetriesUnderItsOwnPath() {
+        Crew crew = Crew.of("w", new Step.Sequential("flow", List.of(
+                work("attempt-3", agent("writer"), "Write.").reviewed(Review.afterWork()))));
+        CoreHarness h = CoreHarness.start(crew, Fixtures.workTask());
+        h.answer("flow/attempt-3", "one");
+        h.decide("flow/attempt-3#review-after", Decision.reject("again", "ann"));
+        assertThat(h.openPaths()).containsExactly("flow/attempt-3/attempt-2");
+    }
 }
