@@ -138,4 +138,23 @@ class BudgetCheckTest {
         assertThat(fired.end.status()).isEqualTo(RunStatus.FAILED);
         assertThat(fired.end.reason()).isEqualTo("Budget exceeded: the limit of 600000 ms of wall time for the run has passed.");
     }
+
+    @Test
+    void aTasksWallTimeCountsFromWhenItsStepStartedAlsoAfterAResume() {
+        Crew crew = Crew.of("b", work("job", agent("dev", Fixtures.read()), "Read and tell."))
+                .withPolicy(CrewPolicy.builder().taskBudget("job", Budget.UNLIMITED.withMaxWallTime(Duration.ofMinutes(10))).build());
+        String reason = "Budget exceeded: the limit of 600000 ms of wall time for task 'job' has passed (660000 ms).";
+        CoreHarness h = CoreHarness.start(crew, Fixtures.workTask());
+        h.callTools("job", "read", "{\"path\":\"a\"}");
+        h.later(Duration.ofMinutes(11));
+        h.toolDone(h.tool("read"), "A");
+        assertThat(h.end.reason()).isEqualTo(reason);
+
+        CoreHarness first = CoreHarness.start(crew, Fixtures.workTask());
+        first.callTools("job", "read", "{\"path\":\"a\"}");
+        CoreHarness resumed = CoreHarness.with(crew).journal(first.journal()).at(CoreHarness.T0.plus(Duration.ofMinutes(11))).start();
+        resumed.toolDone(resumed.tool("read"), "A");
+        assertThat(resumed.modelCalls).isEmpty();
+        assertThat(resumed.end.reason()).isEqualTo(reason);
+    }
 }
