@@ -95,8 +95,9 @@ public final class ScriptedModel extends TestChatModel {
     }
 
     /**
-     * A model that answers exactly as the model answered in a recorded run: each agent gets the responses its
-     * {@link RunEvent.ModelResponded} events hold, in order. Replaying a journal with it reproduces the run.
+     * A model that answers exactly as the model answered in a recorded run: each step gets the responses its
+     * {@link RunEvent.ModelResponded} events hold, by turn (so branches that run at the same time get theirs whatever
+     * order their calls arrive in). Replaying a journal with it reproduces the run.
      */
     public static ScriptedModel replaying(List<RunEvent> events) {
         Builder builder = builder();
@@ -118,7 +119,7 @@ public final class ScriptedModel extends TestChatModel {
                         reply = Reply.text(e.text() == null ? "" : e.text());
                     }
                     reply = reply.withUsage((int) e.usage().inputTokens(), (int) e.usage().outputTokens());
-                    builder.agent(e.agent() == null ? ANY : e.agent(), reply);
+                    builder.atStep(e.stepPath(), reply);
                 });
         return builder.build();
     }

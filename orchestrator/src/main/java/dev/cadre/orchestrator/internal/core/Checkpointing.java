@@ -7,6 +7,7 @@ import dev.cadre.api.Decision;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.RunEvent;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ final class Checkpointing {
 
     private final Core core;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final Map<String, Integer> used = new HashMap<>();
 
     Checkpointing(Core core) {
         this.core = core;
@@ -51,6 +53,16 @@ final class Checkpointing {
             core.command(new Command.StartTimer(id, at));
         }
         return decision;
+    }
+
+    /**
+     * {@code id} the first time the run asks for it, then {@code id-2}, {@code id-3}, ...: an id made from a model's
+     * call id repeats when the model reuses call ids across turns, and each such checkpoint must keep its own decision
+     * on resume. The same on replay, since the run asks in the same order.
+     */
+    String unique(String id) {
+        int n = used.merge(id, 1, Integer::sum);
+        return n == 1 ? id : id + "-" + n;
     }
 
     /** A decision from the gate or the run handle; ignored when the checkpoint is not (or no longer) pending. */

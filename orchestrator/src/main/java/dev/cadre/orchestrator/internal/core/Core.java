@@ -67,6 +67,7 @@ public final class Core {
     private Instant now;
     private volatile Usage usage = Usage.ZERO;
     private boolean ended;
+    private boolean replaying;
 
     public Core(Setup setup) {
         this.setup = setup;
@@ -85,7 +86,20 @@ public final class Core {
         Promise<String> run = new Steps(this).run(setup.crew().process(), "");
         run.whenDone(output -> end(RunStatus.SUCCEEDED, output, null),
                 f -> end(f.kind() == Failure.Kind.ABORTED ? RunStatus.CANCELLED : RunStatus.FAILED, null, f.reason()));
-        return drain();
+        replaying = true;
+        try {
+            return drain();
+        } finally {
+            replaying = false;
+        }
+    }
+
+    /**
+     * Whether the core is folding the journal: everything it decides while it starts follows from the journal's facts
+     * (no result has come in yet), so a decision that depends on time takes the time the journal recorded.
+     */
+    boolean replaying() {
+        return replaying;
     }
 
     /** Takes one result; gives what to do next. Results for commands the core no longer waits for are ignored. */

@@ -59,7 +59,8 @@ final class HierarchicalPattern implements Pattern<Step.Hierarchical> {
                 return steps.done(ToolResult.error("There is no worker named '" + name + "'. Workers: "
                         + String.join(", ", workers.keySet()) + "."));
             }
-            int n = ++delegations[0];
+            // only a delegation that runs takes a number (and counts in the outcome): refusals leave no gap
+            int n = delegations[0] + 1;
             if (n > h.maxDelegations()) {
                 return steps.done(ToolResult.error("The limit of " + h.maxDelegations()
                         + " delegations is reached; call finish with your answer now."));
@@ -68,6 +69,7 @@ final class HierarchicalPattern implements Pattern<Step.Hierarchical> {
             Task subTask = Task.builder("delegation-" + n).description(subtask).build();
             Promise<String> work;
             if (worker instanceof Worker.AgentWorker a) {
+                delegations[0] = n;
                 work = steps.agent(a.agent(), subTask, Map.of(), childPath);
             } else {
                 Worker.Team team = (Worker.Team) worker;
@@ -82,6 +84,7 @@ final class HierarchicalPattern implements Pattern<Step.Hierarchical> {
                     return steps.done(ToolResult.error("The delegation depth limit of " + h.maxDepth()
                             + " is reached: team '" + name + "' cannot take subtasks from here. Use another worker."));
                 }
+                delegations[0] = n;
                 work = steps.composite(team.name(), childPath, "hierarchical", () -> lead(team.team(), childPath, subTask, managers, steps));
             }
             return work.map(out -> ToolResult.ok("Output of " + name + ":\n" + out))

@@ -77,10 +77,17 @@ final class ToolStage {
         // the core's own tools are answered again on resume: what they do (a delegation, a checkpoint) replays itself
         Optional<RunEvent.ToolReturned> done = state.coreTools.containsKey(call.name()) ? Optional.empty()
                 : facts.toolResult(path, turn, call.id());
+        if (done.isPresent()) {
+            remember(state.tools.get(call.name()), arguments, done.get());
+        }
         Promise<Outcome> outcome = done.isPresent()
                 ? core.trampoline.done(new Outcome(new ToolResult(done.get().result(), null, done.get().error()), done.get().cached()))
                 : run(state, turn, call, arguments, interrupted, position);
         return outcome.map(o -> {
+            if (state.over) {
+                // a call of the same round failed the turn while this one ran: its step has ended, nothing reads this
+                return ToolExecutionResultMessage.from(call, o.result().text());
+            }
             Usage usage = o.cached() ? new Usage(0, 0, 0, 1, null, 1, 0) : Usage.ofToolCall();
             state.usage = state.usage.plus(usage);
             core.budgets.add(state.agentId(), state.spec.outputName(), usage);
@@ -125,7 +132,7 @@ final class ToolStage {
             }
             JsonNode finalArgs = approval.arguments();
             boolean cacheable = core.setup.crew().policy().cache() && tool.idempotent();
-            String cacheKey = call.name() + "\u0000" + canonical(finalArgs.toString());
+            String cacheKey = cacheKey(call.name(), finalArgs.toString());
             if (cacheable) {
                 ToolResult hit = core.toolCache.get(cacheKey);
                 if (hit != null) {
@@ -141,6 +148,26 @@ final class ToolStage {
                 return new Outcome(result, false);
             });
         });
+    }
+
+    /**
+     * A journaled result of an idempotent call goes into the run's cache, as it did when the call was made, so a resumed
+     * run answers the same call again from the cache instead of making it. Only for calls that needed no approval:
+     * an approval may have edited the arguments the result belongs to.
+     */
+    private void remember(Tool tool, String arguments, RunEvent.ToolReturned recorded) {
+        if (tool == null || recorded.error() || !core.setup.crew().policy().cache() || !tool.idempotent()) {
+            return;
+        }
+        Optional<ToolResult> invalid = validate(tool.specification(), arguments);
+        RiskLevel threshold = core.setup.crew().policy().approveToolsFrom();
+        if (invalid.isEmpty() && (threshold == null || callRisk(tool, parse(arguments)).compareTo(threshold) < 0)) {
+            core.toolCache.putIfAbsent(cacheKey(tool.name(), arguments), new ToolResult(recorded.result(), null, false));
+        }
+    }
+
+    private String cacheKey(String tool, String arguments) {
+        return tool + "\u0000" + canonical(arguments);
     }
 
     private Promise<Outcome> fresh(ToolResult result) {
@@ -213,7 +240,7 @@ final class ToolStage {
                 .parameters(JsonObjectSchema.builder().addStringProperty("question", "The question, self-contained").required("question").build())
                 .build();
         return new TurnSpec.CoreTool(specification, (args, ctx) -> {
-            String id = ctx.stepPath() + "#" + ctx.callId() + "-ask";
+            String id = core.checkpoints.unique(ctx.stepPath() + "#" + ctx.callId() + "-ask");
             return core.checkpoints.request(id, ctx.stepPath(), Checkpoint.Kind.ASK_HUMAN, args.get("question").asText(), null,
                     ctx.agent(), null).then(decision -> switch (decision.kind()) {
                 case APPROVE, EDIT -> core.trampoline.done(ToolResult.ok(decision.editedOutput() != null ? decision.editedOutput()

@@ -31,6 +31,8 @@ final class TurnState {
     int outputRetries;
     boolean toolsClosed;
     int anonymousCalls;
+    /** The turn has ended (its step is journaled as finished or failed): late tool results are dropped. */
+    boolean over;
     Usage usage = Usage.ZERO;
 
     TurnState(TurnSpec spec, ModelRef ref, JsonNode schema, Map<String, Tool> tools, Map<String, TurnSpec.CoreTool> coreTools,

@@ -16,6 +16,7 @@ import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.output.FinishReason;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,13 @@ final class Turns {
             fail(spec, e.getMessage(), Usage.ZERO);
             return core.trampoline.failed(Failure.of(e.getMessage()));
         }
-        return loop(state).peek(output -> finish(spec, output, state.usage), f -> fail(spec, f.reason(), state.usage));
+        return loop(state).peek(output -> {
+            state.over = true;
+            finish(spec, output, state.usage);
+        }, f -> {
+            state.over = true;
+            fail(spec, f.reason(), state.usage);
+        });
     }
 
     /** A step that cannot start (its context is missing): journaled as started and failed, with the reason. */
@@ -97,7 +104,13 @@ final class Turns {
             offered.put(c.name(), c.specification());
         }
         return new TurnState(spec, ref, schema, tools, coreTools, List.copyOf(offered.values()), List.copyOf(offered.keySet()),
-                Prompts.initial(persona, task, spec.context(), schema), core.now());
+                Prompts.initial(persona, task, spec.context(), schema), startedAt(spec.stepPath()));
+    }
+
+    /** When the step started: as the journal recorded it on resume (a task's wall time does not restart), else now. */
+    private Instant startedAt(String path) {
+        RunEvent recorded = core.setup.facts().get("step_started|" + path);
+        return recorded != null ? recorded.timestamp() : core.now();
     }
 
     private Promise<String> loop(TurnState state) {

@@ -67,7 +67,8 @@ final class WorkPattern {
     private Promise<String> attempt(Step.Work w, TurnSpec spec, int attempt, Steps steps) {
         Core core = steps.core;
         String basePath = spec.stepPath();
-        String path = attempt == 1 ? basePath : basePath.replaceFirst("/attempt-\\d+$", "") + "/attempt-" + attempt;
+        // spec keeps the step's own path: a step may itself be named attempt-N
+        String path = attempt == 1 ? basePath : basePath + "/attempt-" + attempt;
         Promise<String> output = steps.turns.run(spec.at(path));
         Review review = w.review();
         if (!review.after()) {
