@@ -6,6 +6,7 @@ import dev.cadre.api.crew.Step;
 import dev.cadre.api.Agent;
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.CadreState;
+import dev.cadre.api.ModelRef;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
 import dev.cadre.api.PriceTable;
@@ -28,6 +29,7 @@ import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.cadre.orchestrator.internal.RunRecorder;
 import dev.cadre.orchestrator.internal.core.Core;
 import dev.cadre.orchestrator.internal.local.LocalDriver;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import java.time.Instant;
 import java.util.Set;
@@ -40,7 +42,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
@@ -80,6 +84,8 @@ public final class Orchestrator {
     private final HumanGate gate;
     private final Redactor redactor;
     private final List<RunListener> listeners;
+    private final List<TurnInterceptor> interceptors;
+    private final Map<String, TokenCountEstimator> tokenEstimators;
     private final JsonSchemas schemas = new JsonSchemas();
     private final Cache<LocalDriver.ModelCacheKey, ChatResponse> modelCache;
 
@@ -96,6 +102,8 @@ public final class Orchestrator {
         this.gate = b.gate;
         this.redactor = b.redactor != null ? b.redactor : Redactor.fromEnvironment(System.getenv());
         this.listeners = List.copyOf(b.listeners);
+        this.interceptors = List.copyOf(b.interceptors);
+        this.tokenEstimators = Map.copyOf(b.tokenEstimators);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
         tools.forEach(t -> Tool.requireValidName(t.name()));
     }
@@ -222,7 +230,7 @@ public final class Orchestrator {
         DefaultRunHandle handle = new DefaultRunHandle(recorder, startedAt);
         HumanGate runGate = options.gate() != null ? options.gate() : gate;
         Core core = new Core(new Core.Setup(recorder.runId(), crew, task, recorder.recorded(), models, prices, schemas, redactor,
-                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context()));
+                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context(), interceptors, tokenEstimators));
         LocalDriver driver = new LocalDriver(core, recorder, handle, new LocalDriver.Services(models, blocking, modelCache, clock),
                 crew.policy(), options.streaming(), runGate);
         tellListeners(handle);
@@ -263,8 +271,26 @@ public final class Orchestrator {
         private Redactor redactor;
         private long modelCacheSize = 10_000;
         private final List<RunListener> listeners = new ArrayList<>();
+        private final List<TurnInterceptor> interceptors = new ArrayList<>();
+        private final Map<String, TokenCountEstimator> tokenEstimators = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * A stage of your own in every agent turn (guardrails, redaction); interceptors run in the order they are added.
+         * It must be deterministic: it runs again when a run resumes (see {@link TurnInterceptor}).
+         */
+        public Builder interceptor(TurnInterceptor interceptor) { this.interceptors.add(Objects.requireNonNull(interceptor)); return this; }
+
+        /**
+         * Counts the prompt tokens of requests to {@code model} (a reference such as {@code openai:gpt-4.1-mini}) for
+         * budgets and the context window, e.g. LangChain4j's {@code OpenAiTokenCountEstimator}; models without one count
+         * characters / 4. It must be deterministic and do no I/O.
+         */
+        public Builder tokenCountEstimator(String model, TokenCountEstimator estimator) {
+            this.tokenEstimators.put(ModelRef.parse(model).toString(), Objects.requireNonNull(estimator));
+            return this;
+        }
 
         /** Who decides checkpoints (default: nobody but {@link RunHandle#resolve}, so runs wait for it). */
         public Builder gate(HumanGate gate) { this.gate = Objects.requireNonNull(gate); return this; }

@@ -8,12 +8,14 @@ import dev.cadre.api.Task;
 import dev.cadre.api.ToolResult;
 import dev.cadre.api.Usage;
 import dev.cadre.api.crew.Crew;
+import dev.cadre.orchestrator.TurnInterceptor;
 import dev.cadre.orchestrator.internal.JsonSchemas;
 import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.testkit.ScriptedModel;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import java.time.Duration;
@@ -45,9 +47,14 @@ final class CoreHarness {
     private final RecordedRun facts;
 
     private CoreHarness(Crew crew, Task task, RecordedRun facts, int maxOutputRetries, Redactor redactor) {
+        this(crew, task, facts, maxOutputRetries, redactor, List.of(), Map.of());
+    }
+
+    private CoreHarness(Crew crew, Task task, RecordedRun facts, int maxOutputRetries, Redactor redactor,
+                        List<TurnInterceptor> interceptors, Map<String, TokenCountEstimator> estimators) {
         this.facts = facts;
         this.core = new Core(new Core.Setup("run-1", crew, task, facts, MODELS, PriceTable.NONE, new JsonSchemas(), redactor, 4,
-                maxOutputRetries, T0, Crew.outputNames(crew.process()), Map.of()));
+                maxOutputRetries, T0, Crew.outputNames(crew.process()), Map.of(), interceptors, estimators));
         if (!facts.isEmpty()) {
             events.addAll(facts.events());
         } else {
@@ -62,6 +69,14 @@ final class CoreHarness {
     /** A core resumed from {@code journal} (the events of an earlier run, its {@code run_started} first). */
     static CoreHarness start(Crew crew, Task task, RecordedRun journal) {
         CoreHarness h = new CoreHarness(crew, task, journal, 2, Redactor.none());
+        h.take(h.core.start(h.now));
+        return h;
+    }
+
+    /** A core with the users' turn interceptors and token estimators (by model reference), resumed from {@code journal}. */
+    static CoreHarness start(Crew crew, Task task, RecordedRun journal, List<TurnInterceptor> interceptors,
+                             Map<String, TokenCountEstimator> estimators) {
+        CoreHarness h = new CoreHarness(crew, task, journal, 2, Redactor.none(), interceptors, estimators);
         h.take(h.core.start(h.now));
         return h;
     }
