@@ -9,6 +9,7 @@ import dev.cadre.api.Task;
 import dev.cadre.api.crew.ContextLimits;
 import dev.cadre.api.crew.Crew;
 import dev.cadre.api.crew.CrewPolicy;
+import dev.cadre.orchestrator.FixedTokenCounts;
 import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
@@ -125,25 +126,7 @@ class ContextWindowTest {
         assertThat(resumed.events).isEqualTo(journal);
     }
 
-    /** Counts 100 tokens per message, whatever it says. */
-    static final TokenCountEstimator HUNDRED_A_MESSAGE = new TokenCountEstimator() {
-        @Override
-        public int estimateTokenCountInText(String text) {
-            return 100;
-        }
-
-        @Override
-        public int estimateTokenCountInMessage(ChatMessage message) {
-            return 100;
-        }
-
-        @Override
-        public int estimateTokenCountInMessages(Iterable<ChatMessage> messages) {
-            int n = 0;
-            for (ChatMessage ignored : messages) n += 100;
-            return n;
-        }
-    };
+    static final TokenCountEstimator HUNDRED_A_MESSAGE = new FixedTokenCounts(100);
 
     @Test
     void theModelsTokenCountEstimatorDecidesWhenToCompact() {
