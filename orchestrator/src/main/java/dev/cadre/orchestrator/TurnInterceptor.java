@@ -47,6 +47,9 @@ public interface TurnInterceptor {
     /** What to do with a model request: send these messages, or refuse the call (the step fails with the reason). */
     record Request(List<ChatMessage> messages, String refusal) {
         public Request {
+            if ((messages == null) == (refusal == null)) {
+                throw new IllegalArgumentException("A request is either sent with its messages or refused with a reason, not both or neither.");
+            }
             messages = messages == null ? null : List.copyOf(messages);
         }
 

@@ -129,6 +129,23 @@ class InterceptorsEndToEndTest {
     }
 
     @Test
+    void aLangChain4jRetryAsksAgainWithTheFailuresMessage() {
+        OutputGuardrail longEnough = new OutputGuardrail() {
+            @Override
+            public OutputGuardrailResult validate(AiMessage answer) {
+                return answer.text().length() < 10 ? retry("Answer in a full sentence.") : success();
+            }
+        };
+        ScriptedModel model = ScriptedModel.of(Reply.text("$20"), Reply.text("See the pricing page."));
+        Orchestrator orchestrator = builder(runs, model).interceptor(Guardrails.output(longEnough)).build();
+
+        RunResult result = orchestrator.run(orchestrator.agent(support), question).result().block(WAIT);
+
+        assertThat(result.output()).isEqualTo("See the pricing page.");
+        assertThat(model.requests().get(1).lastUserText()).isEqualTo("Answer in a full sentence.");
+    }
+
+    @Test
     void aFatalLangChain4jGuardrailFailsTheStepWithItsMessage() {
         OutputGuardrail fatal = new OutputGuardrail() {
             @Override
