@@ -25,8 +25,10 @@ import java.util.Map;
  * ({@link ModelStage}: budgets, the request, the answer's usage), tool dispatch ({@link ToolStage}: lookup, schema
  * check, repeat guard, approvals, cache, the core's own tools), and the answer check ({@link AnswerCheck}: empty, cut
  * off, output schema); the users' {@link TurnInterceptor}s around the model call, the answer and each tool call
- * ({@link Interceptors}), and what the model is shown of a long conversation ({@link ContextWindow}). The turn ends with the agent's answer (or a manager's {@code finish}) or fails at its bounds:
- * {@link Persona#maxToolRounds()} rounds of tool calls, {@code maxOutputRetries} re-asks, the crew's budgets.
+ * ({@link Interceptors}), and what the model is shown of a long conversation ({@link ContextWindow}). The turn ends
+ * with the agent's answer (or a manager's {@code finish}) or fails at its bounds: {@link Persona#maxToolRounds()}
+ * rounds of tool calls, {@code maxOutputRetries} re-asks (schema failures and interceptors' re-asks together), the
+ * crew's budgets.
  */
 final class Turns {
 
