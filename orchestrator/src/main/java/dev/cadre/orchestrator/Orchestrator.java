@@ -8,6 +8,7 @@ import dev.cadre.api.Agent;
 import dev.cadre.api.ForkedFrom;
 import dev.cadre.orchestrator.internal.Forks;
 import dev.cadre.api.CadreState;
+import dev.cadre.api.ModelRef;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
 import dev.cadre.api.PriceTable;
@@ -30,6 +31,7 @@ import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.cadre.orchestrator.internal.RunRecorder;
 import dev.cadre.orchestrator.internal.core.Core;
 import dev.cadre.orchestrator.internal.local.LocalDriver;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import java.time.Instant;
 import java.util.Set;
@@ -42,7 +44,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
@@ -82,6 +86,8 @@ public final class Orchestrator {
     private final HumanGate gate;
     private final Redactor redactor;
     private final List<RunListener> listeners;
+    private final List<TurnInterceptor> interceptors;
+    private final Map<String, TokenCountEstimator> tokenEstimators;
     private final JsonSchemas schemas = new JsonSchemas();
     private final Cache<LocalDriver.ModelCacheKey, ChatResponse> modelCache;
     private final java.util.Map<String, Pattern<Step.Custom>> patterns;
@@ -99,6 +105,8 @@ public final class Orchestrator {
         this.gate = b.gate;
         this.redactor = b.redactor != null ? b.redactor : Redactor.fromEnvironment(System.getenv());
         this.listeners = List.copyOf(b.listeners);
+        this.interceptors = List.copyOf(b.interceptors);
+        this.tokenEstimators = Map.copyOf(b.tokenEstimators);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
         this.patterns = java.util.Map.copyOf(b.patterns);
         tools.forEach(t -> Tool.requireValidName(t.name()));
@@ -243,7 +251,8 @@ public final class Orchestrator {
         DefaultRunHandle handle = new DefaultRunHandle(recorder, startedAt);
         HumanGate runGate = options.gate() != null ? options.gate() : gate;
         Core core = new Core(new Core.Setup(recorder.runId(), crew, task, recorder.recorded(), models, prices, schemas, redactor,
-                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context(), fork, patterns));
+                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context(), fork, patterns, interceptors,
+                tokenEstimators));
         LocalDriver driver = new LocalDriver(core, recorder, handle, new LocalDriver.Services(models, blocking, modelCache, clock),
                 crew.policy(), options.streaming(), runGate);
         tellListeners(handle);
@@ -286,7 +295,26 @@ public final class Orchestrator {
         private final List<RunListener> listeners = new ArrayList<>();
         private final java.util.Map<String, Pattern<Step.Custom>> patterns = new java.util.LinkedHashMap<>();
 
+        private final List<TurnInterceptor> interceptors = new ArrayList<>();
+        private final Map<String, TokenCountEstimator> tokenEstimators = new LinkedHashMap<>();
+
         private Builder() {}
+
+        /**
+         * A stage of your own in every agent turn (guardrails, redaction); interceptors run in the order they are added.
+         * It must be deterministic: it runs again when a run resumes (see {@link TurnInterceptor}).
+         */
+        public Builder interceptor(TurnInterceptor interceptor) { this.interceptors.add(Objects.requireNonNull(interceptor)); return this; }
+
+        /**
+         * Counts the prompt tokens of requests to {@code model} (a reference such as {@code openai:gpt-4.1-mini}) for
+         * budgets and the context window, e.g. LangChain4j's {@code OpenAiTokenCountEstimator}; models without one count
+         * characters / 4. It must be deterministic and do no I/O.
+         */
+        public Builder tokenCountEstimator(String model, TokenCountEstimator estimator) {
+            this.tokenEstimators.put(ModelRef.parse(model).toString(), Objects.requireNonNull(estimator));
+            return this;
+        }
 
         /** Runs a crew's {@link Step.Custom} steps of {@code kind} with {@code pattern} (see docs/patterns.md). */
         public Builder pattern(String kind, Pattern<Step.Custom> pattern) {

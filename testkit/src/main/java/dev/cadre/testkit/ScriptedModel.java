@@ -95,9 +95,8 @@ public final class ScriptedModel extends TestChatModel {
     }
 
     /**
-     * A model that answers exactly as the model answered in a recorded run: each step gets the responses its
-     * {@link RunEvent.ModelResponded} events hold, by turn (so branches that run at the same time get theirs whatever
-     * order their calls arrive in). Replaying a journal with it reproduces the run.
+     * A model that answers exactly as the model answered in a recorded run: each agent gets the responses its
+     * {@link RunEvent.ModelResponded} events hold, in order. Replaying a journal with it reproduces the run.
      */
     public static ScriptedModel replaying(List<RunEvent> events) {
         Builder builder = builder();
@@ -119,7 +118,7 @@ public final class ScriptedModel extends TestChatModel {
                         reply = Reply.text(e.text() == null ? "" : e.text());
                     }
                     reply = reply.withUsage((int) e.usage().inputTokens(), (int) e.usage().outputTokens());
-                    builder.atStep(e.stepPath(), reply);
+                    builder.agent(e.agent() == null ? ANY : e.agent(), reply);
                 });
         return builder.build();
     }

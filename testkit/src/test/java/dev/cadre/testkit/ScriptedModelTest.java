@@ -25,11 +25,6 @@ class ScriptedModelTest {
         return ChatRequest.builder().messages(UserMessage.from(text)).build();
     }
 
-    static ChatRequestOptions at(String agent, String stepPath, int turn) {
-        return ChatRequestOptions.builder().addListenerAttribute(ModelCallAttributes.AGENT, agent)
-                .addListenerAttribute(ModelCallAttributes.STEP_PATH, stepPath).addListenerAttribute(ModelCallAttributes.TURN, turn).build();
-    }
-
     static ChatRequestOptions as(String agent) {
         return ChatRequestOptions.builder().addListenerAttribute(ModelCallAttributes.AGENT, agent).build();
     }
@@ -118,17 +113,15 @@ class ScriptedModelTest {
         Instant t = Instant.EPOCH;
         Usage usage = new Usage(11, 3, 1, 0, null, 0, 0);
         List<RunEvent> journal = List.of(
-                new RunEvent.ModelResponded("r", "s/code", 1, t, "coder", "openai:x", 1, null,
+                new RunEvent.ModelResponded("r", "s", 1, t, "coder", "openai:x", 1, null,
                         List.of(new RunEvent.ToolCall("c1", "workspace_read", "{}")), "TOOL_EXECUTION", usage, false),
-                new RunEvent.ModelResponded("r", "s/review", 3, t, "reviewer", "openai:x", 1, "APPROVED", List.of(), "STOP", usage, false),
-                new RunEvent.ModelResponded("r", "s/code", 2, t, "coder", "openai:x", 2, "done", List.of(), "STOP", usage, false));
+                new RunEvent.ModelResponded("r", "s", 3, t, "reviewer", "openai:x", 1, "APPROVED", List.of(), "STOP", usage, false),
+                new RunEvent.ModelResponded("r", "s", 2, t, "coder", "openai:x", 2, "done", List.of(), "STOP", usage, false));
         ScriptedModel model = ScriptedModel.replaying(journal);
-        // the reviewer asks first: replies go by step and turn, not by arrival order
-        assertThat(model.chat(ask("c"), at("reviewer", "s/review", 1)).aiMessage().text()).isEqualTo("APPROVED");
-        ChatResponse first = model.chat(ask("a"), at("coder", "s/code", 1));
+        ChatResponse first = model.chat(ask("a"), as("coder"));
         assertThat(first.aiMessage().toolExecutionRequests().get(0).id()).isEqualTo("c1");
         assertThat(first.tokenUsage().inputTokenCount()).isEqualTo(11);
-        assertThat(model.chat(ask("b"), at("coder", "s/code", 2)).aiMessage().text()).isEqualTo("done");
-        assertThat(model.unusedReplies()).isZero();
+        assertThat(model.chat(ask("b"), as("coder")).aiMessage().text()).isEqualTo("done");
+        assertThat(model.chat(ask("c"), as("reviewer")).aiMessage().text()).isEqualTo("APPROVED");
     }
 }

@@ -15,10 +15,12 @@ import dev.cadre.api.crew.BudgetPolicy;
 import dev.cadre.api.crew.Crew;
 import dev.cadre.api.crew.Step;
 import dev.cadre.orchestrator.pattern.Pattern;
+import dev.cadre.orchestrator.TurnInterceptor;
 import dev.cadre.orchestrator.internal.JsonSchemas;
 import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.cadre.orchestrator.internal.RunRecorder;
 import dev.cadre.orchestrator.redaction.Redactor;
+import dev.langchain4j.model.TokenCountEstimator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,15 +42,29 @@ import java.util.Set;
  */
 public final class Core {
 
-    /** What the core needs to know about the run; all of it data or pure functions. */
+    /**
+     * What the core needs to know about the run; all of it data or pure functions. {@code interceptors}: the users'
+     * turn stages, in order; {@code tokenEstimators}: token counters by model reference (others count characters / 4).
+     */
     public record Setup(String runId, Crew crew, Task task, RecordedRun facts, ModelRegistry models, PriceTable prices,
                         JsonSchemas schemas, Redactor redactor, int maxConcurrentTools, int maxOutputRetries,
                         Instant startedAt, Set<String> crewOutputNames, Map<String, String> initialContext, ForkedFrom fork,
-                        Map<String, Pattern<Step.Custom>> patterns) {
+                        Map<String, Pattern<Step.Custom>> patterns, List<TurnInterceptor> interceptors,
+                        Map<String, TokenCountEstimator> tokenEstimators) {
 
         public Setup {
             fork = fork == null ? new ForkedFrom("", 0, Map.of(), Map.of()) : fork;
             patterns = patterns == null ? Map.of() : Map.copyOf(patterns);
+            interceptors = interceptors == null ? List.of() : List.copyOf(interceptors);
+            tokenEstimators = tokenEstimators == null ? Map.of() : Map.copyOf(tokenEstimators);
+        }
+
+        /** A setup of a run started afresh, with no patterns of one's own, interceptors or token estimators. */
+        public Setup(String runId, Crew crew, Task task, RecordedRun facts, ModelRegistry models, PriceTable prices,
+                     JsonSchemas schemas, Redactor redactor, int maxConcurrentTools, int maxOutputRetries,
+                     Instant startedAt, Set<String> crewOutputNames, Map<String, String> initialContext) {
+            this(runId, crew, task, facts, models, prices, schemas, redactor, maxConcurrentTools, maxOutputRetries, startedAt,
+                    crewOutputNames, initialContext, null, Map.of(), List.of(), Map.of());
         }
     }
 
@@ -56,6 +72,8 @@ public final class Core {
     final Trampoline trampoline = new Trampoline();
     final Checkpointing checkpoints;
     final BudgetCheck budgets;
+    final Interceptors interceptors;
+    final ContextWindow window;
     /** Outputs by name (task id or step name), the latest one for steps that repeat. */
     final Map<String, String> outputs = new HashMap<>();
     /** Idempotent tools' results within this run, by tool and arguments. */
@@ -74,6 +92,8 @@ public final class Core {
         this.outputs.putAll(setup.initialContext());
         this.checkpoints = new Checkpointing(this);
         this.budgets = new BudgetCheck(this);
+        this.interceptors = new Interceptors(setup.runId(), setup.interceptors());
+        this.window = new ContextWindow(setup.tokenEstimators());
     }
 
     /** Starts the run (its {@code run_started} is already journaled): the first commands, and any the journal already answers. */

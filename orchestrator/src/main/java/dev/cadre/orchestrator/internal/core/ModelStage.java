@@ -6,12 +6,10 @@ import dev.cadre.api.ModelRef;
 import dev.cadre.api.Persona;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.Usage;
+import dev.cadre.orchestrator.TurnInterceptor;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.ToolExecutionResultMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
@@ -20,7 +18,6 @@ import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,15 +39,21 @@ final class ModelStage {
         int turn = state.turn;
         String path = state.path();
         boolean toolsOffered = !state.toolsClosed && !state.specifications.isEmpty();
-        ChatRequest request = request(state, toolsOffered);
+        List<ChatMessage> sent;
+        try {
+            sent = prompt(state);
+        } catch (Raised raised) {
+            return core.trampoline.failed(raised.failure());
+        }
+        ChatRequest request = request(state, sent, toolsOffered);
         Optional<RunEvent.ModelRequested> intent = core.setup.facts().modelRequest(path, turn);
-        long estimate = estimateTokens(request);
+        long estimate = core.window.tokens(state.ref, sent);
         // a request journaled before a crash was allowed then: the check only folds what it decided (grants), never refuses it now
         Promise<Object> allowed = core.budgets.beforeModelCall(path, state.agentId(), state.spec.outputName(), state.started,
                 new BudgetCheck.Estimate(estimate, core.setup.prices().cost(state.ref, estimate, 0)), intent.isPresent());
         return allowed.then(x -> {
             ModelRef ref = intent.map(i -> ModelRef.parse(i.model())).orElseGet(() -> core.budgets.override().orElse(state.ref));
-            List<RunEvent.PromptMessage> fresh = newPromptMessages(state);
+            List<RunEvent.PromptMessage> fresh = JournaledPrompt.of(state, sent);
             List<String> toolNames = toolsOffered ? state.toolNames : List.of();
             core.emit((id, seq, at) -> new RunEvent.ModelRequested(id, path, seq, at, state.agentId(), ref.toString(), turn,
                     fresh, toolNames));
@@ -70,8 +73,23 @@ final class ModelStage {
         });
     }
 
-    private static ChatRequest request(TurnState state, boolean toolsOffered) {
-        ChatRequest.Builder builder = ChatRequest.builder().messages(List.copyOf(state.messages));
+    /** The messages to send: the conversation, compacted if it nears the window, then through the interceptors. */
+    private List<ChatMessage> prompt(TurnState state) {
+        core.window.compact(state, state.ref, core.setup.crew().policy().context());
+        TurnInterceptor.Request r = core.interceptors.beforeModelRequest(core.interceptors.at(state), List.copyOf(state.messages));
+        if (r.refused()) {
+            throw new Raised(Failure.of("The model call of agent '" + state.agentId() + "' at step '" + state.path()
+                    + "' was refused by an interceptor: " + r.refusal()));
+        }
+        if (r.messages().isEmpty()) {
+            throw new Raised(Failure.of("An interceptor left no messages to send for agent '" + state.agentId() + "' at step '"
+                    + state.path() + "'."));
+        }
+        return r.messages();
+    }
+
+    private static ChatRequest request(TurnState state, List<ChatMessage> messages, boolean toolsOffered) {
+        ChatRequest.Builder builder = ChatRequest.builder().messages(messages);
         if (toolsOffered) {
             builder.toolSpecifications(state.specifications);
         }
@@ -125,37 +143,5 @@ final class ModelStage {
     void account(TurnState state, Usage usage) {
         state.usage = state.usage.plus(usage);
         core.budgets.add(state.agentId(), state.spec.outputName(), usage);
-    }
-
-    static long estimateTokens(ChatRequest request) {
-        long chars = 0;
-        for (ChatMessage m : request.messages()) {
-            if (m instanceof SystemMessage s) chars += s.text().length();
-            else if (m instanceof UserMessage u) chars += u.hasSingleText() ? u.singleText().length() : 0;
-            else if (m instanceof AiMessage a) chars += a.text() == null ? 0 : a.text().length();
-            else if (m instanceof ToolExecutionResultMessage t) chars += t.text().length();
-        }
-        return (chars + 3) / 4;
-    }
-
-    /**
-     * The messages added since the agent's last call: the whole prompt (with few-shot examples) on the first call,
-     * then only system and user messages, since model answers and tool results have events of their own.
-     */
-    private static List<RunEvent.PromptMessage> newPromptMessages(TurnState state) {
-        List<RunEvent.PromptMessage> fresh = new ArrayList<>();
-        boolean first = state.journaledMessages == 0;
-        for (int i = state.journaledMessages; i < state.messages.size(); i++) {
-            ChatMessage m = state.messages.get(i);
-            if (m instanceof SystemMessage s) {
-                fresh.add(new RunEvent.PromptMessage("system", s.text()));
-            } else if (m instanceof UserMessage u) {
-                fresh.add(new RunEvent.PromptMessage("user", u.hasSingleText() ? u.singleText() : u.toString()));
-            } else if (first && m instanceof AiMessage a) {
-                fresh.add(new RunEvent.PromptMessage("assistant", a.text()));
-            }
-        }
-        state.journaledMessages = state.messages.size();
-        return fresh;
     }
 }

@@ -13,6 +13,7 @@ import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
 import dev.cadre.api.Usage;
+import dev.cadre.orchestrator.TurnInterceptor;
 import dev.cadre.orchestrator.internal.JsonSchemas;
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -29,7 +30,8 @@ import java.util.function.Supplier;
  * matching its schema, the repeat guard), approved when its risk reaches the crew's threshold, answered from the run's
  * cache for idempotent tools, and handed to the driver; the core answers its own tools (delegate, finish, ask_human).
  * Calls run one at a time unless all are read-only tools of the workspace. On resume a recorded result is used, and a
- * call journaled without a result is recovered through {@link Tool#recoverInterruptedCall}.
+ * call journaled without a result is recovered through {@link Tool#recoverInterruptedCall}. The users' interceptors
+ * may refuse a call (before any approval) and change a result's text; a result longer than the crew's limit is cut.
  */
 final class ToolStage {
 
@@ -93,9 +95,14 @@ final class ToolStage {
             core.budgets.add(state.agentId(), state.spec.outputName(), usage);
             // the model sees what the journal holds: secrets in a tool's output are masked for both
             String text = core.setup.redactor().redact(o.result().text());
+            boolean error = o.result().error();
             core.emit((id, seq, at) -> new RunEvent.ToolReturned(id, path, seq, at, state.agentId(), turn, call.id(), call.name(),
-                    text, o.result().error(), o.cached()));
-            return ToolExecutionResultMessage.from(call, o.result().error() ? "Error: " + text : text);
+                    text, error, o.cached()));
+            state.journaledToolTexts.put(call.id(), error ? "Error: " + text : text);
+            // then the users' interceptors and the crew's limit: a changed or cut result shows in the next model_requested
+            String seen = ContextWindow.cut(core.interceptors.afterToolResult(core.interceptors.at(state), call, text, error),
+                    core.setup.crew().policy().context().maxToolResultChars());
+            return ToolExecutionResultMessage.from(call, error ? "Error: " + seen : seen);
         });
     }
 
@@ -115,6 +122,15 @@ final class ToolStage {
         if (own == null && arguments.contains(Redactor.MASK) && core.setup.facts().modelResponse(state.path(), turn).isPresent()) {
             return fresh(ToolResult.error("This call was not made again after the run resumed: its arguments held a secret, which"
                     + " the journal keeps masked as " + Redactor.MASK + ". Call the tool again with the full arguments."));
+        }
+        TurnInterceptor.ToolCall verdict;
+        try {
+            verdict = core.interceptors.beforeToolCall(core.interceptors.at(state), call);
+        } catch (Raised raised) {
+            return core.trampoline.failed(raised.failure());
+        }
+        if (verdict.refused()) {
+            return fresh(ToolResult.error(verdict.refusal()));
         }
         JsonNode args = parse(arguments);
         ToolContext context = new ToolContext(core.setup.runId(), state.path(), state.agentId(), call.id());

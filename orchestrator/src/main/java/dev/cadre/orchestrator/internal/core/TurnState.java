@@ -8,6 +8,7 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.ChatMessage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,12 @@ final class TurnState {
     final List<String> toolNames;
     final List<ChatMessage> messages;
     final Instant started;
-    int journaledMessages;
+    /** How many messages the initial prompt has (system, examples, task): compaction never touches them. */
+    final int initialMessages;
+    /** The messages of the last request, as sent (after compaction and interceptors); {@code null} before the first. */
+    List<ChatMessage> lastSent;
+    /** The tool results' texts as the model would see them from the journal's {@code tool_returned}, by call id. */
+    final Map<String, String> journaledToolTexts = new HashMap<>();
     int turn;
     int toolRounds;
     int outputRetries;
@@ -45,6 +51,7 @@ final class TurnState {
         this.specifications = specifications;
         this.toolNames = toolNames;
         this.messages = new ArrayList<>(messages);
+        this.initialMessages = messages.size();
         this.started = started;
     }
 

@@ -9,6 +9,7 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
 import dev.cadre.api.Usage;
+import dev.cadre.orchestrator.TurnInterceptor;
 import dev.cadre.orchestrator.internal.Prompts;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -26,8 +27,11 @@ import java.util.Map;
  * One agent working on one task, as a short pipeline of stages: the prompt ({@link Prompts}), the model call
  * ({@link ModelStage}: budgets, the request, the answer's usage), tool dispatch ({@link ToolStage}: lookup, schema
  * check, repeat guard, approvals, cache, the core's own tools), and the answer check ({@link AnswerCheck}: empty, cut
- * off, output schema). The turn ends with the agent's answer (or a manager's {@code finish}) or fails at its bounds:
- * {@link Persona#maxToolRounds()} rounds of tool calls, {@code maxOutputRetries} re-asks, the crew's budgets.
+ * off, output schema); the users' {@link TurnInterceptor}s around the model call, the answer and each tool call
+ * ({@link Interceptors}), and what the model is shown of a long conversation ({@link ContextWindow}). The turn ends
+ * with the agent's answer (or a manager's {@code finish}) or fails at its bounds: {@link Persona#maxToolRounds()}
+ * rounds of tool calls, {@code maxOutputRetries} re-asks (schema failures and interceptors' re-asks together), the
+ * crew's budgets.
  */
 final class Turns {
 
@@ -126,7 +130,21 @@ final class Turns {
                         "Agent '" + state.agentId() + "' gave an answer cut off at the model's output limit "
                                 + (state.outputRetries + 1) + " times.");
             }
-            AnswerCheck.Verdict verdict = answers.check(state, core.setup.redactor().redact(ai.text()));
+            String text = core.setup.redactor().redact(ai.text());
+            TurnInterceptor.Answer intercepted = core.interceptors.afterModelAnswer(core.interceptors.at(state), text == null ? "" : text);
+            switch (intercepted.kind()) {
+                case FAIL -> {
+                    return core.trampoline.failed(Failure.of("An interceptor refused the answer of agent '" + state.agentId()
+                            + "' at step '" + state.path() + "': " + intercepted.text()));
+                }
+                case RETRY -> {
+                    return retryOrFail(state, intercepted.text(), "Agent '" + state.agentId() + "' gave an answer an interceptor"
+                            + " refused " + (state.outputRetries + 1) + " times: " + intercepted.text());
+                }
+                case REPLACE -> text = intercepted.text();
+                case ACCEPT -> { }
+            }
+            AnswerCheck.Verdict verdict = answers.check(state, text);
             return verdict.accepted() ? core.trampoline.done(verdict.output())
                     : retryOrFail(state, verdict.correction(), verdict.failure());
         });

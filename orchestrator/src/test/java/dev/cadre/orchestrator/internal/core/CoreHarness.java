@@ -8,6 +8,7 @@ import dev.cadre.api.Task;
 import dev.cadre.api.ToolResult;
 import dev.cadre.api.Usage;
 import dev.cadre.api.crew.Crew;
+import dev.cadre.orchestrator.TurnInterceptor;
 import dev.cadre.orchestrator.internal.JsonSchemas;
 import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.cadre.orchestrator.redaction.Redactor;
@@ -18,6 +19,7 @@ import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
@@ -76,6 +78,8 @@ final class CoreHarness {
         private Redactor redactor = Redactor.none();
         private Map<String, String> initialContext = Map.of();
         private Instant startAt = T0;
+        private List<TurnInterceptor> interceptors = List.of();
+        private Map<String, TokenCountEstimator> estimators = Map.of();
 
         private Setup(Crew crew) {
             this.crew = crew;
@@ -106,6 +110,13 @@ final class CoreHarness {
             return this;
         }
 
+        /** The users' turn interceptors and token estimators (by model reference). */
+        Setup interceptors(List<TurnInterceptor> list, Map<String, TokenCountEstimator> byModel) {
+            this.interceptors = list;
+            this.estimators = byModel;
+            return this;
+        }
+
         /** The time the driver starts (or resumes) the core at; the run itself started at {@link #T0}. */
         Setup at(Instant when) {
             this.startAt = when;
@@ -128,7 +139,7 @@ final class CoreHarness {
         this.facts = s.journal;
         this.redactor = s.redactor;
         this.core = new Core(new Core.Setup("run-1", s.crew, s.task, facts, MODELS, PriceTable.NONE, new JsonSchemas(), s.redactor,
-                4, s.maxOutputRetries, T0, Crew.outputNames(s.crew.process()), s.initialContext, null, java.util.Map.of()));
+                4, s.maxOutputRetries, T0, Crew.outputNames(s.crew.process()), s.initialContext, null, java.util.Map.of(), s.interceptors, s.estimators));
         if (!facts.isEmpty()) {
             events.addAll(facts.events());
         } else {
@@ -143,6 +154,12 @@ final class CoreHarness {
     /** A core resumed from {@code journal} (the events of an earlier run, its {@code run_started} first). */
     static CoreHarness start(Crew crew, Task task, RecordedRun journal) {
         return with(crew).task(task).journal(journal).start();
+    }
+
+    /** A core with the users' turn interceptors and token estimators (by model reference), resumed from {@code journal}. */
+    static CoreHarness start(Crew crew, Task task, RecordedRun journal, List<TurnInterceptor> interceptors,
+                             Map<String, TokenCountEstimator> estimators) {
+        return with(crew).task(task).journal(journal).interceptors(interceptors, estimators).start();
     }
 
     static CoreHarness start(Crew crew, Task task, Redactor redactor) {
