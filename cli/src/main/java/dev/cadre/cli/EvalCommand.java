@@ -3,6 +3,7 @@ package dev.cadre.cli;
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.eval.Baseline;
+import dev.cadre.eval.Cassette;
 import dev.cadre.eval.EvalCrew;
 import dev.cadre.eval.EvalFile;
 import dev.cadre.eval.EvalReport;
@@ -53,6 +54,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--baseline", paramLabel = "REPORT", description = "A previous report.json: mark regressions, exit 6 on a significant drop.")
     Path baseline;
 
+    @Option(names = "--record", paramLabel = "DIR", description = "Keep every run's events in DIR as a cassette (commit it) for --replay.")
+    Path record;
+
+    @Option(names = "--replay", paramLabel = "DIR", description = "Answer every model call from the cassette in DIR: offline, no model"
+            + " or key; a run whose requests differ from the recording fails saying what changed and where.")
+    Path replay;
+
     @Option(names = "--model", description = "The default model, e.g. openai:gpt-4.1-mini (default: CADRE_MODEL).")
     String model;
 
@@ -73,27 +81,45 @@ final class EvalCommand implements Callable<Integer> {
         for (String spec : specs) {
             chosen.add(crew(spec, crews.isEmpty(), library));
         }
-        ModelRegistry models = ModelConfig.registry(env, model);
-        if (models.defaultModel().isEmpty()) {
-            throw new IllegalArgumentException("No model is configured: " + ModelConfig.HOW + ".");
+        if (record != null && replay != null) {
+            throw new IllegalArgumentException("--record and --replay exclude each other: record with a model, then replay without one.");
         }
         Path directory = out != null ? out : Path.of("cadre-eval", eval.name());
-        Evaluation.Builder builder = Evaluation.builder(eval).crews(chosen).models(models).directory(directory).parallel(parallel)
-                .prices(ModelConfig.prices(env)).journalKey(JournalKey.fromStateDirectory()).redactor(Redactor.fromEnvironment(env))
+        JournalKey key = JournalKey.fromStateDirectory();
+        Evaluation.Builder builder = Evaluation.builder(eval).crews(chosen).directory(directory).parallel(parallel)
+                .prices(ModelConfig.prices(env)).journalKey(key).redactor(Redactor.fromEnvironment(env))
                 .progress(new EvalProgressBar(System.err));
+        Cassette cassette = replay == null ? null : Cassette.at(replay);
+        if (cassette != null) {
+            builder.models(cassette.models());
+        } else {
+            ModelRegistry models = ModelConfig.registry(env, model);
+            if (models.defaultModel().isEmpty()) {
+                throw new IllegalArgumentException("No model is configured: " + ModelConfig.HOW + ".");
+            }
+            builder.models(models);
+        }
         if (repeat != null) {
             builder.repeat(repeat);
         }
         if (budget != null) {
             builder.budgetPerCase(EvalFile.budget(budget));
         }
-        EvalReport report = builder.build().run();
+        Evaluation evaluation = builder.build();
+        if (cassette != null) {
+            cassette.requireComplete(evaluation.runs());
+        }
+        EvalReport report = evaluation.run();
+        if (record != null) {
+            Cassette.record(report, directory, key, record);
+        }
         Baseline.Comparison comparison = previous == null ? null : Baseline.compare(report, previous);
         String markdown = report.toMarkdown(comparison);
         Files.writeString(directory.resolve("report.md"), markdown);
         Files.writeString(directory.resolve("report.json"), report.toJson());
         System.out.print(markdown);
-        System.out.println("\nReports: " + directory.resolve("report.md") + ", " + directory.resolve("report.json"));
+        System.out.println("\nReports: " + directory.resolve("report.md") + ", " + directory.resolve("report.json")
+                + (record != null ? "\nCassette: " + record + " (replay it with --replay " + record + ")" : ""));
         if (comparison != null && comparison.significantDrop()) {
             System.err.println("cadre eval: the success rate dropped significantly against " + baseline + " (see 'Against the baseline').");
             return ExitCodes.REGRESSION;

@@ -92,6 +92,35 @@ class EvalCommandProcessTest {
     }
 
     @Test
+    void aRecordedEvalReplaysOfflineAndAChangedCrewDivergesWithItsMessage() throws Exception {
+        Files.writeString(dir.resolve("times.yaml"), EVAL);
+        Files.writeString(dir.resolve("solo.yaml"), CREW);
+        try (ModelStubServer stub = new ModelStubServer(request -> Reply.text("{\"answer\": 42}").withUsage(30, 5))) {
+            Outcome recorded = cadre(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-test"),
+                    "eval", "times.yaml", "--crew", "solo.yaml", "--repeat", "2", "--out", "recorded", "--record", "cassette");
+            assertThat(recorded.exit()).as(recorded.stderr()).isZero();
+            assertThat(recorded.stdout()).contains("Cassette: cassette (replay it with --replay cassette)");
+        }
+        assertThat(dir.resolve("cassette/mul__solo__r2.jsonl")).isNotEmptyFile();
+
+        Outcome replayed = cadre(Map.of(), "eval", "times.yaml", "--crew", "solo.yaml", "--repeat", "2", "--out", "replayed", "--replay", "cassette");
+        assertThat(replayed.exit()).as(replayed.stderr()).isZero();
+        assertThat(replayed.stdout()).contains("| solo | 2/2 | 100% | 34%–100% | 35 |");
+
+        Files.writeString(dir.resolve("solo.yaml"), CREW.replace("Answer arithmetic questions exactly.", "Answer arithmetic questions."));
+        Outcome diverged = cadre(Map.of(), "eval", "times.yaml", "--crew", "solo.yaml", "--repeat", "2", "--out", "diverged", "--replay", "cassette");
+        assertThat(diverged.exit()).as(diverged.stderr()).isZero();
+        assertThat(diverged.stdout()).contains("| solo | 0/2 | 0% |", "replay_diverged 2",
+                "- mul on solo #1 — replay_diverged: Replay of run 'mul__solo__r1' diverged from the recording at step 'solo/answer',"
+                        + " model call 1 of agent 'solver': system message 1 was '", "Your goal: Answer arithmetic questions exactly.' in the"
+                        + " recording and is '", "Your goal: Answer arithmetic questions.' now.");
+
+        Outcome more = cadre(Map.of(), "eval", "times.yaml", "--crew", "solo.yaml", "--repeat", "3", "--out", "more", "--replay", "cassette");
+        assertThat(more.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(more.stderr()).contains("cadre: The cassette cassette has no recording of case 'mul' on crew 'solo' #3: record it with");
+    }
+
+    @Test
     void badInputIsOneSentenceBeforeAnythingRuns() throws Exception {
         Files.writeString(dir.resolve("times.yaml"), EVAL);
         Outcome noCrew = cadre(Map.of("CADRE_MODEL", "openai:gpt-test"), "eval", "times.yaml");

@@ -43,6 +43,8 @@ public final class CaseRunner {
     private static final String BUDGET = "Budget exceeded";
     /** Words a cassette uses when a replayed run's requests differ from the recording. */
     public static final String DIVERGED = "diverged from the recording";
+    /** How a cassette's divergence message begins (the model failure's prefix is cut off before it). */
+    public static final String REPLAY = "Replay of run '";
 
     private final Path runs;
     private final Path workspaces;
@@ -101,7 +103,7 @@ public final class CaseRunner {
             String reason = result.reason() == null ? result.status().toString() : result.reason();
             kind = result.status() == RunStatus.CANCELLED ? "cancelled" : reason.contains(DIVERGED) ? "replay_diverged"
                     : reason.contains(BUDGET) ? "budget" : "run_failed";
-            failure = reason;
+            failure = kind.equals("replay_diverged") && reason.contains(REPLAY) ? reason.substring(reason.indexOf(REPLAY)) : reason;
         }
         return new RunRecord(key.caseId(), key.crew(), key.repeat(), runId, result.status().toString(), kind == null, kind, failure,
                 checks, result.usage().inputTokens(), result.usage().outputTokens(), result.usage().cost(), result.usage().modelCalls(),

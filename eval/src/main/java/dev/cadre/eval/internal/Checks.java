@@ -142,10 +142,15 @@ public final class Checks {
 
     /** At most 160 characters of {@code text}, on one line. */
     static String shorten(String text) {
+        return shorten(text, SHOWN);
+    }
+
+    /** At most {@code max} characters of {@code text}, on one line. */
+    static String shorten(String text, int max) {
         if (text == null) {
             return "";
         }
         String line = text.strip().replaceAll("\\s+", " ");
-        return line.length() <= SHOWN ? line : line.substring(0, SHOWN - 1) + "…";
+        return line.length() <= max ? line : line.substring(0, max - 1) + "…";
     }
 }

@@ -12,6 +12,9 @@ import java.util.stream.Collectors;
 /** An eval report as Markdown, for CI logs and pull requests. */
 public final class MarkdownReport {
 
+    /** How much of a failure's sentence is shown: a divergence says what changed, which takes room. */
+    private static final int FAILURE_SHOWN = 600;
+
     private MarkdownReport() {}
 
     public static String render(EvalReport report, Baseline.Comparison comparison) {
@@ -61,7 +64,7 @@ public final class MarkdownReport {
     }
 
     private static String failure(RunRecord r) {
-        return "- " + r.caseId() + " on " + r.crew() + " #" + r.repeat() + " — " + r.failureKind() + ": " + Checks.shorten(r.failure())
+        return "- " + r.caseId() + " on " + r.crew() + " #" + r.repeat() + " — " + r.failureKind() + ": " + Checks.shorten(r.failure(), FAILURE_SHOWN)
                 + " ([journal](" + r.journal() + "))\n";
     }
 
