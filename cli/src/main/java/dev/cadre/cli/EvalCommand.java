@@ -3,6 +3,7 @@ package dev.cadre.cli;
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.eval.Baseline;
+import dev.cadre.eval.Baselines;
 import dev.cadre.eval.Cassette;
 import dev.cadre.eval.EvalCrew;
 import dev.cadre.eval.EvalFile;
@@ -54,6 +55,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--baseline", paramLabel = "REPORT", description = "A previous report.json: mark regressions, exit 6 on a significant drop.")
     Path baseline;
 
+    @Option(names = "--baselines", description = "Add each crew's baselines at the same budget: a debate's single agent and"
+            + " vote of as many answers, a coder/reviewer loop's coder alone, a crew's first agent alone.")
+    boolean baselines;
+
     @Option(names = "--record", paramLabel = "DIR", description = "Keep every run's events in DIR as a cassette (commit it) for --replay.")
     Path record;
 
@@ -79,7 +84,11 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("No crew to evaluate: pass --crew (a crew file or a built-in crew), or list 'crews' in " + file + ".");
         }
         for (String spec : specs) {
-            chosen.add(crew(spec, crews.isEmpty(), library));
+            EvalCrew crew = crew(spec, crews.isEmpty(), library);
+            chosen.add(crew);
+            if (baselines) {
+                chosen.addAll(Baselines.of(crew));
+            }
         }
         if (record != null && replay != null) {
             throw new IllegalArgumentException("--record and --replay exclude each other: record with a model, then replay without one.");
@@ -91,7 +100,7 @@ final class EvalCommand implements Callable<Integer> {
                 .progress(new EvalProgressBar(System.err));
         Cassette cassette = replay == null ? null : Cassette.at(replay);
         if (cassette != null) {
-            builder.models(cassette.models());
+            builder.modelsPerRun(cassette.models());
         } else {
             ModelRegistry models = ModelConfig.registry(env, model);
             if (models.defaultModel().isEmpty()) {

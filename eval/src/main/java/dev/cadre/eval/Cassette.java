@@ -86,7 +86,7 @@ public final class Cassette {
         }
     }
 
-    /** Each run's model: the recording of that run (for {@link Evaluation.Builder#models(Function)}). */
+    /** Each run's model: the recording of that run (for {@link Evaluation.Builder#modelsPerRun}). */
     public Function<RunKey, ModelRegistry> models() {
         return key -> {
             List<RunEvent> events = events(key);

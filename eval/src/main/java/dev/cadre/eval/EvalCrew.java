@@ -60,13 +60,21 @@ public record EvalCrew(String name, CrewSource source, Function<Workspace, CrewF
             return CrewLoader.of(library, tools).withCommandTool(commands -> StandardTools.commandRunner(workspace, commands))
                     .withExecutedFiles(StandardTools::withExecutedFiles).load(source.origin(), source.text());
         };
+        return new EvalCrew(sample(make, source.origin()).name(), source, make);
+    }
+
+    /** The crew as made for a throwaway workspace: to see its shape, or find its mistakes, before anything runs. */
+    Crew sample() {
+        return sample(make, name);
+    }
+
+    private static Crew sample(Function<Workspace, CrewFile> make, String what) {
         Path probe = null;
         try {
             probe = Files.createTempDirectory("cadre-eval-crew-");
-            String name = make.apply(Workspace.at(probe)).crew().name();
-            return new EvalCrew(name, source, make);
+            return make.apply(Workspace.at(probe)).crew();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot make a directory to check crew " + source.origin() + " in: " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot make a directory to check crew " + what + " in: " + e.getMessage(), e);
         } finally {
             if (probe != null) {
                 probe.toFile().delete();

@@ -154,7 +154,7 @@ public final class Evaluation {
         /** One registry for every run. */
         public Builder models(ModelRegistry registry) { Objects.requireNonNull(registry); this.models = key -> registry; return this; }
         /** A registry per run (e.g. a fresh scripted model, or a cassette's recording of that run). */
-        public Builder models(Function<RunKey, ModelRegistry> perRun) { this.models = Objects.requireNonNull(perRun); return this; }
+        public Builder modelsPerRun(Function<RunKey, ModelRegistry> perRun) { this.models = Objects.requireNonNull(perRun); return this; }
         /** Where journals ({@code runs/}), workspaces ({@code workspaces/}) and {@code results.jsonl} go. */
         public Builder directory(Path dir) { this.directory = Objects.requireNonNull(dir); return this; }
         /** How often each case runs on each crew (default: the eval file's {@code repeat}). */

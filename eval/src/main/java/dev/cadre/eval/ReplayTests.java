@@ -34,7 +34,7 @@ public final class ReplayTests {
     /** One dynamic test per run of {@code file} on {@code crews}, replayed from {@code cassette}. */
     public static Stream<DynamicTest> of(EvalFile file, List<EvalCrew> crews, Path cassette) {
         Cassette recorded = Cassette.at(cassette);
-        Evaluation evaluation = Evaluation.builder(file).crews(crews).models(recorded.models()).directory(temporaryDirectory())
+        Evaluation evaluation = Evaluation.builder(file).crews(crews).modelsPerRun(recorded.models()).directory(temporaryDirectory())
                 .journalKey(JournalKey.generate()).build();
         recorded.requireComplete(evaluation.runs());
         Supplier<Map<RunKey, RunRecord>> results = memoised(() -> evaluation.run().runs().stream()

@@ -26,13 +26,13 @@ class CassetteTest {
 
     private EvalReport recordAlphaAndBeta() {
         EvalReport report = Evaluation.builder(Fixtures.eval()).crew(Fixtures.crew("alpha", "alpha")).crew(Fixtures.crew("beta", "beta"))
-                .models(fixtures::modelFor).prices(Fixtures.PRICES).journalKey(key).directory(dir.resolve("recorded")).build().run();
+                .modelsPerRun(fixtures::modelFor).prices(Fixtures.PRICES).journalKey(key).directory(dir.resolve("recorded")).build().run();
         Cassette.record(report, dir.resolve("recorded"), key, dir.resolve("cassette"));
         return report;
     }
 
     private Evaluation.Builder replay(EvalCrew... crews) {
-        return Evaluation.builder(Fixtures.eval()).crews(List.of(crews)).models(Cassette.at(dir.resolve("cassette")).models())
+        return Evaluation.builder(Fixtures.eval()).crews(List.of(crews)).modelsPerRun(Cassette.at(dir.resolve("cassette")).models())
                 .prices(Fixtures.PRICES).journalKey(JournalKey.generate()).directory(dir.resolve("replayed"));
     }
 

@@ -26,7 +26,7 @@ class EvaluationTest {
 
     private Evaluation.Builder evaluation(Fixtures models) {
         return Evaluation.builder(Fixtures.eval()).crew(Fixtures.crew("alpha", "alpha")).crew(Fixtures.crew("beta", "beta"))
-                .models(models::modelFor).prices(Fixtures.PRICES).journalKey(key).directory(dir.resolve("eval"));
+                .modelsPerRun(models::modelFor).prices(Fixtures.PRICES).journalKey(key).directory(dir.resolve("eval"));
     }
 
     @Test
@@ -92,7 +92,7 @@ class EvaluationTest {
         Path results = dir.resolve("eval/results.jsonl");
         List<String> lines = Files.readAllLines(results);
         List<String> order = Evaluation.builder(Fixtures.eval()).crew(Fixtures.crew("alpha", "alpha")).crew(Fixtures.crew("beta", "beta"))
-                .models(fixtures::modelFor).directory(dir).build().runs().stream().map(RunKey::runId).toList();
+                .modelsPerRun(fixtures::modelFor).directory(dir).build().runs().stream().map(RunKey::runId).toList();
         List<String> kept = lines.stream().filter(l -> order.subList(0, 5).stream().anyMatch(id -> l.contains("\"runId\":\"" + id + "\""))).toList();
         assertThat(kept).hasSize(5);
         Files.writeString(results, String.join("\n", kept) + "\n" + lines.get(5).substring(0, 40), StandardCharsets.UTF_8);
@@ -141,7 +141,7 @@ class EvaluationTest {
         evaluation(fixtures).repeat(1).build().run();
         EvalFile changed = EvalFile.parse("arithmetic.yaml", Fixtures.EVAL.replace("What is 2 + 3?", "What is 3 + 2?"), Path.of("."));
 
-        assertThatThrownBy(() -> Evaluation.builder(changed).crew(Fixtures.crew("alpha", "alpha")).models(fixtures::modelFor)
+        assertThatThrownBy(() -> Evaluation.builder(changed).crew(Fixtures.crew("alpha", "alpha")).modelsPerRun(fixtures::modelFor)
                 .journalKey(key).directory(dir.resolve("eval")).build().run())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("were made from another version of arithmetic.yaml")
@@ -159,7 +159,7 @@ class EvaluationTest {
     @Test
     void twoCrewsOfOneNameAreRefused() {
         assertThatThrownBy(() -> Evaluation.builder(Fixtures.eval()).crew(Fixtures.crew("alpha", "alpha")).crew(Fixtures.crew("alpha", "beta"))
-                .models(fixtures::modelFor).directory(dir).build())
+                .modelsPerRun(fixtures::modelFor).directory(dir).build())
                 .hasMessage("Eval 'arithmetic' is given two crews named 'alpha': rename one (e.g. --crew other.yaml=other-name).");
     }
 
