@@ -126,8 +126,10 @@ final class EvalCommand implements Callable<Integer> {
         String markdown = report.toMarkdown(comparison);
         Files.writeString(directory.resolve("report.md"), markdown);
         Files.writeString(directory.resolve("report.json"), report.toJson());
+        Files.writeString(directory.resolve("report.html"), report.toHtml(comparison));
         System.out.print(markdown);
-        System.out.println("\nReports: " + directory.resolve("report.md") + ", " + directory.resolve("report.json")
+        System.out.println("\nReports: " + directory.resolve("report.md") + ", " + directory.resolve("report.json") + ", "
+                + directory.resolve("report.html")
                 + (record != null ? "\nCassette: " + record + " (replay it with --replay " + record + ")" : ""));
         if (comparison != null && comparison.significantDrop()) {
             System.err.println("cadre eval: the success rate dropped significantly against " + baseline + " (see 'Against the baseline').");

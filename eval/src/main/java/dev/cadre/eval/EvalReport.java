@@ -3,6 +3,7 @@ package dev.cadre.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cadre.api.CadreJson;
+import dev.cadre.eval.internal.HtmlReport;
 import dev.cadre.eval.internal.MarkdownReport;
 import dev.cadre.eval.internal.Summaries;
 import java.io.IOException;
@@ -44,6 +45,14 @@ public record EvalReport(String eval, String evalSha256, List<CrewSummary> crews
     /** The report as Markdown; with a baseline comparison, its changes and regressions too (null: none). */
     public String toMarkdown(Baseline.Comparison comparison) {
         return MarkdownReport.render(this, comparison);
+    }
+
+    /**
+     * The report as one self-contained HTML page (inline styles and SVG charts, no script, nothing fetched): success
+     * against cost, the crews' table, the per-case matrix with links to journals; with a comparison, its changes.
+     */
+    public String toHtml(Baseline.Comparison comparison) {
+        return HtmlReport.render(this, comparison);
     }
 
     public String toJson() {
