@@ -7,6 +7,8 @@ import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.eval.Baselines;
+import dev.cadre.eval.Cassette;
+import dev.cadre.eval.ReplayTests;
 import dev.cadre.eval.CrewSummary;
 import dev.cadre.eval.EvalCrew;
 import dev.cadre.eval.EvalFile;
@@ -21,6 +23,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +76,22 @@ class BundledEvalsTest {
                 tuple("debate", 18, 18, 4.0, 880.0),
                 tuple("debate-single", 18, 18, 1.0, 220.0),
                 tuple("debate-vote", 18, 18, 9.0, 1980.0));
+    }
+
+    /** docs/evaluation.md's JUnit example, on a cassette recorded here from scripted replies. */
+    @TestFactory
+    Stream<DynamicTest> arithmeticStillPasses() {
+        Path cassette = dir.resolve("cassette");
+        JournalKey key = JournalKey.generate();
+        EvalFile file = EvalFile.load(Path.of("evals/arithmetic.yaml"));
+        EvalReport recorded = Evaluation.builder(file).crew(builtIn("debate")).modelsPerRun(k -> answering()).journalKey(key)
+                .directory(dir.resolve("recorded")).build().run();
+        Cassette.record(recorded, dir.resolve("recorded"), key, cassette);
+
+        // as in the docs, with the cassette's path
+        EvalCrew debate = EvalCrew.load(CrewSource.of(BuiltInCrews.fileName("debate"), BuiltInCrews.yaml("debate")),
+                PersonaLibrary.builtIn());
+        return ReplayTests.of(EvalFile.load(Path.of("evals/arithmetic.yaml")), List.of(debate), cassette);
     }
 
     @Test
