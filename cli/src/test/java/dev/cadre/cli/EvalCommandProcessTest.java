@@ -46,6 +46,13 @@ class EvalCommandProcessTest {
             """;
 
     Outcome cadre(Map<String, String> env, String... args) throws Exception {
+        Process p = start(env, args);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("cadre finished").isTrue();
+        return new Outcome(p.exitValue(), Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8),
+                Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8));
+    }
+
+    Process start(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.cadre.cli.Main"));
         command.addAll(List.of(args));
@@ -59,8 +66,7 @@ class EvalCommandProcessTest {
         builder.redirectOutput(out).redirectError(err);
         Process p = builder.start();
         p.getOutputStream().close();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("cadre finished").isTrue();
-        return new Outcome(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8), Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        return p;
     }
 
     @Test
@@ -118,6 +124,47 @@ class EvalCommandProcessTest {
         Outcome more = cadre(Map.of(), "eval", "times.yaml", "--crew", "solo.yaml", "--repeat", "3", "--out", "more", "--replay", "cassette");
         assertThat(more.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(more.stderr()).contains("cadre: The cassette cassette has no recording of case 'mul' on crew 'solo' #3: record it with");
+    }
+
+    @Test
+    void anEvalKilledMidwayFinishesWhenRunAgainWithoutRunningFinishedRunsAgain() throws Exception {
+        Files.writeString(dir.resolve("times.yaml"), EVAL);
+        Files.writeString(dir.resolve("solo.yaml"), CREW);
+        Path results = dir.resolve("out/results.jsonl");
+        long finishedBeforeTheKill;
+        try (ModelStubServer slow = new ModelStubServer(request -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Reply.text("{\"answer\": 42}").withUsage(30, 5);
+        })) {
+            Process eval = start(Map.of("OPENAI_BASE_URL", slow.openAiUrl(), "CADRE_MODEL", "openai:gpt-test"),
+                    "eval", "times.yaml", "--crew", "solo.yaml", "--repeat", "8", "--out", "out");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (lines(results) < 3 && eval.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            eval.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no flush
+            finishedBeforeTheKill = lines(results);
+        }
+        assertThat(finishedBeforeTheKill).as("runs finished before the kill").isBetween(3L, 7L);
+
+        try (ModelStubServer stub = new ModelStubServer(request -> Reply.text("{\"answer\": 42}").withUsage(30, 5))) {
+            Outcome again = cadre(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-test"),
+                    "eval", "times.yaml", "--crew", "solo.yaml", "--repeat", "8", "--out", "out");
+            assertThat(again.exit()).as(again.stderr()).isZero();
+            assertThat(again.stdout()).contains("| solo | 8/8 | 100% |");
+            // the run cut off by the kill resumes from its journal: it asks the model only if its answer was not journaled yet
+            assertThat((long) stub.requests.size()).isBetween(8 - finishedBeforeTheKill - 1, 8 - finishedBeforeTheKill);
+        }
+        assertThat(Files.readAllLines(results).stream().filter(l -> !l.isBlank()).map(l -> l.replaceAll(".*\"runId\":\"([^\"]+)\".*", "$1"))
+                .distinct().count()).isEqualTo(8);
+    }
+
+    private static long lines(Path file) throws java.io.IOException {
+        return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.endsWith("}")).count() : 0;
     }
 
     @Test
