@@ -21,11 +21,14 @@ import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
 import dev.cadre.mcp.internal.Cancellations;
+import dev.cadre.mcp.internal.CrewCatalog;
 import dev.cadre.mcp.internal.ElicitationGate;
+import dev.cadre.mcp.internal.ModelChecks;
 import dev.cadre.mcp.internal.HttpGuard;
 import dev.cadre.mcp.internal.InboundMessages;
 import dev.cadre.mcp.internal.InspectingInputStream;
 import dev.cadre.mcp.internal.RetryingStdioTransport;
+import dev.cadre.mcp.internal.RunResources;
 import dev.cadre.mcp.internal.SamplingModels;
 import dev.cadre.mcp.internal.SessionTable;
 import dev.cadre.http.BodyLimits;
@@ -101,9 +104,11 @@ public final class CadreMcpServer implements AutoCloseable {
     private final JournalKey journalKey = JournalKey.fromStateDirectory();
     private final McpJsonMapper json = new JacksonMcpJsonMapper(CadreJson.newMapper());
     private final Cancellations cancellations = new Cancellations();
-    private final InboundMessages inbound = new InboundMessages(cancellations);
+    private final InboundMessages inbound = new InboundMessages(cancellations, this::localAnswer);
     private final Map<String, RunHandle> runs = new ConcurrentHashMap<>();
     private final Map<Path, Map<String, Tool>> workspaceTools = new ConcurrentHashMap<>();
+    private final CrewCatalog catalog;
+    private final RunResources runResources;
     private final boolean http;
     private final SessionTable sessions;
     private McpAsyncServer server;
@@ -115,6 +120,9 @@ public final class CadreMcpServer implements AutoCloseable {
     private CadreMcpServer(McpServerConfig config, boolean http) {
         this.config = config;
         this.http = http;
+        this.catalog = CrewCatalog.load(config);
+        this.runResources = new RunResources(config.runsDirectory(), () -> server.listResources()
+                .map(r -> (JsonNode) CadreJson.mapper().valueToTree(r)).collectList().block(Duration.ofSeconds(5)));
         this.sessions = new SessionTable(config.httpLimits().maxSessions(), config.httpLimits().sessionIdleTimeout(), System::nanoTime);
     }
 
@@ -252,7 +260,7 @@ public final class CadreMcpServer implements AutoCloseable {
         for (Tool tool : config.extraTools()) {
             tools.add(toolSpec(tool, (exchange, args) -> invoke(tool, args, exchange)));
         }
-        config.crews().forEach((name, crew) -> tools.add(crewTool(name, crew)));
+        catalog.entries().forEach(entry -> tools.add(crewTool(entry)));
         tools.addAll(runTools());
         spec.tools(tools);
         spec.prompts(config.personas().all().stream().map(this::prompt).toList());
@@ -287,6 +295,11 @@ public final class CadreMcpServer implements AutoCloseable {
         if (config.root() != null) {
             return Mono.just(tools(config.root()).get(name));
         }
+        return clientRoot(exchange).map(root -> tools(root).get(name));
+    }
+
+    /** The client's first file:// root, for a server started without a root of its own. */
+    private Mono<Path> clientRoot(McpAsyncServerExchange exchange) {
         if (exchange.getClientCapabilities() == null || exchange.getClientCapabilities().roots() == null) {
             return Mono.error(new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_REQUEST,
                     "No workspace: start 'cadre mcp' with --root DIR, or use a client that shares its roots.", null)));
@@ -294,7 +307,7 @@ public final class CadreMcpServer implements AutoCloseable {
         return exchange.listRoots().map(roots -> {
             McpSchema.Root root = roots.roots().stream().filter(r -> r.uri().startsWith("file:")).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("The client shares no file:// root to work in."));
-            return tools(Path.of(URI.create(root.uri()))).get(name);
+            return Path.of(URI.create(root.uri()));
         });
     }
 
@@ -328,21 +341,48 @@ public final class CadreMcpServer implements AutoCloseable {
 
     // ---- crews as tools ----
 
-    private McpServerFeatures.AsyncToolSpecification crewTool(String name, CrewFile crew) {
+    /** What a crew tool returns as structured content: the run's end, or the checkpoint it waits at. */
+    static final Map<String, Object> CREW_OUTPUT_SCHEMA = Map.of("type", "object",
+            "properties", Map.of(
+                    "runId", Map.of("type", "string", "description", "The run, also readable as the resource cadre://runs/{runId}"),
+                    "status", Map.of("type", "string", "description", "SUCCEEDED, FAILED, CANCELLED, ... or WAITING_FOR_HUMAN"),
+                    "output", Map.of("type", "string", "description", "The crew's final output"),
+                    "reason", Map.of("type", "string", "description", "Why the run did not succeed"),
+                    "usage", Map.of("type", "object", "description", "Tokens and cost of the run"),
+                    "checkpoint", Map.of("type", "object", "description", "The checkpoint the run waits at (WAITING_FOR_HUMAN)")),
+            "required", List.of("runId", "status"));
+
+    private McpServerFeatures.AsyncToolSpecification crewTool(CrewCatalog.Entry entry) {
+        String name = entry.name();
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("type", "object");
         inputs.put("additionalProperties", Map.of("type", "string"));
-        inputs.put("description", "Values for the crew's {variables}" + (crew.inputs().isEmpty() ? "" : "; defaults: " + crew.inputs()));
+        Map<String, String> defaults = entry.loaded().inputs();
+        inputs.put("description", "Values for the crew's {variables}" + (defaults.isEmpty() ? "" : "; defaults: " + defaults));
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("type", "object");
         schema.put("properties", Map.of("task", Map.of("type", "string", "description", "What the crew should do"), "inputs", inputs));
         schema.put("required", List.of("task"));
         String toolName = ("crew_" + name).replaceAll("[^a-zA-Z0-9_-]", "_");
         McpSchema.Tool tool = McpSchema.Tool.builder().name(toolName.length() > 64 ? toolName.substring(0, 64) : toolName)
-                .description("Run the crew '" + name + "' on a task and return its final output. Progress arrives as notifications;"
+                .title("Crew " + name)
+                .description((entry.description() == null ? "" : entry.description() + " ")
+                        + "Runs the crew '" + name + "' on a task and returns its final output. Progress arrives as notifications;"
                         + " checkpoints are asked through elicitation or left for cadre_checkpoint_resolve.")
-                .inputSchema(schema).build();
-        return McpServerFeatures.AsyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> Mono.defer(() -> {
+                .inputSchema(schema).outputSchema(CREW_OUTPUT_SCHEMA).build();
+        return McpServerFeatures.AsyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
+            Mono<CrewFile> crewFile = catalog.perClientRoot() && entry.source() != null
+                    ? clientRoot(exchange).map(root -> catalog.crewIn(entry, root)).subscribeOn(Schedulers.boundedElastic())
+                    : Mono.just(entry.loaded());
+            return crewFile.flatMap(crew -> runCrew(entry, crew, exchange, request))
+                    .onErrorResume(e -> e instanceof IllegalArgumentException || e instanceof IllegalStateException,
+                            e -> Mono.just(error(e.getMessage())));
+        }).build();
+    }
+
+    private Mono<McpSchema.CallToolResult> runCrew(CrewCatalog.Entry entry, CrewFile crew, McpAsyncServerExchange exchange,
+                                                   McpSchema.CallToolRequest request) {
+        return Mono.defer(() -> {
             Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
             Map<String, String> values = new LinkedHashMap<>(crew.inputs());
             if (args.get("inputs") instanceof Map<?, ?> given) {
@@ -355,7 +395,17 @@ public final class CadreMcpServer implements AutoCloseable {
                     return Mono.just(error("No model is configured: set CADRE_MODEL (for example openai:gpt-4.1-mini with"
                             + " OPENAI_API_KEY) when starting cadre mcp, or use a client that supports sampling."));
                 }
+                if (entry.usesTools()) {
+                    return Mono.just(error("The crew '" + entry.name() + "' needs tools (" + String.join(", ", entry.agentsWithTools())
+                            + " call them), and the client's model through sampling cannot call tools: set CADRE_MODEL (for example"
+                            + " openai:gpt-4.1-mini with OPENAI_API_KEY) when starting cadre mcp to run it."));
+                }
                 models = new SamplingModels(exchange, config.checkpointTimeout());
+            } else {
+                String missing = ModelChecks.missingModel(crew.crew(), models);
+                if (missing != null) {
+                    return Mono.just(error(missing));
+                }
             }
             boolean elicitation = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().elicitation() != null;
             HumanGate gate = elicitation ? new ElicitationGate(exchange, config.checkpointTimeout()) : HumanGate.programmatic();
@@ -366,6 +416,7 @@ public final class CadreMcpServer implements AutoCloseable {
             RunHandle run = orchestrator.run(crew.crew(), Task.of("task", String.valueOf(args.getOrDefault("task", ""))).withInputs(values),
                     RunOptions.DEFAULTS);
             runs.put(run.runId(), run);
+            server.notifyResourcesListChanged().subscribe(x -> { }, e -> log.debug("resource list change not sent", e));
             Object token = request.meta() == null ? null : request.meta().get("progressToken");
             Object requestId = request.meta() == null ? null : request.meta().get(Cancellations.REQUEST_ID);
             String key = requestId == null ? null
@@ -392,7 +443,7 @@ public final class CadreMcpServer implements AutoCloseable {
                     cancellations.done(key);
                 }
             });
-        })).build();
+        });
     }
 
     /** The run's result, or (without elicitation) the first checkpoint it waits at, whichever comes first. */
@@ -572,6 +623,22 @@ public final class CadreMcpServer implements AutoCloseable {
             return new McpSchema.ReadResourceResult(List.of(journal, new McpSchema.TextResourceContents(uri + "#integrity", "text/plain",
                     config.redactor().redact(integrity.describe("cadre://runs/" + m.group(1))))));
         }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** {@code resources/list}: the run journals in the runs directory, paged (see {@link RunResources}). */
+    private String localAnswer(String method, JsonNode id, JsonNode params) {
+        if (!"resources/list".equals(method)) {
+            return null;
+        }
+        JsonNode cursor = params == null ? null : params.get("cursor");
+        try {
+            return InboundMessages.resultResponse(id, runResources.page(cursor == null || cursor.isNull() ? null : cursor.asText()));
+        } catch (IllegalArgumentException e) {
+            return InboundMessages.errorResponse(id, InboundMessages.INVALID_PARAMS, "Invalid params for resources/list: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("resources/list failed", e);
+            return InboundMessages.errorResponse(id, -32603, "Cannot list the runs: " + e.getMessage());
+        }
     }
 
     // ---- progress messages ----

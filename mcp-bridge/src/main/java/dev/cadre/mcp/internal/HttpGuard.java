@@ -106,7 +106,14 @@ public final class HttpGuard implements Filter {
         } else if (session == null) {
             forward(request, response, chain, verdict, s -> { });
         } else {
-            inSession(session, request, () -> forward(request, response, chain, verdict, s -> { }));
+            inSession(session, request, () -> {
+                String local = inbound.localAnswer(verdict);
+                if (local != null) {
+                    CleanErrors.answer(response, 200, local);
+                } else {
+                    forward(request, response, chain, verdict, s -> { });
+                }
+            });
         }
     }
 

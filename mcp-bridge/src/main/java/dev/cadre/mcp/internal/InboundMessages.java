@@ -44,9 +44,46 @@ public final class InboundMessages {
     private static final Set<String> BY_URI = Set.of("resources/read", "resources/subscribe", "resources/unsubscribe");
 
     private final Cancellations cancellations;
+    private final LocalAnswers local;
+
+    /**
+     * Requests Cadre answers itself instead of passing them to the SDK, once the transport admits them (after
+     * {@code initialize}, in an open session).
+     */
+    @FunctionalInterface
+    public interface LocalAnswers {
+        /** The whole JSON-RPC response to the request, or null to pass it on to the SDK. */
+        String answer(String method, JsonNode id, JsonNode params);
+    }
 
     public InboundMessages(Cancellations cancellations) {
+        this(cancellations, (method, id, params) -> null);
+    }
+
+    public InboundMessages(Cancellations cancellations, LocalAnswers local) {
         this.cancellations = cancellations;
+        this.local = local;
+    }
+
+    /** The answer Cadre gives itself to an admitted request, or null when it goes on to the SDK. */
+    public String localAnswer(Verdict verdict) {
+        if (!verdict.request() || !verdict.forward()) {
+            return null;
+        }
+        try {
+            return local.answer(verdict.method(), verdict.id(), READER.readTree(verdict.json()).get("params"));
+        } catch (JacksonException e) {
+            return null; // checked when it came in: cannot happen
+        }
+    }
+
+    /** A JSON-RPC result response. */
+    public static String resultResponse(JsonNode id, JsonNode result) {
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.set("result", result);
+        return response.toString();
     }
 
     /**

@@ -58,6 +58,11 @@ public final class InspectingInputStream extends InputStream {
             if (verdict.answer()) {
                 answer(verdict.errorResponse());
             } else if (verdict.forward() && (!verdict.request() || admitted(verdict))) {
+                String local = inbound.localAnswer(verdict);
+                if (local != null) {
+                    write(local);
+                    continue;
+                }
                 current = (verdict.json() + "\n").getBytes(StandardCharsets.UTF_8);
                 position = 0;
             }
@@ -120,6 +125,10 @@ public final class InspectingInputStream extends InputStream {
 
     private void answer(String json) throws IOException {
         log.debug("Answered an invalid message on stdio: {}", json);
+        write(json);
+    }
+
+    private void write(String json) throws IOException {
         synchronized (out) {
             out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
