@@ -54,6 +54,11 @@ public final class InboundMessages {
     public interface LocalAnswers {
         /** The whole JSON-RPC response to the request, or null to pass it on to the SDK. */
         String answer(String method, JsonNode id, JsonNode params);
+
+        /** Whether requests to {@code method} may be answered here (the others go to the SDK unread). */
+        default boolean handles(String method) {
+            return true;
+        }
     }
 
     public InboundMessages(Cancellations cancellations) {
@@ -67,13 +72,31 @@ public final class InboundMessages {
 
     /** The answer Cadre gives itself to an admitted request, or null when it goes on to the SDK. */
     public String localAnswer(Verdict verdict) {
-        if (!verdict.request() || !verdict.forward()) {
+        if (!verdict.request() || !verdict.forward() || !local.handles(verdict.method())) {
             return null;
         }
         try {
             return local.answer(verdict.method(), verdict.id(), READER.readTree(verdict.json()).get("params"));
         } catch (JacksonException e) {
             return null; // checked when it came in: cannot happen
+        }
+    }
+
+    /** The {@code _meta} key by which a 2026-07-28 request names its protocol version (there is no {@code initialize}). */
+    public static final String PROTOCOL_VERSION_META = "io.modelcontextprotocol/protocolVersion";
+
+    /** Whether a message speaks MCP 2026-07-28: {@code server/discover}, or a protocol version in its {@code _meta}. */
+    public static boolean modern(Verdict verdict) {
+        if (!verdict.forward() || verdict.method() == null) {
+            return false;
+        }
+        if (verdict.method().equals("server/discover")) {
+            return true;
+        }
+        try {
+            return READER.readTree(verdict.json()).path("params").path("_meta").path(PROTOCOL_VERSION_META).isTextual();
+        } catch (JacksonException e) {
+            return false; // checked when it came in: cannot happen
         }
     }
 
