@@ -55,6 +55,7 @@ import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
@@ -211,8 +212,10 @@ public final class CadreMcpServer implements AutoCloseable {
         ServletHolder servlet = new ServletHolder(transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, "/mcp");
+        // the guard in front checks Host, Origin and the token for both protocol versions
         HttpServletMcpTransport modernServlet = HttpServletMcpTransport.builder(s.modern).jsonMapper(s.json).endpoint("/mcp")
-                .maxRequestSize(limits.maxBodyBytes()).keepAliveInterval(Duration.ofSeconds(30)).build();
+                .maxRequestSize(limits.maxBodyBytes()).keepAliveInterval(Duration.ofSeconds(30))
+                .httpHeaderValidator(ServerHttpHeaderValidator.NOOP).build();
         ServletHolder modernHolder = new ServletHolder(MODERN_SERVLET, modernServlet);
         modernHolder.setAsyncSupported(true);
         context.getServletHandler().addServlet(modernHolder);
@@ -331,17 +334,24 @@ public final class CadreMcpServer implements AutoCloseable {
         List<McpServerFeatures.AsyncToolSpecification> all = new ArrayList<>(tools);
         all.addAll(all.size() - 3, crews);
         spec.tools(all);
-        List<McpServerFeatures.AsyncPromptSpecification> prompts = config.personas().all().stream().map(this::prompt).toList();
+        List<McpServerFeatures.AsyncPromptSpecification> prompts = new ArrayList<>(config.personas().all().stream().map(this::prompt).toList());
         spec.prompts(prompts);
+        List<McpServerFeatures.AsyncResourceSpecification> resources = new ArrayList<>();
+        List<McpServerFeatures.AsyncResourceTemplateSpecification> templates = new ArrayList<>();
         if (config.conformanceFixtures()) {
-            ConformanceFixtures.apply(spec);
+            ConformanceFixtures.Fixtures fixtures = ConformanceFixtures.apply(spec);
+            tools.addAll(fixtures.tools());
+            prompts.addAll(fixtures.prompts());
+            resources.addAll(fixtures.resources());
+            templates.addAll(fixtures.templates());
         }
         McpServerFeatures.AsyncResourceTemplateSpecification journals = new McpServerFeatures.AsyncResourceTemplateSpecification(
                 McpSchema.ResourceTemplate.builder("cadre://runs/{id}", "run-journal").title("Run journal")
                         .description("A run's journal: its events as JSON Lines").mimeType("application/x-ndjson").build(),
                 (exchange, request) -> readJournal(request.uri()));
         spec.resourceTemplates(journals);
-        modern = ModernServer.build(new ModernServer.Offer(tools, modernCrews, prompts, runResources, journals, this::readJournal),
+        templates.add(0, journals);
+        modern = ModernServer.build(new ModernServer.Offer(tools, modernCrews, prompts, runResources, resources, templates),
                 json, new DefaultJsonSchemaValidator(), journalKey, NAME, VERSION, INSTRUCTIONS);
         return spec;
     }

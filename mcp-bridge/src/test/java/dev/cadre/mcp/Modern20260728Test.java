@@ -14,6 +14,7 @@ import io.modelcontextprotocol.modern.client.McpClient;
 import io.modelcontextprotocol.modern.client.McpSyncClient;
 import io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport;
 import io.modelcontextprotocol.modern.client.transport.McpClientTransport;
+import io.modelcontextprotocol.modern.client.transport.McpHttpRequestCustomizer;
 import io.modelcontextprotocol.modern.client.transport.StdioMcpClientTransport;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -182,5 +183,34 @@ class Modern20260728Test {
                         .inputResponses(Map.of("checkpoint", McpSchema.ElicitResult.accept(Map.of("decision", "approve")))).callOnce())
                 .hasMessageContaining("requestState");
         assertThat(model.requestsFor("writer")).isEmpty();
+    }
+
+    @Test
+    void theGuardChecksHostOriginAndTokenForThe20260728RequestsToo() throws Exception {
+        ScriptedModel model = ScriptedModel.builder().agent("writer", Reply.text("Draft.")).build();
+        CadreMcpServer server = CadreMcpServer.http(config(model), "127.0.0.1", 0, "s3cret", List.of());
+        servers.add(server);
+        String discover = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{\"_meta\":{"
+                + "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<java.net.http.HttpRequest.Builder, Integer> status = b -> {
+            try {
+                return http.send(b.POST(java.net.http.HttpRequest.BodyPublishers.ofString(discover)).header("Content-Type", "application/json")
+                        .header("Accept", "application/json, text/event-stream").header("MCP-Protocol-Version", "2026-07-28")
+                        .header("Mcp-Method", "server/discover").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(status.apply(java.net.http.HttpRequest.newBuilder(server.endpoint()))).isEqualTo(401);
+        assertThat(status.apply(java.net.http.HttpRequest.newBuilder(server.endpoint()).header("Authorization", "Bearer s3cret")
+                .header("Origin", "http://evil.example"))).isEqualTo(403);
+        assertThat(status.apply(java.net.http.HttpRequest.newBuilder(server.endpoint()).header("Authorization", "Bearer s3cret")))
+                .as("past the guard: the 2026-07-28 server answers").isNotIn(401, 403);
+        McpSyncClient client = McpClient.sync(HttpClientMcpTransport.builder(server.endpoint()).jsonMapper(json)
+                .requestCustomizer(McpHttpRequestCustomizer.fromSync((request, headers, context) ->
+                        headers.set("Authorization", "Bearer s3cret"))).build()).jsonMapper(json).build();
+        assertThat(client.listTools().list().tools()).extracting(McpSchema.Tool::name).as("with the token, the SDK's client is served")
+                .contains("crew_writer");
     }
 }

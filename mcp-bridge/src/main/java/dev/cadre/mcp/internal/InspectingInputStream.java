@@ -72,10 +72,12 @@ public final class InspectingInputStream extends InputStream {
             InboundMessages.Verdict verdict = inbound.check("stdio", next);
             if (modern != null && !initializeSeen && (modernSeen || InboundMessages.modern(verdict))) {
                 modernSeen = true;
-                if (verdict.answer()) {
+                if (verdict.answer() && verdict.code() != InboundMessages.INVALID_PARAMS) {
                     answer(verdict.errorResponse());
-                } else if (verdict.forward()) {
-                    modern.write((verdict.json() + "\n").getBytes(StandardCharsets.UTF_8));
+                } else if (verdict.forward() || verdict.answer()) {
+                    // the 2026-07-28 server checks its methods' params itself (some 2025-11-25 methods are gone there)
+                    String line = verdict.forward() ? verdict.json() : new String(next, StandardCharsets.UTF_8);
+                    modern.write((line + "\n").getBytes(StandardCharsets.UTF_8));
                     modern.flush();
                 }
                 continue;

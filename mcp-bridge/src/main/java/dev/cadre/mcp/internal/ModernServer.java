@@ -13,7 +13,6 @@ import io.modelcontextprotocol.modern.server.feature.McpAsyncPrompt;
 import io.modelcontextprotocol.modern.server.feature.McpAsyncPromptRepository;
 import io.modelcontextprotocol.modern.server.feature.McpAsyncResource;
 import io.modelcontextprotocol.modern.server.feature.McpAsyncResourceRepository;
-import io.modelcontextprotocol.modern.server.feature.McpAsyncResourceTemplate;
 import io.modelcontextprotocol.modern.server.feature.McpAsyncTool;
 import io.modelcontextprotocol.modern.server.feature.McpAsyncToolRepository;
 import io.modelcontextprotocol.modern.server.feature.PromptsFeature;
@@ -32,7 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Function;
+import java.util.regex.Pattern;
 import reactor.core.publisher.Mono;
 
 /**
@@ -52,8 +51,8 @@ public final class ModernServer {
     /** What the 2025-11-25 server offers, for this one to serve too. */
     public record Offer(List<McpServerFeatures.AsyncToolSpecification> tools, Map<String, McpAsyncTool> crewTools,
                         List<McpServerFeatures.AsyncPromptSpecification> prompts, RunResources runs,
-                        McpServerFeatures.AsyncResourceTemplateSpecification journals,
-                        Function<String, Mono<io.modelcontextprotocol.spec.McpSchema.ReadResourceResult>> readJournal) {}
+                        List<McpServerFeatures.AsyncResourceSpecification> resources,
+                        List<McpServerFeatures.AsyncResourceTemplateSpecification> templates) {}
 
     private ModernServer() {}
 
@@ -114,9 +113,17 @@ public final class ModernServer {
     }
 
     private static McpAsyncResourceRepository resources(Offer offer, McpJsonMapper json) {
-        McpSchema.ResourceTemplate template = json.convertValue(offer.journals().resourceTemplate(), McpSchema.ResourceTemplate.class);
-        McpAsyncResource journal = McpAsyncResource.of((ctx, request) -> offer.readJournal().apply(request.uri())
-                .map(result -> McpAsyncResponse.<McpSchema.ReadResourceOutcome>result(json.convertValue(result, McpSchema.ReadResourceResult.class))));
+        Map<String, McpAsyncResource> fixed = new LinkedHashMap<>();
+        offer.resources().forEach(r -> fixed.put(r.resource().uri(), readable(r.readHandler(), json)));
+        Map<Pattern, McpAsyncResource> templated = new LinkedHashMap<>();
+        List<McpSchema.ResourceTemplate> templates = new ArrayList<>();
+        for (McpServerFeatures.AsyncResourceTemplateSpecification t : offer.templates()) {
+            templates.add(json.convertValue(t.resourceTemplate(), McpSchema.ResourceTemplate.class));
+            String[] parts = t.resourceTemplate().uriTemplate().split("\\{[^}]*}", -1);
+            templated.put(Pattern.compile(java.util.Arrays.stream(parts).map(Pattern::quote)
+                    .collect(java.util.stream.Collectors.joining("[^/]+"))), readable(t.readHandler(), json));
+        }
+        ResourceTemplatesPage templatesPage = new ResourceTemplatesPage(templates, null, LIST_TTL_MS, McpSchema.CacheScope.PUBLIC);
         return new McpAsyncResourceRepository() {
             @Override
             public Mono<ResourcesPage> list(McpRequestContext ctx, String cursor) {
@@ -131,18 +138,25 @@ public final class ModernServer {
 
             @Override
             public Mono<ResourceTemplatesPage> listTemplates(McpRequestContext ctx, String cursor) {
-                return Mono.just(new ResourceTemplatesPage(List.of(template), null, LIST_TTL_MS, McpSchema.CacheScope.PUBLIC));
+                return Mono.just(templatesPage);
             }
 
             @Override
             public Mono<McpAsyncResource> find(McpRequestContext ctx, String uri) {
-                return uri.startsWith("cadre://runs/") ? Mono.just(journal) : Mono.empty();
-            }
-
-            @Override
-            public Mono<McpAsyncResourceTemplate> findTemplate(McpRequestContext ctx, String uri) {
-                return uri.startsWith("cadre://runs/") ? Mono.just(McpAsyncResourceTemplate.of(template)) : Mono.empty();
+                McpAsyncResource resource = fixed.get(uri);
+                if (resource == null) {
+                    resource = templated.entrySet().stream().filter(e -> e.getKey().matcher(uri).matches()).map(Map.Entry::getValue)
+                            .findFirst().orElse(null);
+                }
+                return Mono.justOrEmpty(resource);
             }
         };
+    }
+
+    private static McpAsyncResource readable(BiFunction<McpAsyncServerExchange, io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest,
+            Mono<io.modelcontextprotocol.spec.McpSchema.ReadResourceResult>> read, McpJsonMapper json) {
+        BiFunction<McpRequestContext, McpSchema.ReadResourceRequest, Mono<McpAsyncResponse<McpSchema.ReadResourceOutcome>>> handler =
+                converted(read, io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest.class, McpSchema.ReadResourceResult.class, json);
+        return McpAsyncResource.of(handler::apply);
     }
 }
