@@ -447,7 +447,9 @@ public final class CadreMcpServer implements AutoCloseable {
                         + " checkpoints are asked through elicitation or left for cadre_checkpoint_resolve.")
                 .inputSchema(schema).outputSchema(CrewResults.OUTPUT_SCHEMA).build();
         return McpServerFeatures.AsyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
-            Mono<CrewFile> crewFile = catalog.perClientRoot() && entry.source() != null
+            // without a root of its own, a crew works in the client's root; one whose agents use no tools needs none
+            boolean clientRoots = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().roots() != null;
+            Mono<CrewFile> crewFile = catalog.perClientRoot() && entry.source() != null && (clientRoots || entry.usesTools())
                     ? clientRoot(exchange).map(root -> catalog.crewIn(entry, root)).subscribeOn(Schedulers.boundedElastic())
                     : Mono.just(entry.loaded());
             return crewFile.flatMap(crew -> runCrew(entry, crew, exchange, request))

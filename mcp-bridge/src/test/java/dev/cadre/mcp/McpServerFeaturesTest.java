@@ -376,4 +376,16 @@ abstract class McpServerFeaturesTest {
         assertThat(client.listResources(null).resources().get(0).uri()).as("a run of this server is the newest")
                 .isEqualTo("cadre://runs/" + waiting.get("runId"));
     }
+
+    @Test
+    void withoutARootACrewWithoutToolsRunsForAClientWithoutRootsAndOneWithToolsAsksForAWorkspace() throws Exception {
+        server = start(McpServerConfig.builder().crew(dev.cadre.api.CrewSource.of("writer.yaml", CREW))
+                .models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs).build());
+        McpSyncClient client = client(s -> s);
+        Map<?, ?> waiting = (Map<?, ?>) client.callTool(new McpSchema.CallToolRequest("crew_writer", Map.of("task", "go")))
+                .structuredContent();
+        assertThat(waiting.get("status")).isEqualTo("WAITING_FOR_HUMAN");
+        assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("crew_coder-reviewer", Map.of("task", "fix it"))))
+                .hasMessageContaining("No workspace: start 'cadre mcp' with --root DIR");
+    }
 }

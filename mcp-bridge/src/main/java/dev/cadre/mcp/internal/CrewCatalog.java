@@ -22,7 +22,8 @@ import java.util.function.Function;
  * The crews a server offers as tools: the built-in ones (unless turned off), then the configured crew files (one of a
  * built-in crew's name replaces it), then crews loaded already. Every crew is loaded when the server starts, so a bad
  * file is one clear error then: for the server's root, or, without one, for an empty scratch directory; a crew file
- * then runs as loaded for the client's root, once per root (at most {@link #MAX_ROOTS} kept).
+ * then runs as loaded for the client's root, once per root (at most {@link #MAX_ROOTS} kept); one whose agents use
+ * no tools runs as checked, so it needs no root.
  */
 public final class CrewCatalog {
 

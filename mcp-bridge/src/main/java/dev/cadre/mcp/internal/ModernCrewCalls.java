@@ -61,7 +61,7 @@ public final class ModernCrewCalls {
 
     private Mono<McpAsyncResponse<McpSchema.CallToolOutcome>> call(CrewCatalog.Entry entry, McpRequestContext ctx,
                                                                    McpSchema.CallToolRequest request) {
-        if (catalog.perClientRoot() && entry.source() != null) {
+        if (catalog.perClientRoot() && entry.source() != null && entry.usesTools()) {
             return refuse("The crew '" + entry.name() + "' works in a workspace: start cadre mcp with --root DIR for MCP 2026-07-28"
                     + " clients (the protocol deprecates roots, so Cadre does not ask the client for them).");
         }
