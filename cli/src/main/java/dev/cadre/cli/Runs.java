@@ -11,13 +11,12 @@ import dev.cadre.api.RunStatus;
 import dev.cadre.api.Tool;
 import dev.cadre.api.UnknownModelException;
 import dev.cadre.api.crew.Crew;
-import dev.cadre.api.crew.Step;
 import dev.cadre.orchestrator.Orchestrator;
+import dev.cadre.mcp.McpServerConfig;
 import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
-import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -64,37 +63,14 @@ final class Runs {
 
     /** A crew loader with the standard tools of {@code workspace} and {@code extraTools}; crew files' commands run there. */
     static CrewLoader loader(PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
-        List<Tool> tools = new ArrayList<>(StandardTools.forWorkspace(workspace));
-        tools.addAll(extraTools);
-        return CrewLoader.of(library, tools).withCommandTool(commands -> StandardTools.commandRunner(workspace, commands))
-                .withExecutedFiles(StandardTools::withExecutedFiles);
+        return McpServerConfig.standardLoader(library, workspace, extraTools);
     }
 
     /** Fails before the run when an agent needs a model and none is configured. */
     static void requireModels(Crew crew, ModelRegistry models) {
-        for (String model : personaModels(crew.process())) {
-            if (model == null && models.defaultModel().isEmpty()) {
-                throw new UnknownModelException("No model is configured: " + ModelConfig.HOW + ".");
-            }
+        if (models.defaultModel().isEmpty() && crew.agents().stream().anyMatch(a -> a.persona().model() == null)) {
+            throw new UnknownModelException("No model is configured: " + ModelConfig.HOW + ".");
         }
-    }
-
-    private static List<String> personaModels(Step step) {
-        List<String> models = new ArrayList<>();
-        if (step instanceof Step.Work w) models.add(w.agent().persona().model());
-        if (step instanceof Step.Sequential s) s.steps().forEach(c -> models.addAll(personaModels(c)));
-        if (step instanceof Step.Custom c) c.steps().forEach(child -> models.addAll(personaModels(child)));
-        if (step instanceof Step.Loop l) l.steps().forEach(c -> models.addAll(personaModels(c)));
-        if (step instanceof Step.Parallel p) p.branches().forEach(c -> models.addAll(personaModels(c)));
-        if (step instanceof Step.Hierarchical h) {
-            models.add(h.manager().persona().model());
-            h.workers().forEach(w -> {
-                if (w instanceof dev.cadre.api.crew.Worker.AgentWorker a) models.add(a.agent().persona().model());
-            });
-        }
-        if (step instanceof Step.Debate d) d.debaters().forEach(a -> models.add(a.persona().model()));
-        if (step instanceof Step.Vote v) v.voters().forEach(a -> models.add(a.persona().model()));
-        return models;
     }
 
     static boolean onTerminal() {
