@@ -66,8 +66,10 @@ import reactor.core.scheduler.Schedulers;
  * RunResult result = run.result().block();
  * }</pre>
  *
- * <p>A little over 300 lines: the one public door (builder, run, resume, fork) with its checks before a run starts; the
- * engine itself is in {@code internal}.
+ * <p>Over 300 lines: the one public door, its builder (models, tools, journal, gates, redaction, interceptors, token
+ * estimators, patterns) and run, resume and fork with their checks before a run starts; the engine itself is in
+ * {@code internal}, fork's history in {@code internal.Forks}. The builder's settings are the part to move into a
+ * record of their own if it grows.
  */
 public final class Orchestrator {
 

@@ -22,6 +22,10 @@ import java.util.Set;
  * for text that is not JSON, -32600 for JSON that is not a JSON-RPC 2.0 message MCP accepts (batches included),
  * -32602 for params of a known method of the wrong shape. Valid messages go on to the SDK, through
  * {@link Cancellations#inspect} for {@code notifications/cancelled}.
+ *
+ * <p>Just over 300 lines: one check of one message (its JSON, its JSON-RPC shape, the params of each known method, the
+ * answers Cadre gives itself, such as the paged {@code resources/list}), kept together so a message is parsed once;
+ * the params checks are the part to move out if it grows.
  */
 public final class InboundMessages {
 

@@ -90,10 +90,6 @@ public final class DefaultRunHandle implements RunHandle {
         return status;
     }
 
-    public boolean isEnded() {
-        return ended.get();
-    }
-
     @Override
     public List<Checkpoint> pendingCheckpoints() {
         Driven d = driver;

@@ -33,7 +33,8 @@ final class BudgetCheck {
 
     private final Core core;
     private final CrewPolicy policy;
-    private Usage run = Usage.ZERO;
+    /** Read by the driver's thread on cancel, hence volatile; written by the core only. */
+    private volatile Usage run = Usage.ZERO;
     private final Map<String, Usage> byAgent = new HashMap<>();
     private final Map<String, Usage> byTask = new HashMap<>();
     private final Set<String> warned = new HashSet<>();
@@ -52,7 +53,6 @@ final class BudgetCheck {
         if (task != null) {
             byTask.merge(task, usage, Usage::plus);
         }
-        core.addUsage(usage);
     }
 
     Usage run() {

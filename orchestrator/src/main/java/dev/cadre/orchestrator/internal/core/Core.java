@@ -83,7 +83,6 @@ public final class Core {
     private final Map<String, Promise<Input>> waiting = new LinkedHashMap<>();
     private List<Command> out = new ArrayList<>();
     private Instant now;
-    private volatile Usage usage = Usage.ZERO;
     private boolean ended;
     private boolean replaying;
 
@@ -194,13 +193,9 @@ public final class Core {
         return now;
     }
 
-    /** The run's usage so far (read by the driver when the user cancels). */
+    /** The run's usage so far (read by the driver when the user cancels): what the budgets have counted. */
     public Usage usage() {
-        return usage;
-    }
-
-    synchronized void addUsage(Usage more) {
-        usage = usage.plus(more);
+        return budgets.run();
     }
 
     public boolean ended() {
@@ -211,7 +206,7 @@ public final class Core {
         if (ended) {
             return;
         }
-        out.add(new Command.EndRun(status, output, reason, usage));
+        out.add(new Command.EndRun(status, output, reason, budgets.run()));
         ended = true;
         waiting.clear();
     }
