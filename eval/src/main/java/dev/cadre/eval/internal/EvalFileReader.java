@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -48,7 +47,6 @@ public final class EvalFileReader {
                     BigDecimal tolerance, List<String> commandsPass, List<String> filesChanged, List<String> filesUnchanged,
                     Long maxTokens, BigDecimal maxCost, Long maxSteps, Long maxModelCalls) {}
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private EvalFileReader() {}
 
@@ -259,20 +257,7 @@ public final class EvalFileReader {
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT5M}). */
     public static Duration duration(String text, String where) {
-        Matcher m = DURATION.matcher(text.strip());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
-        try {
-            return Duration.parse(text.strip());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException(where + " is '" + text + "': write a duration such as 30s, 5m or 1h.", e);
-        }
+        return dev.cadre.api.Durations.parse(text).orElseThrow(() ->
+                new IllegalArgumentException(where + " is '" + text + "': write a duration such as 30s, 5m or 1h."));
     }
 }
