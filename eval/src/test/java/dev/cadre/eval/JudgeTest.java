@@ -52,6 +52,7 @@ class JudgeTest {
     Path dir;
 
     final Map<RunKey, ScriptedModel> models = new ConcurrentHashMap<>();
+    final JournalKey key = JournalKey.generate();
 
     static EvalFile eval(String yaml, Path base) {
         return EvalFile.parse("judged.yaml", yaml, base);
@@ -73,8 +74,8 @@ class JudgeTest {
     }
 
     private Evaluation.Builder evaluation(EvalFile file, String score) {
-        return Evaluation.builder(file).crew(solver()).prices(PRICES).journalKey(JournalKey.generate()).directory(dir.resolve("eval"))
-                .modelsPerRun(key -> ModelRegistry.of("scripted:model", model(key, "rubric-judge", score)));
+        return Evaluation.builder(file).crew(solver()).prices(PRICES).journalKey(key).directory(dir.resolve("eval"))
+                .modelsPerRun(run -> ModelRegistry.of("scripted:model", model(run, "rubric-judge", score)));
     }
 
     @Test
@@ -245,6 +246,33 @@ class JudgeTest {
         assertThat(run.failure()).startsWith("Replay of run 'add__solo__r1__judge-1' diverged from the recording at step 'rubric-judge',"
                 + " model call 1 of agent 'rubric-judge': user message 2 was '")
                 .contains("It is at most two sentences.", "It is at most one sentence.");
+    }
+
+    @Test
+    void anEvalCutOffWhileTheJudgeWasThinkingResumesTheJudgeAndDoesNotRunTheCrewAgain() throws Exception {
+        evaluation(eval(EVAL, dir), "4").build().run();
+        // A kill: the crew's run had finished, the judge's model call had gone out, nothing reached results.jsonl.
+        Files.delete(dir.resolve("eval/results.jsonl"));
+        Path journal = dir.resolve("eval/runs/add__solo__r1__judge-1.jsonl");
+        List<String> lines = Files.readAllLines(journal);
+        int requested = 0;
+        while (!lines.get(requested).contains("\"type\":\"model_requested\"")) {
+            requested++;
+        }
+        Files.writeString(journal, String.join("\n", lines.subList(0, requested + 1)) + "\n");
+        models.clear();
+
+        EvalReport resumed = evaluation(eval(EVAL, dir), "4").build().run();
+
+        ScriptedModel model = models.get(new RunKey("add", "solo", 1));
+        assertThat(model.requestsFor("solver")).as("the crew's finished run is not run again").isEmpty();
+        assertThat(model.requestsFor("rubric-judge")).hasSize(2);
+        assertThat(resumed.runs().get(0).passed()).isTrue();
+        assertThat(resumed.runs().get(0).checks().get(1).opinion().score()).isEqualByComparingTo("4");
+        assertThat(resumed.runs().get(0).tokens()).isEqualTo(120);
+        List<String> after = Files.readAllLines(journal);
+        assertThat(after.subList(0, requested + 1)).as("the judge's run is resumed from its journal").isEqualTo(lines.subList(0, requested + 1));
+        assertThat(after).filteredOn(l -> l.contains("\"type\":\"run_started\"")).hasSize(1);
     }
 
     private static Check.Judge judgeCheck() {
