@@ -15,9 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Recorded runs of an eval, replayed offline: {@link #record} keeps each run's events (from its journal) as
@@ -55,19 +58,35 @@ public final class Cassette {
         try {
             Files.createDirectories(cassetteDirectory);
             for (RunRecord run : report.runs()) {
-                List<RunEvent> events = JournalReader.read(evalDirectory.resolve(run.journal()), key).requireVerified(false).events();
-                StringBuilder lines = new StringBuilder();
-                for (RunEvent event : events) {
-                    if (!(event instanceof RunEvent.TokenStreamed)) {
-                        lines.append(JSON.writeValueAsString(event)).append('\n');
-                    }
+                Path journal = evalDirectory.resolve(run.journal());
+                copy(journal, key, cassetteDirectory.resolve(run.runId() + ".jsonl"));
+                for (Path judge : judges(journal.getParent(), run.runId())) {
+                    copy(judge, key, cassetteDirectory.resolve(judge.getFileName().toString()));
                 }
-                Files.writeString(cassetteDirectory.resolve(run.runId() + ".jsonl"), lines, StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the cassette " + cassetteDirectory + ": " + e.getMessage(), e);
         }
         return new Cassette(cassetteDirectory);
+    }
+
+    private static void copy(Path journal, JournalKey key, Path recording) throws IOException {
+        List<RunEvent> events = JournalReader.read(journal, key).requireVerified(false).events();
+        StringBuilder lines = new StringBuilder();
+        for (RunEvent event : events) {
+            if (!(event instanceof RunEvent.TokenStreamed)) {
+                lines.append(JSON.writeValueAsString(event)).append('\n');
+            }
+        }
+        Files.writeString(recording, lines, StandardCharsets.UTF_8);
+    }
+
+    /** The journals (or recordings) of run {@code runId}'s judge checks in {@code directory}: {@code <runId>__judge-<n>.jsonl}. */
+    private static List<Path> judges(Path directory, String runId) throws IOException {
+        String prefix = runId + "__judge-";
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+        }
     }
 
     /** The runs of {@code runs} this cassette has no recording of (replaying them would fail at once). */
@@ -86,19 +105,35 @@ public final class Cassette {
         }
     }
 
-    /** Each run's model: the recording of that run (for {@link Evaluation.Builder#modelsPerRun}). */
+    /**
+     * Each run's model: the recording of that run, and of its judge checks' runs, each call answered from the recording
+     * of the run that makes it (for {@link Evaluation.Builder#modelsPerRun}).
+     */
     public Function<RunKey, ModelRegistry> models() {
         return key -> {
             List<RunEvent> events = events(key);
             String model = events.stream().filter(RunEvent.ModelRequested.class::isInstance).map(e -> ((RunEvent.ModelRequested) e).model())
                     .findFirst().orElse("replay:cassette");
-            return registry(new CassetteModel(key.runId(), events), ModelRef.parse(model));
+            Map<String, ChatModel> runs = new LinkedHashMap<>();
+            runs.put(key.runId(), new CassetteModel(key.runId(), events));
+            try {
+                for (Path judge : judges(directory, key.runId())) {
+                    String runId = judge.getFileName().toString().replaceFirst("\\.jsonl$", "");
+                    runs.put(runId, new CassetteModel(runId, read(judge)));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list the cassette " + directory + ": " + e.getMessage(), e);
+            }
+            return registry(CassetteModel.byRun(runs), ModelRef.parse(model));
         };
     }
 
     /** The recorded events of one run. */
     public List<RunEvent> events(RunKey key) {
-        Path file = file(key);
+        return read(file(key));
+    }
+
+    private static List<RunEvent> read(Path file) {
         try {
             List<RunEvent> events = new ArrayList<>();
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {

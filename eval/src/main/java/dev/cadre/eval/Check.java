@@ -1,6 +1,7 @@
 package dev.cadre.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.api.Persona;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
@@ -9,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * One thing an eval case checks after a run. Checks on the answer read the run's output, or the field
  * {@code field} of a JSON output (e.g. {@code answer} of {@code {"answer": "42", "reasons": "..."}}); the others read
- * the workspace afterwards or what the run used. Every check is deterministic: none asks a model.
+ * the workspace afterwards or what the run used. Every check is deterministic except {@link Judge}, which asks a judge
+ * persona for its opinion and is never a case's only check.
  */
 public sealed interface Check {
 
@@ -115,6 +117,46 @@ public sealed interface Check {
         @Override
         public String kind() {
             return "limits";
+        }
+    }
+
+    /**
+     * A judge persona's opinion of the answer against a rubric: it scores each criterion on the scale, with a reason,
+     * and the answer as a whole; the check passes when that score is at least {@code pass}. The judge runs as a run of
+     * its own (on {@code model}, else the persona's model, else the crew's default model), so its tokens and cost are
+     * counted apart from the crew's and its budget. An opinion, not a test: a case never has it as its only check.
+     *
+     * @param persona  the judge (the built-in {@code rubric-judge}, or one from a persona file)
+     * @param model    the judge's model reference, or {@code null} for the persona's or the crew's default
+     * @param criteria what the answer is judged on, one sentence each
+     * @param min      the lowest score of the scale (default 1)
+     * @param max      the highest score of the scale (default 5)
+     * @param pass     the least overall score that passes
+     * @param field    the field of a JSON answer the judge reads, or {@code null} for the whole output
+     */
+    record Judge(Persona persona, String model, List<String> criteria, int min, int max, BigDecimal pass, String field) implements Check {
+        public Judge {
+            Objects.requireNonNull(persona, "persona");
+            criteria = List.copyOf(criteria);
+            if (criteria.isEmpty() || criteria.stream().anyMatch(c -> c == null || c.isBlank())) {
+                throw new IllegalArgumentException("A judge check needs 'criteria': at least one, each a sentence the answer is judged on.");
+            }
+            if (criteria.stream().distinct().count() < criteria.size()) {
+                throw new IllegalArgumentException("A judge check lists one criterion twice.");
+            }
+            if (min >= max) {
+                throw new IllegalArgumentException("A judge check's scale runs from " + min + " to " + max + ": its lowest score must be below its highest.");
+            }
+            Objects.requireNonNull(pass, "A judge check needs 'pass': the least score that passes.");
+            if (pass.compareTo(BigDecimal.valueOf(min)) < 0 || pass.compareTo(BigDecimal.valueOf(max)) > 0) {
+                throw new IllegalArgumentException("A judge check passes at " + pass.toPlainString() + ", outside its scale "
+                        + min + " to " + max + ".");
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "judge";
         }
     }
 }

@@ -20,11 +20,14 @@ import java.util.Map;
  * @param meanSteps      agents' steps per run
  * @param meanModelCalls model calls per run
  * @param failures       runs that did not pass, by failure kind
+ * @param judgeTokens    tokens the judge checks of all runs used, not counted in the crew's tokens
+ * @param judgeCost      what they cost, not counted in the crew's cost
  */
 public record CrewSummary(String crew, int runs, int passed, double successRate, double low, double high, double meanTokens,
                           long totalTokens, BigDecimal totalCost, BigDecimal meanCost, double meanMillis, double meanSteps,
-                          double meanModelCalls, Map<String, Integer> failures) {
+                          double meanModelCalls, Map<String, Integer> failures, long judgeTokens, BigDecimal judgeCost) {
     public CrewSummary {
         failures = Map.copyOf(failures);
+        judgeCost = judgeCost == null ? BigDecimal.ZERO : judgeCost;
     }
 }

@@ -25,5 +25,9 @@ public record EvalCase(String id, String task, Map<String, String> inputs, Path 
         if (checks.isEmpty()) {
             throw new IllegalArgumentException("Eval case '" + id + "' has no checks: say how a run passes.");
         }
+        if (checks.stream().allMatch(Check.Judge.class::isInstance)) {
+            throw new IllegalArgumentException("Eval case '" + id + "' has only a judge check: a judge's opinion is never the only check;"
+                    + " add one that decides without a model.");
+        }
     }
 }

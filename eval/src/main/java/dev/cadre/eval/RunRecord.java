@@ -1,5 +1,6 @@
 package dev.cadre.eval;
 
+import dev.cadre.api.Usage;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -24,14 +25,29 @@ import java.util.List;
  * @param steps        agents' steps run
  * @param millis       wall time of the run
  * @param journal      the run's journal, relative to the eval's directory
+ * @param judgeUsage   what its judge checks used, apart from the run's own tokens, cost and budget (zero without judges)
  */
 public record RunRecord(String caseId, String crew, int repeat, String runId, String status, boolean passed, String failureKind,
                         String failure, List<CheckResult> checks, long inputTokens, long outputTokens, BigDecimal cost,
-                        long modelCalls, long steps, long millis, String journal) {
+                        long modelCalls, long steps, long millis, String journal, Usage judgeUsage) {
 
     public RunRecord {
         checks = checks == null ? List.of() : List.copyOf(checks);
         cost = cost == null ? BigDecimal.ZERO : cost;
+        judgeUsage = judgeUsage == null ? Usage.ZERO : judgeUsage;
+    }
+
+    /** A run without judge checks. */
+    public RunRecord(String caseId, String crew, int repeat, String runId, String status, boolean passed, String failureKind,
+                     String failure, List<CheckResult> checks, long inputTokens, long outputTokens, BigDecimal cost,
+                     long modelCalls, long steps, long millis, String journal) {
+        this(caseId, crew, repeat, runId, status, passed, failureKind, failure, checks, inputTokens, outputTokens, cost, modelCalls,
+                steps, millis, journal, Usage.ZERO);
+    }
+
+    /** The judges' opinions of this run, in the order of its checks. */
+    public List<JudgeOpinion> opinions() {
+        return checks.stream().map(CheckResult::opinion).filter(java.util.Objects::nonNull).toList();
     }
 
     public RunKey key() {

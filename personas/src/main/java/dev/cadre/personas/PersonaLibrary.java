@@ -31,7 +31,7 @@ public final class PersonaLibrary {
 
     /** The ids of the built-in personas. */
     public static final List<String> BUILT_IN = List.of("coder", "reviewer", "tester", "architect", "security-reviewer",
-            "manager", "debater", "judge", "technical-writer", "summarizer");
+            "manager", "debater", "judge", "technical-writer", "summarizer", "rubric-judge");
 
     private final Map<String, PersonaDef> definitions;
 

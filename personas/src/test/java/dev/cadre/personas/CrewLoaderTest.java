@@ -127,7 +127,7 @@ class CrewLoaderTest {
         yaml.append("tasks:\n");
         PersonaLibrary.BUILT_IN.forEach(id -> yaml.append("  - {id: t-").append(id).append(", description: x, agent: ").append(id).append("}\n"));
         Crew crew = loader().load(write("all.yaml", yaml.toString())).crew();
-        assertThat(((Step.Sequential) crew.process()).steps()).hasSize(10);
+        assertThat(((Step.Sequential) crew.process()).steps()).hasSize(PersonaLibrary.BUILT_IN.size());
     }
 
     @Test

@@ -21,10 +21,10 @@ class PersonaLibraryTest {
     }
 
     @Test
-    void theBuiltInLibraryHasTenShortPersonas() {
+    void theBuiltInLibraryHasElevenShortPersonas() {
         PersonaLibrary library = PersonaLibrary.builtIn();
         assertThat(library.ids()).containsExactlyInAnyOrder("coder", "reviewer", "tester", "architect", "security-reviewer",
-                "manager", "debater", "judge", "technical-writer", "summarizer");
+                "manager", "debater", "judge", "technical-writer", "summarizer", "rubric-judge");
         for (Persona p : library.all()) {
             int words = (p.role() + " " + p.goal() + " " + p.instructions()).split("\\s+").length;
             assertThat(words).as("persona %s stays short", p.id()).isLessThan(120);

@@ -9,7 +9,9 @@ import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
+import dev.cadre.api.Usage;
 import dev.cadre.api.crew.Crew;
+import dev.cadre.eval.Check;
 import dev.cadre.eval.CheckResult;
 import dev.cadre.eval.EvalCase;
 import dev.cadre.eval.EvalCrew;
@@ -29,10 +31,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One run of an eval: a fresh copy of the case's workspace, the crew made for it under the eval's budget, the run
- * (or the resumption of an interrupted one from its journal), then the checks.
+ * (or the resumption of an interrupted one from its journal), then the checks (a judge check as a run of its own, whose
+ * usage the record keeps apart from the crew's).
  */
 public final class CaseRunner {
 
@@ -50,12 +54,14 @@ public final class CaseRunner {
     private final Path workspaces;
     private final Path directory;
     private final Settings settings;
+    private final Judging judging;
 
     public CaseRunner(Path directory, Settings settings) {
         this.directory = directory;
         this.runs = directory.resolve("runs");
         this.workspaces = directory.resolve("workspaces");
         this.settings = settings;
+        this.judging = new Judging(directory, runs, this::orchestrator);
     }
 
     public RunRecord run(RunKey key, EvalCase evalCase, EvalCrew evalCrew, Budget budget, ModelRegistry models) {
@@ -69,12 +75,7 @@ public final class CaseRunner {
         }
         CrewFile file = evalCrew.make().apply(Workspace.at(workspace).withProtectedDirectory(runs));
         Crew crew = budget.isUnlimited() ? file.crew() : file.crew().withPolicy(file.crew().policy().toBuilder().runBudget(budget).build());
-        Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(runs).journalKey(settings.journalKey())
-                .prices(settings.prices()).gate(settings.gate());
-        if (settings.redactor() != null) {
-            builder.redactor(settings.redactor());
-        }
-        Orchestrator orchestrator = builder.build();
+        Orchestrator orchestrator = orchestrator(models);
         RunOptions options = RunOptions.DEFAULTS.withRunId(runId).withCrewSource(evalCrew.source());
         RunHandle handle;
         if (resume) {
@@ -91,13 +92,21 @@ public final class CaseRunner {
         List<CheckResult> checks = List.of();
         String kind = null;
         String failure = null;
+        Usage[] judged = {Usage.ZERO};
         if (result.status() == RunStatus.SUCCEEDED) {
+            int[] judges = {0};
+            Function<Check.Judge, CheckResult> judge = check -> {
+                Judging.Verdict verdict = judging.judge(check, ++judges[0], runId, evalCase, result.output(), models);
+                judged[0] = judged[0].plus(verdict.usage());
+                return verdict.result();
+            };
             checks = settings.checks().run(evalCase.checks(), new Checks.Outcome(result.output(), result.usage().totalTokens(),
-                    result.usage().cost(), steps, result.usage().modelCalls(), workspace, evalCase.workspace(), runId));
+                    result.usage().cost(), steps, result.usage().modelCalls(), workspace, evalCase.workspace(), runId), judge);
             CheckResult first = checks.stream().filter(c -> !c.passed()).findFirst().orElse(null);
             if (first != null) {
-                kind = first.kind();
-                failure = first.detail();
+                kind = first.kind().equals("judge") && first.detail().contains(DIVERGED) ? "replay_diverged" : first.kind();
+                failure = kind.equals("replay_diverged") && first.detail().contains(REPLAY) ? first.detail().substring(first.detail().indexOf(REPLAY))
+                        : first.detail();
             }
         } else {
             String reason = result.reason() == null ? result.status().toString() : result.reason();
@@ -107,7 +116,17 @@ public final class CaseRunner {
         }
         return new RunRecord(key.caseId(), key.crew(), key.repeat(), runId, result.status().toString(), kind == null, kind, failure,
                 checks, result.usage().inputTokens(), result.usage().outputTokens(), result.usage().cost(), result.usage().modelCalls(),
-                steps, result.elapsed() == null ? 0 : result.elapsed().toMillis(), journalPath);
+                steps, result.elapsed() == null ? 0 : result.elapsed().toMillis(), journalPath, judged[0]);
+    }
+
+    /** An orchestrator journaling in the eval's {@code runs/}, as every run of the eval (and its judges) needs. */
+    private Orchestrator orchestrator(ModelRegistry models) {
+        Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(runs).journalKey(settings.journalKey())
+                .prices(settings.prices()).gate(settings.gate());
+        if (settings.redactor() != null) {
+            builder.redactor(settings.redactor());
+        }
+        return builder.build();
     }
 
     private static void delete(Path file) {

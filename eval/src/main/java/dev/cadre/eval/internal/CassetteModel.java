@@ -55,6 +55,34 @@ public final class CassetteModel implements ChatModel {
         }
     }
 
+    /**
+     * A model answering each call from the recording of the run that makes it (a crew's run and its judges' runs), by
+     * the call's run id; a call of a run the cassette has no recording of fails as a divergence.
+     */
+    public static ChatModel byRun(Map<String, ChatModel> runs) {
+        Map<String, ChatModel> recorded = Map.copyOf(runs);
+        String first = runs.keySet().iterator().next();
+        return new ChatModel() {
+            @Override
+            public ChatResponse chat(ChatRequest request, ChatRequestOptions options) {
+                Map<Object, Object> attributes = options == null || options.listenerAttributes() == null ? Map.of() : options.listenerAttributes();
+                String runId = String.valueOf(attributes.get(ModelCallAttributes.RUN_ID));
+                ChatModel model = recorded.get(runId);
+                if (model == null) {
+                    throw new NonRetriableException("Replay of run '" + first + "' " + CaseRunner.DIVERGED + ": it calls a model in run '" + runId
+                            + "', which the recording does not have (recorded: " + String.join(", ", new TreeSet<>(recorded.keySet()))
+                            + "). Record the eval again if the change is intended.");
+                }
+                return model.chat(request, options);
+            }
+
+            @Override
+            public Set<Capability> supportedCapabilities() {
+                return Set.of(Capability.RESPONSE_FORMAT_JSON_SCHEMA);
+            }
+        };
+    }
+
     private static String key(String stepPath, int turn) {
         return stepPath + "#" + turn;
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Runs a case's checks on a finished run: its output, what it used, and its workspace compared with the original.
@@ -37,7 +38,15 @@ public final class Checks {
         this.environment = Map.copyOf(environment);
     }
 
+    /** The results of deterministic checks, in order (a judge check here is a mistake of the caller's). */
     public List<CheckResult> run(List<Check> checks, Outcome outcome) {
+        return run(checks, outcome, judge -> {
+            throw new IllegalStateException("A judge check needs a judge to run it: " + judge.persona().id());
+        });
+    }
+
+    /** The results of {@code checks}, in order; judge checks are answered by {@code judge}. */
+    public List<CheckResult> run(List<Check> checks, Outcome outcome, Function<Check.Judge, CheckResult> judge) {
         List<CheckResult> results = new ArrayList<>();
         Set<String> changed = null;
         for (Check check : checks) {
@@ -45,7 +54,7 @@ public final class Checks {
                 changed = WorkspaceFiles.changed(outcome.originalWorkspace(), outcome.workspace());
             }
             try {
-                results.add(run(check, outcome, changed));
+                results.add(check instanceof Check.Judge j ? judge.apply(j) : run(check, outcome, changed));
             } catch (IllegalArgumentException e) {
                 results.add(CheckResult.fail(check.kind(), e.getMessage()));
             }

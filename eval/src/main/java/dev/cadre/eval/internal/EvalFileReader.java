@@ -45,7 +45,12 @@ public final class EvalFileReader {
 
     record CheckDef(String equals, Boolean normalise, String field, String regex, JsonNode jsonSchema, BigDecimal number,
                     BigDecimal tolerance, List<String> commandsPass, List<String> filesChanged, List<String> filesUnchanged,
-                    Long maxTokens, BigDecimal maxCost, Long maxSteps, Long maxModelCalls) {}
+                    Long maxTokens, BigDecimal maxCost, Long maxSteps, Long maxModelCalls, JudgeDef judge) {}
+
+    record JudgeDef(String persona, String model, List<String> criteria, List<Integer> scale, BigDecimal pass) {}
+
+    /** The file's definitions and where each key and item stands in it. */
+    private record Mapped(FileDef def, KeyPositions positions) {}
 
 
     private EvalFileReader() {}
@@ -62,7 +67,8 @@ public final class EvalFileReader {
     }
 
     public static EvalFile parse(String fileName, String text, Path baseDirectory) {
-        FileDef def = map(fileName, text);
+        Mapped mapped = map(fileName, text);
+        FileDef def = mapped.def();
         if (def == null) {
             throw new IllegalArgumentException(fileName + ": the eval file is empty; give it 'cases'.");
         }
@@ -73,12 +79,12 @@ public final class EvalFileReader {
         List<Check> common = new ArrayList<>();
         if (def.checks() != null) {
             for (int i = 0; i < def.checks().size(); i++) {
-                common.add(check(def.checks().get(i), fileName + ": check " + (i + 1) + " of 'checks'"));
+                common.add(check(def.checks().get(i), fileName + ": check " + (i + 1) + " of 'checks'", baseDirectory));
             }
         }
         List<EvalCase> cases = new ArrayList<>();
         for (int i = 0; i < def.cases().size(); i++) {
-            cases.add(evalCase(def.cases().get(i), i, fileName, baseDirectory, common));
+            cases.add(evalCase(def.cases().get(i), i, fileName, baseDirectory, common, mapped.positions()));
         }
         Budget budget = def.budgetPerCase() == null ? Budget.UNLIMITED : budget(def.budgetPerCase(), fileName);
         try {
@@ -89,7 +95,7 @@ public final class EvalFileReader {
         }
     }
 
-    private static FileDef map(String fileName, String text) {
+    private static Mapped map(String fileName, String text) {
         boolean json = fileName.endsWith(".json");
         ObjectMapper mapper = (json ? JsonMapper.builder() : YAMLMapper.builder())
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -98,7 +104,7 @@ public final class EvalFileReader {
                 .build();
         KeyPositions positions = KeyPositions.of(mapper.getFactory(), text);
         try {
-            return mapper.readValue(text, FileDef.class);
+            return new Mapped(mapper.readValue(text, FileDef.class), positions);
         } catch (UnrecognizedPropertyException e) {
             String nearest = Suggest.nearest(e.getPropertyName(), e.getKnownPropertyIds().stream().map(Object::toString).toList());
             throw located(fileName, at(positions, e), "unknown key '" + e.getPropertyName() + "'" + where(e)
@@ -138,7 +144,8 @@ public final class EvalFileReader {
         return known != null ? known : e.getLocation();
     }
 
-    private static EvalCase evalCase(CaseDef def, int index, String fileName, Path baseDirectory, List<Check> common) {
+    private static EvalCase evalCase(CaseDef def, int index, String fileName, Path baseDirectory, List<Check> common,
+                                     KeyPositions positions) {
         String id = def.id() != null ? def.id() : "case-" + (index + 1);
         String where = fileName + ": case '" + id + "'";
         if (def.task() == null || def.task().isBlank()) {
@@ -155,11 +162,15 @@ public final class EvalFileReader {
         List<Check> checks = new ArrayList<>();
         List<CheckDef> defs = def.checks() == null ? List.of() : def.checks();
         for (int i = 0; i < defs.size(); i++) {
-            checks.add(check(defs.get(i), where + ", check " + (i + 1)));
+            checks.add(check(defs.get(i), where + ", check " + (i + 1), baseDirectory));
         }
         checks.addAll(common);
         if (checks.isEmpty()) {
             throw new IllegalArgumentException(where + " has no 'checks': say how a run passes (equals, regex, number, commands_pass, ...).");
+        }
+        if (checks.stream().allMatch(Check.Judge.class::isInstance)) {
+            throw located(fileName, positions.at("cases[" + index + "].checks"), "case '" + id + "' has only a judge check, and a judge's"
+                    + " opinion is never the only check: add one that decides without a model (equals, number, regex, commands_pass, ...)");
         }
         try {
             return new EvalCase(id, def.task(), def.inputs(), workspace, checks);
@@ -168,7 +179,7 @@ public final class EvalFileReader {
         }
     }
 
-    private static Check check(CheckDef d, String where) {
+    private static Check check(CheckDef d, String where, Path baseDirectory) {
         List<String> kinds = new ArrayList<>();
         if (d.equals() != null) kinds.add("equals");
         if (d.regex() != null) kinds.add("regex");
@@ -179,9 +190,10 @@ public final class EvalFileReader {
         if (d.filesUnchanged() != null) kinds.add("files_unchanged");
         boolean limits = d.maxTokens() != null || d.maxCost() != null || d.maxSteps() != null || d.maxModelCalls() != null;
         if (limits) kinds.add("limits");
+        if (d.judge() != null) kinds.add("judge");
         if (kinds.isEmpty()) {
             throw new IllegalArgumentException(where + " checks nothing: give one of equals, regex, json_schema, number,"
-                    + " commands_pass, files_changed, files_unchanged, or max_tokens / max_cost / max_steps / max_model_calls.");
+                    + " commands_pass, files_changed, files_unchanged, judge, or max_tokens / max_cost / max_steps / max_model_calls.");
         }
         if (kinds.size() > 1) {
             throw new IllegalArgumentException(where + " is " + String.join(" and ", kinds) + " at once: write one check per list item.");
@@ -193,7 +205,7 @@ public final class EvalFileReader {
         if (d.tolerance() != null && !kind.equals("number")) {
             throw new IllegalArgumentException(where + " (" + kind + ") has 'tolerance', which only a number check takes.");
         }
-        if (d.field() != null && !List.of("equals", "regex", "json_schema", "number").contains(kind)) {
+        if (d.field() != null && !List.of("equals", "regex", "json_schema", "number", "judge").contains(kind)) {
             throw new IllegalArgumentException(where + " (" + kind + ") has 'field', which only checks of the answer take.");
         }
         try {
@@ -205,6 +217,7 @@ public final class EvalFileReader {
                 case "commands_pass" -> new Check.CommandsPass(d.commandsPass());
                 case "files_changed" -> new Check.FilesChanged(globs(d.filesChanged(), where));
                 case "files_unchanged" -> new Check.FilesUnchanged(globs(d.filesUnchanged(), where));
+                case "judge" -> JudgeReader.judge(d.judge(), d.field(), baseDirectory);
                 default -> new Check.Limits(d.maxTokens(), d.maxCost(), d.maxSteps(), d.maxModelCalls());
             };
         } catch (PatternSyntaxException e) {

@@ -4,6 +4,7 @@ import dev.cadre.eval.Baseline;
 import dev.cadre.eval.CaseSummary;
 import dev.cadre.eval.CrewSummary;
 import dev.cadre.eval.EvalReport;
+import dev.cadre.eval.JudgeOpinion;
 import dev.cadre.eval.RunRecord;
 import java.math.BigDecimal;
 import java.util.List;
@@ -76,6 +77,7 @@ public final class HtmlReport {
             html.append("</tr>\n");
         }
         html.append("</table>\n");
+        html.append(opinions(report));
         List<RunRecord> failed = report.runs().stream().filter(r -> !r.passed()).toList();
         if (!failed.isEmpty()) {
             html.append("<h2>Runs that did not pass</h2><ul data-test=\"failures\">");
@@ -85,6 +87,33 @@ public final class HtmlReport {
             html.append("</ul>\n");
         }
         return html.append("</body></html>\n").toString();
+    }
+
+    /** The judges' opinions, per crew and per run, labelled as opinions; empty when no case has a judge. */
+    private static String opinions(EvalReport report) {
+        if (!Summaries.judged(report)) {
+            return "";
+        }
+        StringBuilder html = new StringBuilder("<h2>Judge's opinions</h2><p>What judge personas thought of the answers, beside the checks,"
+                + " never instead of them. Their tokens and cost are not counted in the crews' (nor in their budgets).</p>"
+                + "<table data-test=\"judge\"><tr><th>crew</th><th>opinions</th><th>judge passed</th><th>judge tokens</th><th>judge cost</th></tr>\n");
+        for (CrewSummary c : report.crews()) {
+            List<JudgeOpinion> all = Summaries.opinions(report, c.crew());
+            html.append("<tr data-crew=\"").append(esc(c.crew())).append("\"><td>").append(esc(c.crew())).append("</td><td>").append(all.size())
+                    .append("</td><td>").append(all.stream().filter(JudgeOpinion::passed).count()).append('/').append(all.size()).append("</td><td>")
+                    .append(c.judgeTokens()).append("</td><td>").append(c.judgeCost().toPlainString()).append("</td></tr>\n");
+        }
+        html.append("</table>\n<ul data-test=\"opinions\">");
+        for (RunRecord r : report.runs()) {
+            for (JudgeOpinion o : r.opinions()) {
+                html.append("<li>").append(esc(r.caseId() + " on " + r.crew() + " #" + r.repeat())).append(" — ").append(esc(Judging.detail(o)))
+                        .append(" (<a href=\"").append(esc(o.journal())).append("\">judge's journal</a>)<ul>");
+                o.criteria().forEach(k -> html.append("<li>").append(esc(k.criterion())).append(": <b>")
+                        .append(k.score() == null ? "?" : k.score().toPlainString()).append("</b> — ").append(esc(Checks.shorten(k.reason(), 600))).append("</li>"));
+                html.append("</ul></li>");
+            }
+        }
+        return html.append("</ul>\n").toString();
     }
 
     /** Success rate (with its interval) against cost per run, or tokens per run when nothing was priced. */

@@ -54,6 +54,11 @@ final class KeyPositions {
         }
     }
 
+    /** Where the key or item at {@code path} ({@code cases[0].checks}) stands, or null. */
+    JsonLocation at(String path) {
+        return positions.get(path);
+    }
+
     /** The position of the deepest part of {@code e}'s path that is known, or null. */
     JsonLocation of(JsonMappingException e) {
         JsonLocation best = null;

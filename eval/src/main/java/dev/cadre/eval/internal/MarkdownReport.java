@@ -4,7 +4,9 @@ import dev.cadre.eval.Baseline;
 import dev.cadre.eval.CaseSummary;
 import dev.cadre.eval.CrewSummary;
 import dev.cadre.eval.EvalReport;
+import dev.cadre.eval.JudgeOpinion;
 import dev.cadre.eval.RunRecord;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -56,9 +58,35 @@ public final class MarkdownReport {
             c.crews().values().forEach(cell -> md.append(' ').append(cell.passed()).append('/').append(cell.runs()).append(" |"));
             md.append('\n');
         }
+        md.append(opinions(report));
         String failed = report.runs().stream().filter(r -> !r.passed()).map(MarkdownReport::failure).collect(Collectors.joining());
         if (!failed.isEmpty()) {
             md.append("\n## Runs that did not pass\n\n").append(failed);
+        }
+        return md.toString();
+    }
+
+    /** The judges' opinions, per crew and per run, apart from the checks' numbers; empty when no case has a judge. */
+    private static String opinions(EvalReport report) {
+        if (!Summaries.judged(report)) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## Judge's opinions\n\nWhat judge personas thought of the answers, beside the checks, never"
+                + " instead of them. Their tokens and cost are not counted in the crews' (nor in their budgets).\n\n"
+                + "| crew | opinions | judge passed | judge tokens | judge cost |\n|---|---|---|---|---|\n");
+        for (CrewSummary c : report.crews()) {
+            List<JudgeOpinion> all = Summaries.opinions(report, c.crew());
+            md.append("| ").append(cell(c.crew())).append(" | ").append(all.size()).append(" | ").append(all.stream().filter(JudgeOpinion::passed).count())
+                    .append('/').append(all.size()).append(" | ").append(c.judgeTokens()).append(" | ").append(c.judgeCost().toPlainString()).append(" |\n");
+        }
+        md.append('\n');
+        for (RunRecord r : report.runs()) {
+            for (JudgeOpinion o : r.opinions()) {
+                md.append("- ").append(r.caseId()).append(" on ").append(r.crew()).append(" #").append(r.repeat()).append(" — ")
+                        .append(Judging.detail(o)).append(" ([judge's journal](").append(o.journal()).append("))\n");
+                o.criteria().forEach(k -> md.append("  - ").append(k.criterion()).append(": ").append(k.score() == null ? "?" : k.score().toPlainString())
+                        .append(" — ").append(Checks.shorten(k.reason(), FAILURE_SHOWN)).append('\n'));
+            }
         }
         return md.toString();
     }

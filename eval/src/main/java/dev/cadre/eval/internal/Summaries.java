@@ -5,6 +5,7 @@ import dev.cadre.eval.CrewSummary;
 import dev.cadre.eval.EvalCase;
 import dev.cadre.eval.EvalFile;
 import dev.cadre.eval.EvalReport;
+import dev.cadre.eval.JudgeOpinion;
 import dev.cadre.eval.RunRecord;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -53,10 +54,22 @@ public final class Summaries {
         BigDecimal cost = runs.stream().map(RunRecord::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
         Map<String, Integer> failures = new TreeMap<>();
         runs.stream().filter(r -> !r.passed()).forEach(r -> failures.merge(r.failureKind(), 1, Integer::sum));
+        long judgeTokens = runs.stream().mapToLong(r -> r.judgeUsage().totalTokens()).sum();
+        BigDecimal judgeCost = runs.stream().map(r -> r.judgeUsage().cost()).reduce(BigDecimal.ZERO, BigDecimal::add);
         return new CrewSummary(crew, n, passed, n == 0 ? 0 : (double) passed / n, interval[0], interval[1], mean(tokens, n), tokens,
                 cost.stripTrailingZeros(), n == 0 ? BigDecimal.ZERO : cost.divide(BigDecimal.valueOf(n), 8, RoundingMode.HALF_UP).stripTrailingZeros(),
                 mean(runs.stream().mapToLong(RunRecord::millis).sum(), n), mean(runs.stream().mapToLong(RunRecord::steps).sum(), n),
-                mean(runs.stream().mapToLong(RunRecord::modelCalls).sum(), n), failures);
+                mean(runs.stream().mapToLong(RunRecord::modelCalls).sum(), n), failures, judgeTokens, judgeCost.stripTrailingZeros());
+    }
+
+    /** Whether some run of the report was judged (it has an opinion, or a judge was asked and gave none). */
+    static boolean judged(EvalReport report) {
+        return report.runs().stream().anyMatch(r -> !r.opinions().isEmpty() || r.judgeUsage().modelCalls() > 0);
+    }
+
+    /** The judges' opinions of a crew's runs. */
+    static List<JudgeOpinion> opinions(EvalReport report, String crew) {
+        return report.runs().stream().filter(r -> r.crew().equals(crew)).flatMap(r -> r.opinions().stream()).toList();
     }
 
     /**
