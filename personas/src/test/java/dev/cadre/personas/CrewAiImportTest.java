@@ -101,8 +101,9 @@ class CrewAiImportTest {
         Path agents = project.resolve("src/latest_ai/config/agents.yaml");
         Path tasks = project.resolve("src/latest_ai/config/tasks.yaml");
         assertThat(file.notes()).containsExactly(
+                agents + ":10:3: agent 'researcher': tool 'SerperDevTool' is a CrewAI tool Cadre does not have;"
+                        + " map it with --tool SerperDevTool=cadre_tool",
                 agents + ":11:3: agent 'researcher': 'verbose' is not supported by Cadre and was ignored",
-                agents + ":10:3: agent 'researcher': tool 'SerperDevTool' is a CrewAI tool Cadre does not have; it was left out",
                 agents + ":20:3: agent 'reporting_analyst': llm 'gpt-4o-mini' names no provider; read as 'openai:gpt-4o-mini'",
                 agents + ":21:3: agent 'reporting_analyst': delegation between agents of a sequential crew is not supported;"
                         + " use the hierarchical process, where a manager delegates",
