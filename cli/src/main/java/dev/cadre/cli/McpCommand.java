@@ -13,14 +13,12 @@ import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import dev.cadre.tools.WorkspaceTools;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,7 +47,8 @@ final class McpCommand implements Callable<Integer> {
     @Option(names = "--root", description = "Workspace root for the workspace tools (default: the client's MCP roots).")
     Path root;
 
-    @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) to serve as crew_<name> tools.")
+    @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) and CrewAI projects (or one CrewAI"
+            + " project) to serve as crew_<name> tools.")
     Path crews;
 
     @Option(names = "--personas", description = "A directory of persona files to add to the built-in library.")
@@ -111,10 +110,9 @@ final class McpCommand implements Callable<Integer> {
                 Workspace root = workspace;
                 loader = loader.withCommandTool(commands -> StandardTools.commandRunner(root, commands)).withExecutedFiles(StandardTools::withExecutedFiles);
             }
-            try (Stream<Path> files = Files.list(crews)) {
-                for (Path file : files.filter(f -> f.toString().matches(".*\\.(ya?ml|jsonc?)$")).sorted().toList()) {
-                    config.crew(loader.load(file));
-                }
+            for (CrewDefinitions.Definition d : CrewDefinitions.directory(crews, library, tools).values()) {
+                CrewDefinitions.printNotes(d.notes(), System.err);
+                config.crew(CrewDefinitions.load(d, loader));
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);

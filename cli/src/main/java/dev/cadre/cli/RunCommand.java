@@ -10,6 +10,7 @@ import dev.cadre.mcp.McpClientTools;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.personas.CrewFile;
+import dev.cadre.personas.CrewVariables;
 import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.tools.Workspace;
 import java.util.LinkedHashMap;
@@ -28,7 +29,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     RunSettings settings = new RunSettings();
 
-    @Parameters(paramLabel = "CREW", description = "A crew file (.yaml, .json) or a built-in crew: coder-reviewer, debate, hierarchical.")
+    @Parameters(paramLabel = "CREW", description = "A crew file (.yaml, .json), a CrewAI project directory, or a built-in crew:"
+            + " coder-reviewer, debate, hierarchical.")
     String crew;
 
     @Option(names = "--task", required = true, description = "What the crew should do.")
@@ -36,6 +38,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--input", paramLabel = "KEY=VALUE", description = "A value for one of the crew's {variables} (repeatable).")
     Map<String, String> inputs = new LinkedHashMap<>();
+
+    @Option(names = "--tool", paramLabel = "NAME=CADRE_TOOL", description = "Map a CrewAI project's tool (a name or a Python"
+            + " class such as SerperDevTool) to a Cadre tool, e.g. SerperDevTool=workspace_search (repeatable).")
+    Map<String, String> toolMap = new LinkedHashMap<>();
 
     @Mixin
     CrewSources sources = new CrewSources();
@@ -48,14 +54,18 @@ final class RunCommand implements Callable<Integer> {
         try (McpClientTools external = sources.servers == null ? null : McpClientTools.load(sources.servers)) {
             List<Tool> extra = external == null ? List.of() : external.tools();
             RunsDirectory.requireOutside(settings.runs(), sources.workspace);
-            CrewSource source = Runs.crewSource(crew);
-            CrewFile file = Runs.loadCrew(source, library, Workspace.at(sources.workspace), extra);
+            Workspace workspace = Workspace.at(sources.workspace);
+            CrewDefinitions.Definition definition = CrewDefinitions.find(crew, library, Runs.tools(workspace, extra), toolMap);
+            CrewSource source = definition.source();
+            CrewFile file = CrewDefinitions.load(definition, Runs.loader(library, workspace, extra));
+            CrewDefinitions.printNotes(file.notes(), System.err);
+            Map<String, String> values = new LinkedHashMap<>(file.inputs());
+            values.putAll(inputs);
+            CrewVariables.requireInputs(file.crew(), values, name -> "pass --input " + name + "=VALUE");
             ModelRegistry models = ModelConfig.registry(env, settings.model);
             Runs.requireModels(file.crew(), models);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
             Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
-            Map<String, String> values = new LinkedHashMap<>(file.inputs());
-            values.putAll(inputs);
             RunHandle run = orchestrator.run(file.crew(), Task.of("task", task).withInputs(values),
                     RunOptions.DEFAULTS.withCrewSource(source));
             return Runs.follow(run, session, settings.runs(), System.out, System.err);

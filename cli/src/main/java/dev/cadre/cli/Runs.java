@@ -64,10 +64,15 @@ final class Runs {
 
     /** A crew loader with the standard tools of {@code workspace} and {@code extraTools}; crew files' commands run there. */
     static CrewLoader loader(PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
+        return CrewLoader.of(library, tools(workspace, extraTools)).withCommandTool(commands -> StandardTools.commandRunner(workspace, commands))
+                .withExecutedFiles(StandardTools::withExecutedFiles);
+    }
+
+    /** The standard tools of {@code workspace} and {@code extraTools}: what crews' agents may name. */
+    static List<Tool> tools(Workspace workspace, List<Tool> extraTools) {
         List<Tool> tools = new ArrayList<>(StandardTools.forWorkspace(workspace));
         tools.addAll(extraTools);
-        return CrewLoader.of(library, tools).withCommandTool(commands -> StandardTools.commandRunner(workspace, commands))
-                .withExecutedFiles(StandardTools::withExecutedFiles);
+        return tools;
     }
 
     /** Fails before the run when an agent needs a model and none is configured. */

@@ -90,7 +90,8 @@ public final class CrewAiImport {
             }));
         }
         Map<String, String> inputs = Files.exists(code.resolve("main.py")) ? PyCrew.inputs(code.resolve("main.py"), notes) : Map.of();
-        String name = dir.toAbsolutePath().normalize().getFileName().toString();
+        Path root = dir.toAbsolutePath().normalize();
+        String name = (root.getFileName().toString().equals("config") ? root.getParent() : root).getFileName().toString();
         return new CrewAiProject(name, List.copyOf(agents.values()), List.copyOf(tasks.values()), crew, inputs,
                 PyCrew.models(pythonFiles(code)), notes);
     }

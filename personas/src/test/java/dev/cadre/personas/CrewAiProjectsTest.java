@@ -153,8 +153,24 @@ class CrewAiProjectsTest {
         Files.writeString(code().resolve("main.py"), MAIN_PY);
     }
 
+    private List<Tool> tools;
+
     List<Tool> tools() {
-        return WorkspaceTools.create(Workspace.at(project));
+        if (tools == null) {
+            tools = WorkspaceTools.create(Workspace.at(project));
+        }
+        return tools;
+    }
+
+    /** The crew file `cadre import crewai` writes loads back into the same crew, with the notes as comments. */
+    CrewFile writtenAndLoadedBack(CrewFile imported) {
+        String yaml = CrewFileWriter.yaml(imported, PersonaLibrary.builtIn(), "Imported from a CrewAI project.");
+        CrewFile loaded = CrewLoader.of(PersonaLibrary.builtIn(), tools()).load("crew.yaml", yaml);
+        assertThat(loaded.crew()).as(yaml).isEqualTo(imported.crew());
+        assertThat(loaded.inputs()).isEqualTo(imported.inputs());
+        assertThat(yaml).startsWith("# Imported from a CrewAI project.\n");
+        imported.notes().forEach(n -> assertThat(yaml).contains("#   " + n + "\n"));
+        return loaded;
     }
 
     /** "file:line:column" of the first occurrence of {@code needle} in {@code file}. */
@@ -205,6 +221,7 @@ class CrewAiProjectsTest {
                    "required":["title","body"]}},
                  "score":{"type":"number"}},"required":["title","sections"]}"""));
         assertThat(file.inputs()).containsExactly(Map.entry("topic", "AI LLMs"));
+        writtenAndLoadedBack(file);
 
         Path crewPy = code().resolve("crew.py");
         assertThat(file.notes()).containsExactly(
@@ -281,6 +298,7 @@ class CrewAiProjectsTest {
         assertThat(team.manager().persona().model()).isEqualTo("openai:gpt-4o");
         assertThat(team.workers()).extracting(w -> w.name()).containsExactly("researcher", "reporting_analyst");
         assertThat(team.goal().description()).contains("1. Conduct a thorough research about {topic}.").contains("2. Review the context");
+        writtenAndLoadedBack(file);
         assertThat(file.notes()).containsExactly(at(code().resolve("crew.py"), "'report.md'")
                 + ": task 'reporting_task': 'output_file' is not supported by Cadre and was ignored",
                 at(code().resolve("main.py"), "{\n        'topic'") + ": main.py computes input 'current_year' in Python"
@@ -314,6 +332,7 @@ class CrewAiProjectsTest {
         Step.Hierarchical team = (Step.Hierarchical) file.crew().process();
         assertThat(team.manager().id()).isEqualTo("manager");
         assertThat(team.manager().persona().role()).isEqualTo("Project manager");
+        writtenAndLoadedBack(file);
         assertThat(team.workers()).extracting(w -> w.name()).containsExactly("researcher", "reporting_analyst");
     }
 
@@ -353,6 +372,7 @@ class CrewAiProjectsTest {
         assertThat(research.agent().persona().maxToolRounds()).isEqualTo(3);
         assertThat(research.task().context()).containsExactly("crewai_planning");
         assertThat(((Step.Work) process.steps().get(2)).task().context()).containsExactly("crewai_planning", "research");
+        writtenAndLoadedBack(file);
         assertThat(file.notes()).containsExactly(
                 at(project.resolve("agents/researcher.jsonc"), "\"verbose\"") + ": agent 'researcher': 'verbose' is not supported by Cadre and was ignored");
 
