@@ -52,13 +52,18 @@ public sealed interface RunEvent {
     record ToolCall(String id, String name, String arguments) {}
 
     /**
-     * The run began: the crew's name and the task it was given (kept whole, so the run can be resumed), and the
-     * crew's definition when it was loaded from one ({@code null} otherwise, and in journals written before it was kept).
+     * The run began: the crew's name and the task it was given (kept whole, so the run can be resumed), the crew's
+     * definition when it was loaded from one, and the workspace its tools work in, as an absolute path, when the
+     * caller gave one ({@code null} otherwise, and in journals written before they were kept). A resume uses both.
      */
-    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource)
-            implements RunEvent {
+    record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource,
+                      String workspace) implements RunEvent {
         public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task) {
-            this(runId, stepPath, seq, timestamp, crew, task, null);
+            this(runId, stepPath, seq, timestamp, crew, task, null, null);
+        }
+
+        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource) {
+            this(runId, stepPath, seq, timestamp, crew, task, crewSource, null);
         }
     }
 

@@ -71,8 +71,19 @@ final class EventPrinter {
         if (u == null) {
             return "";
         }
-        String cost = u.cost().signum() == 0 ? "" : ", cost " + u.cost().toPlainString();
-        return "(" + u.modelCalls() + " model calls, " + u.toolCalls() + " tool calls, " + u.totalTokens() + " tokens" + cost + ")";
+        String cost = u.cost().signum() == 0 ? "" : ", cost " + cost(u.cost(), true);
+        return "(" + count(u.modelCalls(), "model call") + ", " + count(u.toolCalls(), "tool call") + ", " + count(u.totalTokens(), "token")
+                + cost + ")";
+    }
+
+    /** "1 model call", "2 model calls". */
+    static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
+    }
+
+    /** An amount in the currency of CADRE_PRICES (US dollars), or "unknown" when no price table is set. */
+    static String cost(java.math.BigDecimal amount, boolean priced) {
+        return priced || amount.signum() != 0 ? "USD " + amount.toPlainString() : "unknown";
     }
 
     /** {@code text} on one line, escaped ({@link TerminalText#line}), at most {@value #MAX_TEXT} characters. */

@@ -1,6 +1,5 @@
 package dev.cadre.cli;
 
-import dev.cadre.api.CadreJson;
 import dev.cadre.api.Persona;
 import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.PersonaLibrary;
@@ -43,7 +42,8 @@ final class PersonasCommand {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one persona, inheritance applied, as YAML-like JSON.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print one persona, inheritance applied, as a persona"
+            + " file (YAML) that --personas reads back.")
     static final class ShowPersona implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String id;
@@ -54,7 +54,7 @@ final class PersonasCommand {
         @Override
         public Integer call() throws Exception {
             Persona p = library(personas).persona(id);
-            System.out.println(CadreJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(p));
+            System.out.print(dev.cadre.personas.CrewFileWriter.personaYaml(p));
             return ExitCodes.OK;
         }
     }
@@ -110,16 +110,22 @@ final class PersonasCommand {
         @Option(names = "--tool", paramLabel = "NAME=CADRE_TOOL", description = "Map a CrewAI project's tool to a Cadre tool (repeatable).")
         java.util.Map<String, String> toolMap = new java.util.LinkedHashMap<>();
 
+        @Option(names = "--out", paramLabel = "FILE", description = "Write the crew file there (a new file) instead of printing it.")
+        Path out;
+
         @Override
-        public Integer call() {
-            if (crews != null) {
-                CrewDefinitions.Definition d = CrewDefinitions.directory(crews, PersonaLibrary.builtIn(), tools()).get(crew);
-                if (d != null) {
-                    System.out.print(d.source().text());
-                    return ExitCodes.OK;
-                }
+        public Integer call() throws java.io.IOException {
+            CrewDefinitions.Definition d = crews == null ? null : CrewDefinitions.directory(crews, PersonaLibrary.builtIn(), tools()).get(crew);
+            String text = (d != null ? d : CrewDefinitions.find(crew, PersonaLibrary.builtIn(), tools(), toolMap)).source().text();
+            if (out == null) {
+                System.out.print(text);
+                return ExitCodes.OK;
             }
-            System.out.print(CrewDefinitions.find(crew, PersonaLibrary.builtIn(), tools(), toolMap).source().text());
+            if (java.nio.file.Files.exists(out)) {
+                throw new IllegalArgumentException(out + " exists; choose another --out.");
+            }
+            java.nio.file.Files.writeString(out, text);
+            System.err.println("Wrote " + out + ". Change it, then: cadre run " + out + " --task \"...\"");
             return ExitCodes.OK;
         }
     }

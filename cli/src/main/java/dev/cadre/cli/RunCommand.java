@@ -13,6 +13,9 @@ import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewVariables;
 import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.tools.Workspace;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,10 @@ final class RunCommand implements Callable<Integer> {
             + " class such as SerperDevTool) to a Cadre tool, e.g. SerperDevTool=workspace_search (repeatable).")
     Map<String, String> toolMap = new LinkedHashMap<>();
 
+    @Option(names = "--allow", paramLabel = "COMMAND", description = "A command line the crew may run instead of its own"
+            + " (repeatable), e.g. --allow \"mvn -q test\"; without it a built-in crew proposes the project's test command.")
+    List<String> allow = new java.util.ArrayList<>();
+
     @Mixin
     CrewSources sources = new CrewSources();
 
@@ -53,10 +60,15 @@ final class RunCommand implements Callable<Integer> {
         PersonaLibrary library = sources.personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(sources.personas);
         try (McpClientTools external = sources.servers == null ? null : McpClientTools.load(sources.servers)) {
             List<Tool> extra = external == null ? List.of() : external.tools();
+            Runs.requireWorkspace(sources.workspace);
             RunsDirectory.requireOutside(settings.runs(), sources.workspace);
             Workspace workspace = Workspace.at(sources.workspace);
-            CrewDefinitions.Definition definition = CrewDefinitions.find(crew, library, Runs.tools(workspace, extra), toolMap);
-            CrewSource source = definition.source();
+            CrewDefinitions.Definition found = CrewDefinitions.find(crew, library, Runs.tools(workspace, extra), toolMap);
+            BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            boolean terminal = Runs.onTerminal() && !settings.json;
+            CrewSource source = AllowedCommands.choose(found.source(), sources.workspace, allow, settings.yes,
+                    terminal ? AllowedCommands.Confirm.terminal(stdin, System.out) : null, System.err);
+            CrewDefinitions.Definition definition = new CrewDefinitions.Definition(found.name(), source, found.notes());
             CrewFile file = CrewDefinitions.load(definition, Runs.loader(library, workspace, extra));
             CrewDefinitions.printNotes(file.notes(), System.err);
             Map<String, String> values = new LinkedHashMap<>(file.inputs());
@@ -64,11 +76,11 @@ final class RunCommand implements Callable<Integer> {
             CrewVariables.requireInputs(file.crew(), values, name -> "pass --input " + name + "=VALUE");
             ModelRegistry models = ModelConfig.registry(env, settings.model);
             Runs.requireModels(file.crew(), models);
-            Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
+            Runs.Session session = Runs.session(System.out, settings.json, settings.yes, stdin);
             Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
             RunHandle run = orchestrator.run(file.crew(), Task.of("task", task).withInputs(values),
-                    RunOptions.DEFAULTS.withCrewSource(source));
-            return Runs.follow(run, session, settings.runs(), System.out, System.err);
+                    RunOptions.DEFAULTS.withCrewSource(source).withWorkspace(sources.workspace));
+            return Runs.follow(run, session, settings.runsOption, System.out, System.err);
         }
     }
 }

@@ -107,7 +107,7 @@ class CliProcessTest {
             Outcome waiting = cadre(env, "", "run", "coder-reviewer", "--task", DemoScript.TASK, "--workspace", project.toString(),
                     "--runs", dir.resolve("runs").toString());
             assertThat(waiting.exit()).isEqualTo(ExitCodes.WAITING);
-            assertThat(waiting.stderr()).contains("waits at checkpoint").contains("Answer it with: cadre runs resume ");
+            assertThat(waiting.stderr()).contains("waits at checkpoint").contains("Answer it on a terminal with: cadre runs resume ");
             String runId;
             try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
                 runId = files.findFirst().orElseThrow().getFileName().toString().replace(".jsonl", "");

@@ -160,7 +160,8 @@ public final class Orchestrator {
                     + JournalWriter.fileFor(runsDirectory, runId) + " already exists.");
         }
         RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync, journalKey), clock, redactor);
-        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource()));
+        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource(),
+                options.workspace()));
         return start(recorder, crew, task, options, names, clock.instant());
     }
 

@@ -126,10 +126,25 @@ public final class CrewFileWriter {
         return agent.id();
     }
 
+    /** A persona file (YAML) that {@link PersonaLibrary#withFile} reads back into the same persona. */
+    public static String personaYaml(Persona persona) {
+        ObjectNode node = F.objectNode().put("id", persona.id());
+        node.setAll(fields(persona));
+        try {
+            return YAML.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private com.fasterxml.jackson.databind.JsonNode persona(Persona p) {
         if (library.contains(p.id()) && library.persona(p.id()).equals(p)) {
             return F.textNode(p.id());
         }
+        return fields(p);
+    }
+
+    private static ObjectNode fields(Persona p) {
         ObjectNode node = F.objectNode().put("role", p.role());
         if (p.goal() != null) node.put("goal", p.goal());
         if (p.backstory() != null) node.put("backstory", p.backstory());
