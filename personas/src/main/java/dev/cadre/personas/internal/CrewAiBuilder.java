@@ -27,6 +27,9 @@ import java.util.TreeSet;
  * {@code output_json} become the task's output schema; {@code planning} is a planning step whose plan every task
  * sees; the hierarchical process puts {@code manager_agent} (or the built-in manager on {@code manager_llm}) over
  * the agents. Every field it cannot carry over is one located note; a key CrewAI does not know either is an error.
+ *
+ * <p>Over 300 lines: it holds the field tables and one reader per CrewAI concept (agent, task, manager, planning);
+ * the agent's llm and tools readers are the next to move to their own class.
  */
 public final class CrewAiBuilder {
 

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
  * split at their top-level commas, and literal values (strings, numbers, booleans, lists, dicts, {@code self.x()}
  * references, {@code Process.x}, {@code LLM(...)}) turned into JSON. Anything else stays a Python expression,
  * {@code {"python": "<text>"}}, for the caller to name in a note.
+ *
+ * <p>Just over 300 lines: the bracket scanner and the literal reader share the string-literal rules, so they stay together.
  */
 public final class PySource {
 
