@@ -1,6 +1,7 @@
 package dev.cadre.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
@@ -53,17 +54,56 @@ public sealed interface RunEvent {
 
     /**
      * The run began: the crew's name and the task it was given (kept whole, so the run can be resumed), the crew's
-     * definition when it was loaded from one, and the workspace its tools work in, as an absolute path, when the
-     * caller gave one ({@code null} otherwise, and in journals written before they were kept). A resume uses both.
+     * definition when it was loaded from one ({@code null} otherwise, and in journals written before it was kept), for
+     * a fork the run it was forked from and what changed ({@code null} for a run started afresh), and the schema
+     * version of the run's events ({@link #CURRENT_SCHEMA} for runs started now). A journal written before versions
+     * were kept has no {@code schemaVersion} and reads as {@link #FIRST_SCHEMA}; an engine refuses to resume a journal
+     * whose version is newer than its own. {@code workspace} is the directory its tools work in, as an absolute path,
+     * when the caller gave one ({@code null} otherwise, and in journals written before it was kept): a resume works there.
      */
     record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource,
-                      String workspace) implements RunEvent {
-        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task) {
-            this(runId, stepPath, seq, timestamp, crew, task, null, null);
+                      @JsonInclude(JsonInclude.Include.NON_NULL) ForkedFrom forkedFrom, int schemaVersion,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String workspace) implements RunEvent {
+        /** The version of journals written before the version was kept (the engine before the deterministic core). */
+        public static final int FIRST_SCHEMA = 1;
+        /** The version of the events this code writes. */
+        public static final int CURRENT_SCHEMA = 2;
+
+        public RunStarted {
+            if (schemaVersion == 0) {
+                schemaVersion = FIRST_SCHEMA; // absent from the JSON: written before versions were kept
+            }
+            if (schemaVersion < 0) {
+                throw new IllegalArgumentException("A run_started event has schemaVersion " + schemaVersion + ": it must be 1 or more.");
+            }
         }
 
+        /** A run or fork with the given schema version, its workspace not recorded. */
+        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource,
+                          ForkedFrom forkedFrom, int schemaVersion) {
+            this(runId, stepPath, seq, timestamp, crew, task, crewSource, forkedFrom, schemaVersion, null);
+        }
+
+        /** A run started now, by this code: {@link #CURRENT_SCHEMA}. */
         public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource) {
-            this(runId, stepPath, seq, timestamp, crew, task, crewSource, null);
+            this(runId, stepPath, seq, timestamp, crew, task, crewSource, null, CURRENT_SCHEMA);
+        }
+
+        /** A fork started now, by this code. */
+        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource,
+                          ForkedFrom forkedFrom) {
+            this(runId, stepPath, seq, timestamp, crew, task, crewSource, forkedFrom, CURRENT_SCHEMA);
+        }
+
+        /** A run (not a fork) with the given schema version. */
+        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource,
+                          int schemaVersion) {
+            this(runId, stepPath, seq, timestamp, crew, task, crewSource, null, schemaVersion);
+        }
+
+        /** A run started now, by this code, from a crew built in code. */
+        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task) {
+            this(runId, stepPath, seq, timestamp, crew, task, null, null, CURRENT_SCHEMA);
         }
     }
 

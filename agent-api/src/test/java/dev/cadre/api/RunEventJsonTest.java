@@ -31,6 +31,24 @@ class RunEventJsonTest {
     }
 
     @Test
+    void runStartedCarriesTheSchemaVersionAndAJournalWithoutOneReadsAsTheFirst() throws Exception {
+        RunEvent.RunStarted now = new RunEvent.RunStarted("r", "", 1, java.time.Instant.EPOCH, "crew", Task.of("t", "Do it."));
+        assertThat(now.schemaVersion()).isEqualTo(RunEvent.RunStarted.CURRENT_SCHEMA).isEqualTo(2);
+        String json = mapper.writeValueAsString(now);
+        assertThat(mapper.readTree(json).get("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(mapper.readValue(json, RunEvent.class)).isEqualTo(now);
+
+        String old = "{\"type\":\"run_started\",\"runId\":\"r\",\"stepPath\":\"\",\"seq\":1,"
+                + "\"timestamp\":\"1970-01-01T00:00:00Z\",\"crew\":\"crew\",\"task\":{\"id\":\"t\",\"description\":\"Do it.\"}}";
+        RunEvent.RunStarted read = (RunEvent.RunStarted) mapper.readValue(old, RunEvent.class);
+        assertThat(read.schemaVersion()).isEqualTo(RunEvent.RunStarted.FIRST_SCHEMA).isEqualTo(1);
+        assertThat(((RunEvent.RunStarted) mapper.readValue(old.replace("}}", "},\"schemaVersion\":7}"), RunEvent.class))
+                .schemaVersion()).isEqualTo(7);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RunEvent.RunStarted("r", "", 1, java.time.Instant.EPOCH,
+                "crew", Task.of("t", "Do it."), null, -1)).hasMessage("A run_started event has schemaVersion -1: it must be 1 or more.");
+    }
+
+    @Test
     void typeTagsAreTheDocumentedNames() throws Exception {
         List<String> tags = Events.oneOfEach("r").stream().map(e -> {
             try {

@@ -33,9 +33,10 @@ class ModuleRulesTest {
             new Module("observability", "dev.cadre.opentelemetry", Set.of("agent-api")),
             new Module("mcp-bridge", "dev.cadre.mcp", Set.of("agent-api", "orchestrator", "tools", "personas", "http-guard")),
             new Module("console", "dev.cadre.console", Set.of("agent-api", "orchestrator", "personas", "http-guard")),
+            new Module("eval", "dev.cadre.eval", Set.of("agent-api", "orchestrator", "tools", "personas")),
             new Module("cli", "dev.cadre.cli", Set.of("agent-api", "orchestrator", "tools", "personas", "http-guard", "testkit",
-                    "observability", "mcp-bridge", "console")),
-            new Module("samples", "dev.cadre.samples", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit")),
+                    "observability", "mcp-bridge", "console", "eval")),
+            new Module("samples", "dev.cadre.samples", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit", "eval")),
             new Module("benchmarks", "dev.cadre.benchmarks", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit",
                     "mcp-bridge", "http-guard", "samples")));
 

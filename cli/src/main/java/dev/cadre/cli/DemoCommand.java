@@ -38,8 +38,8 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, String> env = System.getenv();
         Path project = DemoProject.copyTo(Files.createTempDirectory("cadre-demo-").resolve("calculator"));
         dev.cadre.orchestrator.journal.RunsDirectory.requireOutside(settings.runs(), project);
-        boolean scripted = ModelConfig.defaultReference(env, settings.model).isEmpty();
-        ModelRegistry models = scripted ? ModelRegistry.of("scripted:demo", DemoScript.model()) : ModelConfig.registry(env, settings.model);
+        boolean scripted = ModelConfig.defaultReference(env, settings.defaultModelOnly("cadre demo")).isEmpty();
+        ModelRegistry models = scripted ? ModelRegistry.of("scripted:demo", DemoScript.model()) : ModelConfig.registry(env, settings.defaultModelOnly("cadre demo"));
         boolean terminal = Runs.onTerminal() && !settings.json;
         Runs.Session session = Runs.session(System.out, settings.json, settings.yes || !terminal);
         if (!settings.json) {
@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println(scripted
                     ? "No model is configured, so this demo uses a scripted model whose replies were written in advance."
                             + "\nEverything else is real: the files are edited, the tests run, the checkpoints are asked."
-                    : "Model: " + ModelConfig.defaultReference(env, settings.model).orElseThrow());
+                    : "Model: " + ModelConfig.defaultReference(env, settings.defaultModelOnly("cadre demo")).orElseThrow());
             if (!terminal || settings.yes) {
                 System.out.println("Checkpoints are approved automatically (" + (settings.yes ? "--yes" : "not on a terminal") + ").");
             }

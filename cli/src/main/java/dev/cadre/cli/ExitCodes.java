@@ -14,6 +14,8 @@ final class ExitCodes {
     static final int JOURNAL_CHANGED = 4;
     /** `cadre runs verify`: the journal has no MAC chain (written before journals were authenticated), so it cannot be verified. */
     static final int JOURNAL_UNVERIFIED = 5;
+    /** `cadre eval --baseline`: some crew's success rate dropped significantly against the baseline report. */
+    static final int REGRESSION = 6;
 
     private ExitCodes() {}
 }

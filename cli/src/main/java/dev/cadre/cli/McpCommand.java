@@ -6,12 +6,9 @@ import dev.cadre.console.CadreConsole;
 import dev.cadre.mcp.CadreMcpServer;
 import dev.cadre.mcp.McpClientTools;
 import dev.cadre.mcp.McpServerConfig;
-import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.tools.GitTools;
-import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
-import dev.cadre.tools.WorkspaceTools;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +45,11 @@ final class McpCommand implements Callable<Integer> {
     Path root;
 
     @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) and CrewAI projects (or one CrewAI"
-            + " project) to serve as crew_<name> tools.")
+            + " project) to serve as crew_<name> tools, besides the built-in crews (a file replaces the built-in crew of its name).")
     Path crews;
+
+    @Option(names = "--no-builtin", description = "Serve only the crews of --crews, not the built-in coder-reviewer, debate and hierarchical.")
+    boolean noBuiltin;
 
     @Option(names = "--personas", description = "A directory of persona files to add to the built-in library.")
     Path personas;
@@ -76,17 +76,13 @@ final class McpCommand implements Callable<Integer> {
             dev.cadre.orchestrator.journal.RunsDirectory.requireOutside(runs, root);
         }
         PersonaLibrary library = personas == null ? PersonaLibrary.builtIn() : PersonaLibrary.builtIn().withDirectory(personas);
-        List<Tool> tools = new ArrayList<>();
         Workspace workspace = root == null ? null : Workspace.at(root);
         List<Tool> served = new ArrayList<>();
         if (workspace != null) {
-            tools.addAll(WorkspaceTools.create(workspace));
             served.addAll(GitTools.create(workspace));
-            tools.addAll(served);
         }
         McpClientTools external = servers == null ? null : McpClientTools.load(servers);
         List<Tool> externalTools = external == null ? List.of() : external.tools();
-        tools.addAll(externalTools);
         served.addAll(externalTools);
         Map<String, String> env = System.getenv();
         String bearer = token != null ? token : env.get("CADRE_MCP_TOKEN");
@@ -104,15 +100,12 @@ final class McpCommand implements Callable<Integer> {
             }
             config.conformanceFixtures(true);
         }
+        config.builtInCrews(!noBuiltin).crewLoader(ws -> Runs.loader(library, ws, externalTools));
         if (crews != null) {
-            CrewLoader loader = CrewLoader.of(library, tools);
-            if (workspace != null) {
-                Workspace root = workspace;
-                loader = loader.withCommandTool(commands -> StandardTools.commandRunner(root, commands)).withExecutedFiles(StandardTools::withExecutedFiles);
-            }
-            for (CrewDefinitions.Definition d : CrewDefinitions.directory(crews, library, tools).values()) {
+            Workspace tools = Workspace.at(root != null ? root : crews);
+            for (CrewDefinitions.Definition d : CrewDefinitions.directory(crews, library, Runs.tools(tools, externalTools)).values()) {
                 CrewDefinitions.printNotes(d.notes(), System.err);
-                config.crew(CrewDefinitions.load(d, loader));
+                config.crew(d.source());
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -74,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
             Map<String, String> values = new LinkedHashMap<>(file.inputs());
             values.putAll(inputs);
             CrewVariables.requireInputs(file.crew(), values, name -> "pass --input " + name + "=VALUE");
-            ModelRegistry models = ModelConfig.registry(env, settings.model);
+            ModelRegistry models = ModelConfig.registry(env, settings.defaultModelOnly("cadre run"));
             Runs.requireModels(file.crew(), models);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes, stdin);
             Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());

@@ -11,8 +11,8 @@ import dev.cadre.api.RunStatus;
 import dev.cadre.api.Tool;
 import dev.cadre.api.UnknownModelException;
 import dev.cadre.api.crew.Crew;
-import dev.cadre.api.crew.Step;
 import dev.cadre.orchestrator.Orchestrator;
+import dev.cadre.mcp.McpServerConfig;
 import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewLoader;
@@ -64,8 +64,7 @@ final class Runs {
 
     /** A crew loader with the standard tools of {@code workspace} and {@code extraTools}; crew files' commands run there. */
     static CrewLoader loader(PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
-        return CrewLoader.of(library, tools(workspace, extraTools)).withCommandTool(commands -> StandardTools.commandRunner(workspace, commands))
-                .withExecutedFiles(StandardTools::withExecutedFiles);
+        return McpServerConfig.standardLoader(library, workspace, extraTools);
     }
 
     /** The standard tools of {@code workspace} and {@code extraTools}: what crews' agents may name. */
@@ -89,7 +88,7 @@ final class Runs {
      */
     static void requireModels(Crew crew, ModelRegistry models) {
         java.util.Set<String> refs = new java.util.LinkedHashSet<>();
-        for (String model : personaModels(crew.process())) {
+        for (String model : crew.agents().stream().map(a -> a.persona().model()).toList()) {
             if (model == null && models.defaultModel().isEmpty()) {
                 throw new UnknownModelException("No model is configured: " + ModelConfig.HOW + ".");
             }
@@ -108,23 +107,6 @@ final class Runs {
                 throw e;
             }
         }
-    }
-
-    private static List<String> personaModels(Step step) {
-        List<String> models = new ArrayList<>();
-        if (step instanceof Step.Work w) models.add(w.agent().persona().model());
-        if (step instanceof Step.Sequential s) s.steps().forEach(c -> models.addAll(personaModels(c)));
-        if (step instanceof Step.Loop l) l.steps().forEach(c -> models.addAll(personaModels(c)));
-        if (step instanceof Step.Parallel p) p.branches().forEach(c -> models.addAll(personaModels(c)));
-        if (step instanceof Step.Hierarchical h) {
-            models.add(h.manager().persona().model());
-            h.workers().forEach(w -> {
-                if (w instanceof dev.cadre.api.crew.Worker.AgentWorker a) models.add(a.agent().persona().model());
-            });
-        }
-        if (step instanceof Step.Debate d) d.debaters().forEach(a -> models.add(a.persona().model()));
-        if (step instanceof Step.Vote v) v.voters().forEach(a -> models.add(a.persona().model()));
-        return models;
     }
 
     static boolean onTerminal() {

@@ -1,32 +1,24 @@
 package dev.cadre.cli;
 
-import dev.cadre.api.CrewSource;
-import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.orchestrator.journal.JournalIntegrity;
 import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.orchestrator.journal.JournalWriter;
-import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
-import dev.cadre.personas.BuiltInCrews;
-import dev.cadre.personas.CrewFile;
-import dev.cadre.personas.PersonaLibrary;
-import dev.cadre.tools.Workspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cadre runs list | show ID | resume ID | verify ID}. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show, resume and verify runs from their journals.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class, RunsCommand.Verify.class})
+/** {@code cadre runs list | show ID | resume ID | fork ID | verify ID}. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show, resume, fork and verify runs from their journals.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class, RunsFork.class, RunsCommand.Verify.class})
 final class RunsCommand implements Runnable {
 
     @Override
@@ -127,68 +119,11 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (workspace != null) {
-                dev.cadre.orchestrator.journal.RunsDirectory.requireOutside(settings.runs(), workspace);
-            }
-            Path journal = JournalWriter.fileFor(settings.runs(), id);
-            List<RunEvent> events = JournalReader.read(journal).requireVerified(trustUnverified).events();
-            if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-                throw new IllegalArgumentException("Run '" + id + "' has no readable start in " + journal + ".");
-            }
-            Path workspace = workspace(started);
-            dev.cadre.orchestrator.journal.RunsDirectory.requireOutside(settings.runs(), workspace);
-            Map<String, String> env = System.getenv();
-            CrewSource source = crewSource(started, journal);
-            CrewFile file = Runs.loadCrew(source, PersonaLibrary.builtIn(), Workspace.at(workspace), List.of());
-            ModelRegistry models = ModelConfig.registry(env, settings.model);
-            Runs.requireModels(file.crew(), models);
-            Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
-            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
-            RunHandle run = orchestrator.resume(id, file.crew(), RunOptions.DEFAULTS.withCrewSource(source)
+            settings.defaultModelOnly("cadre runs resume");
+            RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace, true);
+            RunHandle run = go.orchestrator().resume(id, go.file().crew(), RunOptions.DEFAULTS.withCrewSource(go.source())
                     .withTrustUnverifiedJournal(trustUnverified).withCrewChanged(crewChanged));
-            return Runs.follow(run, session, settings.runsOption, System.out, System.err);
-        }
-
-        /**
-         * The workspace the journal recorded (--workspace may only repeat it); for journals that predate it, --workspace
-         * or the current directory, as before.
-         */
-        private Path workspace(RunEvent.RunStarted started) {
-            if (started.workspace() == null) {
-                return workspace != null ? workspace : Path.of(".");
-            }
-            Path recorded = Path.of(started.workspace());
-            if (workspace != null && !workspace.toAbsolutePath().normalize().equals(recorded)) {
-                throw new IllegalArgumentException("Run '" + id + "' works in " + recorded + ", not in " + workspace.toAbsolutePath().normalize()
-                        + "; resume it without --workspace.");
-            }
-            if (!java.nio.file.Files.isDirectory(recorded)) {
-                throw new IllegalArgumentException("Run '" + id + "' works in " + recorded + ", which does not exist any more.");
-            }
-            return recorded;
-        }
-
-        /**
-         * The crew to resume with: --crew when given (the orchestrator compares it with the recorded one), else the
-         * definition the journal recorded, else (journals from before it was recorded) a built-in crew of that name.
-         * Never a file in the current directory named by the journal.
-         */
-        private CrewSource crewSource(RunEvent.RunStarted started, Path journal) {
-            if (crew != null) {
-                return Runs.crewSource(crew);
-            }
-            CrewSource recorded = started.crewSource();
-            if (recorded != null) {
-                if (!recorded.matchesDigest()) {
-                    throw new IllegalArgumentException("The crew definition recorded in " + journal + " does not match its digest.");
-                }
-                return recorded;
-            }
-            if (BuiltInCrews.contains(started.crew())) {
-                return Runs.crewSource(started.crew());
-            }
-            throw new IllegalArgumentException("Run '" + id + "' was started with crew '" + started.crew() + "', but its journal "
-                    + journal + " does not record the crew's definition (it predates that); name the crew file it started with: --crew FILE.");
+            return Runs.follow(run, go.session(), settings.runsOption, System.out, System.err);
         }
     }
 

@@ -99,6 +99,38 @@ class CliProcessTest {
     }
 
     @Test
+    void aRunIsForkedFromTheCommandLineWithAnotherModelForOneAgentAndOnlyThatAgentIsAskedAgain() throws Exception {
+        Reply yes = Reply.text("{\"answer\":\"yes\",\"reasons\":\"lower latency\"}");
+        Path runs = dir.resolve("runs");
+        try (ModelStubServer stub = new ModelStubServer(List.of(yes, yes, yes, Reply.text("Yes: all three agree.")))) {
+            Outcome debate = cadre(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-4.1-mini"), "",
+                    "run", "debate", "--task", "Should we adopt virtual threads?", "--runs", runs.toString(),
+                    "--workspace", Files.createDirectories(dir.resolve("ws")).toString(), "--yes");
+            assertThat(debate.exit()).as(debate.stdout() + debate.stderr()).isZero();
+        }
+        String parent;
+        try (Stream<Path> files = Files.list(runs)) {
+            parent = files.findFirst().orElseThrow().getFileName().toString().replace(".jsonl", "");
+        }
+        long judgeStarts = JournalReader.read(runs.resolve(parent + ".jsonl")).events().stream()
+                .filter(e -> e instanceof RunEvent.StepStarted s && "judge".equals(s.agent())).findFirst().orElseThrow().seq();
+        try (ModelStubServer stub = new ModelStubServer(List.of(Reply.text("No: the costs outweigh it.")))) {
+            Outcome fork = cadre(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-4.1-mini"), "",
+                    "runs", "fork", parent, "--at", String.valueOf(judgeStarts - 1), "--model", "judge=openai:gpt-4.1",
+                    "--runs", runs.toString(), "--workspace", dir.resolve("ws").toString(), "--yes");
+            assertThat(fork.exit()).as(fork.stdout() + fork.stderr()).isZero();
+            assertThat(fork.stdout()).contains("No: the costs outweigh it.");
+            assertThat(fork.stderr()).contains("is a fork of " + parent + " at event " + (judgeStarts - 1));
+            assertThat(stub.requests).singleElement().satisfies(r -> assertThat(r.path("model").asText()).isEqualTo("gpt-4.1"));
+            assertThat(stub.remaining()).isZero();
+        }
+        Outcome bad = cadre(Map.of("CADRE_MODEL", "openai:gpt-4.1-mini", "OPENAI_API_KEY", "sk-test"), "",
+                "runs", "fork", parent, "--at", "999", "--runs", runs.toString(), "--workspace", dir.resolve("ws").toString());
+        assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.stderr()).contains("cannot be forked at event 999");
+    }
+
+    @Test
     void offATerminalARunStopsAtACheckpointAndResumesLater() throws Exception {
         Path project = project();
         try (ModelStubServer stub = new ModelStubServer(DemoScript.inOrder())) {

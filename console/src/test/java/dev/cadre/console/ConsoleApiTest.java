@@ -304,6 +304,25 @@ class ConsoleApiTest {
         }
     }
 
+    @Test
+    void aForkIsListedWithTheRunItWasForkedFromAndWhatChanged() throws Exception {
+        fixture.console.close();
+        java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        try (var journal = dev.cadre.orchestrator.journal.JournalWriter.open(fixture.runs, "the-fork", false)) {
+            journal.append(new dev.cadre.api.RunEvent.RunStarted("the-fork", "", 1, at, "review", dev.cadre.api.Task.of("t", "x"), null,
+                    new dev.cadre.api.ForkedFrom("the-parent", 12, java.util.Map.of("release/draft", "A shorter note."), java.util.Map.of())));
+            journal.append(new dev.cadre.api.RunEvent.RunFinished("the-fork", "", 2, at, "done", dev.cadre.api.Usage.ZERO));
+        }
+        try (CadreConsole watcher = CadreConsole.builder().runsDirectory(fixture.runs).build().start("127.0.0.1", 0)) {
+            JsonNode list = CadreJson.mapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + watcher.port() + "/api/runs")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode fork = list.get(0).get("forkedFrom");
+            assertThat(fork.get("parentRunId").asText()).isEqualTo("the-parent");
+            assertThat(fork.get("atSeq").asLong()).isEqualTo(12);
+            assertThat(fork.get("editedOutputs").get("release/draft").asText()).isEqualTo("A shorter note.");
+        }
+    }
+
     /** A GET with a Host header of our choosing (java.net.http will not send a different one). */
     private String rawGet(String path, String host) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", fixture.console.port())) {

@@ -15,17 +15,26 @@ import dev.cadre.orchestrator.journal.JournalIntegrity;
 import dev.cadre.orchestrator.journal.JournalKey;
 import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.api.RunResult;
+import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
 import dev.cadre.api.Templates;
 import dev.cadre.api.Tool;
 import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
 import dev.cadre.mcp.internal.Cancellations;
+import dev.cadre.mcp.internal.CrewCatalog;
+import dev.cadre.mcp.internal.CrewResults;
+import dev.cadre.mcp.internal.CrewRuns;
+import dev.cadre.mcp.internal.OrderedNotifications;
 import dev.cadre.mcp.internal.ElicitationGate;
+import dev.cadre.mcp.internal.ModelChecks;
 import dev.cadre.mcp.internal.HttpGuard;
 import dev.cadre.mcp.internal.InboundMessages;
 import dev.cadre.mcp.internal.InspectingInputStream;
+import dev.cadre.mcp.internal.ModernCrewCalls;
+import dev.cadre.mcp.internal.ModernServer;
 import dev.cadre.mcp.internal.RetryingStdioTransport;
+import dev.cadre.mcp.internal.RunResources;
 import dev.cadre.mcp.internal.SamplingModels;
 import dev.cadre.mcp.internal.SessionTable;
 import dev.cadre.http.BodyLimits;
@@ -38,16 +47,23 @@ import dev.cadre.tools.WorkspaceTools;
 import dev.langchain4j.internal.JsonSchemaElementUtils;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import io.modelcontextprotocol.modern.server.feature.McpAsyncTool;
+import io.modelcontextprotocol.modern.server.transport.HttpServletMcpTransport;
+import io.modelcontextprotocol.modern.server.transport.StdioMcpTransport;
 import io.modelcontextprotocol.server.McpAsyncServer;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -83,17 +99,21 @@ import reactor.core.scheduler.Schedulers;
  * as a tool ({@code crew_<name>}, with progress notifications while it runs), checkpoints through elicitation or
  * through the {@code cadre_*} tools, personas as prompts and run journals as resources ({@code cadre://runs/{id}}).
  * Over stdio nothing but JSON-RPC reaches stdout; over HTTP it binds to loopback, checks Host and Origin, and
- * requires the bearer token when one is set.
+ * requires the bearer token when one is set. It speaks MCP 2025-11-25 (the SDK's session server) and 2026-07-28 (the
+ * SDK's stateless {@code modern} server, fed the same features by {@code internal.ModernServer}), the client choosing.
  *
  * <p>Over 300 lines: it wires every MCP feature (tools, crews as tools, prompts, resources, checkpoints, both
- * transports) into the SDK's server; the transports' guards and limits already live in {@code internal}, and the
- * crew-call handling is the next part to move out.
+ * transports, both protocol versions) into the SDK's servers; the transports' guards and limits, the crews' loading,
+ * runs and results and the 2026-07-28 crew calls live in {@code internal}; the 2025-11-25 crew call (sampling,
+ * elicitation, progress) is the next part to move out.
  */
 public final class CadreMcpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CadreMcpServer.class);
     private static final Pattern RUN_URI = Pattern.compile("cadre://runs/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
     private static final String NAME = "cadre";
+    /** The servlet serving MCP 2026-07-28 requests at /mcp, reached through the guard (it has no mapping of its own). */
+    private static final String MODERN_SERVLET = "mcp-2026-07-28";
     private static final String VERSION = "0.1.0";
 
     private final McpServerConfig config;
@@ -101,12 +121,29 @@ public final class CadreMcpServer implements AutoCloseable {
     private final JournalKey journalKey = JournalKey.fromStateDirectory();
     private final McpJsonMapper json = new JacksonMcpJsonMapper(CadreJson.newMapper());
     private final Cancellations cancellations = new Cancellations();
-    private final InboundMessages inbound = new InboundMessages(cancellations);
-    private final Map<String, RunHandle> runs = new ConcurrentHashMap<>();
+    private final InboundMessages inbound = new InboundMessages(cancellations, new InboundMessages.LocalAnswers() {
+        @Override
+        public String answer(String method, JsonNode id, JsonNode params) {
+            return localAnswer(method, id, params);
+        }
+
+        @Override
+        public boolean handles(String method) {
+            return "resources/list".equals(method);
+        }
+    });
+    private final CrewRuns crewRuns;
+    private final CrewResults results;
+    private final Map<String, RunHandle> runs;
     private final Map<Path, Map<String, Tool>> workspaceTools = new ConcurrentHashMap<>();
+    private final CrewCatalog catalog;
+    private final RunResources runResources;
     private final boolean http;
     private final SessionTable sessions;
     private McpAsyncServer server;
+    /** The same offer on MCP 2026-07-28 (see {@link ModernServer}). */
+    private io.modelcontextprotocol.modern.server.McpServer modern;
+    private StdioMcpTransport modernStdio;
     private HttpServletStreamableServerTransportProvider transport;
     private InspectingInputStream stdin;
     private Server jetty;
@@ -115,15 +152,30 @@ public final class CadreMcpServer implements AutoCloseable {
     private CadreMcpServer(McpServerConfig config, boolean http) {
         this.config = config;
         this.http = http;
+        this.catalog = CrewCatalog.load(config);
+        this.crewRuns = new CrewRuns(config, journalKey);
+        this.results = new CrewResults(config.redactor());
+        this.runs = crewRuns.all();
+        this.runResources = new RunResources(config.runsDirectory(), () -> server.listResources()
+                .map(r -> (JsonNode) CadreJson.mapper().valueToTree(r)).collectList().block(Duration.ofSeconds(5)));
         this.sessions = new SessionTable(config.httpLimits().maxSessions(), config.httpLimits().sessionIdleTimeout(), System::nanoTime);
     }
 
     /** Serves over stdio: {@code in} and {@code out} carry JSON-RPC only. */
     public static CadreMcpServer stdio(McpServerConfig config, InputStream in, OutputStream out) {
         CadreMcpServer s = new CadreMcpServer(config, false);
-        s.stdin = new InspectingInputStream(in, out, s.inbound);
+        PipedOutputStream modernLines = new PipedOutputStream();
+        PipedInputStream modernIn;
+        try {
+            modernIn = new PipedInputStream(modernLines, InboundMessages.MAX_BYTES + 1);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        s.stdin = new InspectingInputStream(in, out, s.inbound, modernLines);
         RetryingStdioTransport transport = new RetryingStdioTransport(s.json, s.stdin, out);
         s.server = s.features(McpServer.async(transport)).build();
+        s.modernStdio = new StdioMcpTransport(s.modern, s.json, modernIn, out, InboundMessages.MAX_BYTES);
+        s.modernStdio.start().subscribe(x -> { }, e -> log.debug("the 2026-07-28 stdio transport stopped", e));
         return s;
     }
 
@@ -161,7 +213,15 @@ public final class CadreMcpServer implements AutoCloseable {
         ServletHolder servlet = new ServletHolder(transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, "/mcp");
-        HttpGuard httpGuard = new HttpGuard(token, allowedOrigins, () -> s.port, s.inbound, s.sessions, limits.sessionIdleTimeout());
+        // the guard in front checks Host, Origin and the token for both protocol versions
+        HttpServletMcpTransport modernServlet = HttpServletMcpTransport.builder(s.modern).jsonMapper(s.json).endpoint("/mcp")
+                .maxRequestSize(limits.maxBodyBytes()).keepAliveInterval(Duration.ofSeconds(30))
+                .httpHeaderValidator(ServerHttpHeaderValidator.NOOP).build();
+        ServletHolder modernHolder = new ServletHolder(MODERN_SERVLET, modernServlet);
+        modernHolder.setAsyncSupported(true);
+        context.getServletHandler().addServlet(modernHolder);
+        HttpGuard httpGuard = new HttpGuard(token, allowedOrigins, () -> s.port, s.inbound, s.sessions, limits.sessionIdleTimeout(),
+                MODERN_SERVLET);
         FilterHolder guard = new FilterHolder(httpGuard);
         guard.setAsyncSupported(true);
         context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -216,7 +276,14 @@ public final class CadreMcpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        runs.values().forEach(RunHandle::cancel);
+        // a run waiting for a human holds nothing and stays resumable from its journal (a 2026-07-28 retry resumes it)
+        runs.values().stream().filter(r -> r.status() != RunStatus.WAITING_FOR_HUMAN).forEach(RunHandle::cancel);
+        if (modernStdio != null) {
+            modernStdio.closeGracefully().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(5));
+        }
+        if (modern != null) {
+            modern.closeGracefully();
+        }
         try {
             server.closeGracefully().block(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
@@ -233,11 +300,14 @@ public final class CadreMcpServer implements AutoCloseable {
 
     // ---- features ----
 
+    private static final String INSTRUCTIONS = "Cadre runs crews of role-based agents. Call crew_<name> with a task to run a crew;"
+            + " use cadre_run_status, cadre_checkpoints_list and cadre_checkpoint_resolve to follow runs"
+            + " and answer their checkpoints when your client has no elicitation.";
+
+    /** The 2025-11-25 server's features, and (built from the same) the 2026-07-28 server. */
     private McpServer.AsyncSpecification<?> features(McpServer.AsyncSpecification<?> spec) {
         spec.serverInfo(NAME, VERSION)
-                .instructions("Cadre runs crews of role-based agents. Call crew_<name> with a task to run a crew;"
-                        + " use cadre_run_status, cadre_checkpoints_list and cadre_checkpoint_resolve to follow runs"
-                        + " and answer their checkpoints when your client has no elicitation.")
+                .instructions(INSTRUCTIONS)
                 .requestTimeout(config.checkpointTimeout().plusMinutes(1))
                 .validateToolInputs(true)
                 .capabilities(config.conformanceFixtures()
@@ -252,17 +322,38 @@ public final class CadreMcpServer implements AutoCloseable {
         for (Tool tool : config.extraTools()) {
             tools.add(toolSpec(tool, (exchange, args) -> invoke(tool, args, exchange)));
         }
-        config.crews().forEach((name, crew) -> tools.add(crewTool(name, crew)));
         tools.addAll(runTools());
-        spec.tools(tools);
-        spec.prompts(config.personas().all().stream().map(this::prompt).toList());
-        if (config.conformanceFixtures()) {
-            ConformanceFixtures.apply(spec);
+        List<McpServerFeatures.AsyncToolSpecification> crews = new ArrayList<>();
+        Map<String, McpAsyncTool> modernCrews = new LinkedHashMap<>();
+        ModernCrewCalls crewCalls = new ModernCrewCalls(config, catalog, crewRuns, results, json);
+        for (CrewCatalog.Entry entry : catalog.entries()) {
+            McpServerFeatures.AsyncToolSpecification crew = crewTool(entry);
+            crews.add(crew);
+            modernCrews.put(crew.tool().name(), crewCalls.tool(entry,
+                    json.convertValue(crew.tool(), io.modelcontextprotocol.modern.McpSchema.Tool.class)));
         }
-        spec.resourceTemplates(new McpServerFeatures.AsyncResourceTemplateSpecification(
+        List<McpServerFeatures.AsyncToolSpecification> all = new ArrayList<>(tools);
+        all.addAll(all.size() - 3, crews);
+        spec.tools(all);
+        List<McpServerFeatures.AsyncPromptSpecification> prompts = new ArrayList<>(config.personas().all().stream().map(this::prompt).toList());
+        spec.prompts(prompts);
+        List<McpServerFeatures.AsyncResourceSpecification> resources = new ArrayList<>();
+        List<McpServerFeatures.AsyncResourceTemplateSpecification> templates = new ArrayList<>();
+        if (config.conformanceFixtures()) {
+            ConformanceFixtures.Fixtures fixtures = ConformanceFixtures.apply(spec);
+            tools.addAll(fixtures.tools());
+            prompts.addAll(fixtures.prompts());
+            resources.addAll(fixtures.resources());
+            templates.addAll(fixtures.templates());
+        }
+        McpServerFeatures.AsyncResourceTemplateSpecification journals = new McpServerFeatures.AsyncResourceTemplateSpecification(
                 McpSchema.ResourceTemplate.builder("cadre://runs/{id}", "run-journal").title("Run journal")
                         .description("A run's journal: its events as JSON Lines").mimeType("application/x-ndjson").build(),
-                (exchange, request) -> readJournal(request.uri())));
+                (exchange, request) -> readJournal(request.uri()));
+        spec.resourceTemplates(journals);
+        templates.add(0, journals);
+        modern = ModernServer.build(new ModernServer.Offer(tools, modernCrews, prompts, runResources, resources, templates),
+                json, new DefaultJsonSchemaValidator(), journalKey, NAME, VERSION, INSTRUCTIONS);
         return spec;
     }
 
@@ -287,6 +378,15 @@ public final class CadreMcpServer implements AutoCloseable {
         if (config.root() != null) {
             return Mono.just(tools(config.root()).get(name));
         }
+        return clientRoot(exchange).map(root -> tools(root).get(name));
+    }
+
+    /** The client's first file:// root, for a server started without a root of its own. */
+    private Mono<Path> clientRoot(McpAsyncServerExchange exchange) {
+        if (exchange == null) { // MCP 2026-07-28 deprecates roots: Cadre does not ask for them there
+            return Mono.error(new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "No workspace: start 'cadre mcp' with --root DIR.", null)));
+        }
         if (exchange.getClientCapabilities() == null || exchange.getClientCapabilities().roots() == null) {
             return Mono.error(new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_REQUEST,
                     "No workspace: start 'cadre mcp' with --root DIR, or use a client that shares its roots.", null)));
@@ -294,7 +394,7 @@ public final class CadreMcpServer implements AutoCloseable {
         return exchange.listRoots().map(roots -> {
             McpSchema.Root root = roots.roots().stream().filter(r -> r.uri().startsWith("file:")).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("The client shares no file:// root to work in."));
-            return tools(Path.of(URI.create(root.uri()))).get(name);
+            return Path.of(URI.create(root.uri()));
         });
     }
 
@@ -308,7 +408,8 @@ public final class CadreMcpServer implements AutoCloseable {
 
     private Mono<McpSchema.CallToolResult> invoke(Tool tool, Map<String, Object> arguments, McpAsyncServerExchange exchange) {
         JsonNode args = CadreJson.mapper().valueToTree(arguments);
-        ToolContext context = new ToolContext("mcp-" + exchange.sessionId(), "mcp/" + tool.name(), "mcp-client", null);
+        ToolContext context = new ToolContext("mcp-" + (exchange == null ? "stateless" : exchange.sessionId()), "mcp/" + tool.name(),
+                "mcp-client", null);
         return Mono.defer(() -> tool.invoke(args, context)).subscribeOn(Schedulers.boundedElastic())
                 .onErrorResume(e -> e instanceof WorkspaceException || e instanceof IllegalArgumentException,
                         e -> Mono.just(ToolResult.error(e.getMessage())))
@@ -328,21 +429,39 @@ public final class CadreMcpServer implements AutoCloseable {
 
     // ---- crews as tools ----
 
-    private McpServerFeatures.AsyncToolSpecification crewTool(String name, CrewFile crew) {
+    private McpServerFeatures.AsyncToolSpecification crewTool(CrewCatalog.Entry entry) {
+        String name = entry.name();
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("type", "object");
         inputs.put("additionalProperties", Map.of("type", "string"));
-        inputs.put("description", "Values for the crew's {variables}" + (crew.inputs().isEmpty() ? "" : "; defaults: " + crew.inputs()));
+        Map<String, String> defaults = entry.loaded().inputs();
+        inputs.put("description", "Values for the crew's {variables}" + (defaults.isEmpty() ? "" : "; defaults: " + defaults));
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("type", "object");
         schema.put("properties", Map.of("task", Map.of("type", "string", "description", "What the crew should do"), "inputs", inputs));
         schema.put("required", List.of("task"));
         String toolName = ("crew_" + name).replaceAll("[^a-zA-Z0-9_-]", "_");
         McpSchema.Tool tool = McpSchema.Tool.builder().name(toolName.length() > 64 ? toolName.substring(0, 64) : toolName)
-                .description("Run the crew '" + name + "' on a task and return its final output. Progress arrives as notifications;"
+                .title("Crew " + name)
+                .description((entry.description() == null ? "" : entry.description() + " ")
+                        + "Runs the crew '" + name + "' on a task and returns its final output. Progress arrives as notifications;"
                         + " checkpoints are asked through elicitation or left for cadre_checkpoint_resolve.")
-                .inputSchema(schema).build();
-        return McpServerFeatures.AsyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> Mono.defer(() -> {
+                .inputSchema(schema).outputSchema(CrewResults.OUTPUT_SCHEMA).build();
+        return McpServerFeatures.AsyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> {
+            // without a root of its own, a crew works in the client's root; one whose agents use no tools needs none
+            boolean clientRoots = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().roots() != null;
+            Mono<CrewFile> crewFile = catalog.perClientRoot() && entry.source() != null && (clientRoots || entry.usesTools())
+                    ? clientRoot(exchange).map(root -> catalog.crewIn(entry, root)).subscribeOn(Schedulers.boundedElastic())
+                    : Mono.just(entry.loaded());
+            return crewFile.flatMap(crew -> runCrew(entry, crew, exchange, request))
+                    .onErrorResume(e -> e instanceof IllegalArgumentException || e instanceof IllegalStateException,
+                            e -> Mono.just(CrewResults.error(e.getMessage())));
+        }).build();
+    }
+
+    private Mono<McpSchema.CallToolResult> runCrew(CrewCatalog.Entry entry, CrewFile crew, McpAsyncServerExchange exchange,
+                                                   McpSchema.CallToolRequest request) {
+        return Mono.defer(() -> {
             Map<String, Object> args = request.arguments() == null ? Map.of() : request.arguments();
             Map<String, String> values = new LinkedHashMap<>(crew.inputs());
             if (args.get("inputs") instanceof Map<?, ?> given) {
@@ -352,29 +471,36 @@ public final class CadreMcpServer implements AutoCloseable {
             boolean sampling = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().sampling() != null;
             if (models == null) {
                 if (!sampling) {
-                    return Mono.just(error("No model is configured: set CADRE_MODEL (for example openai:gpt-4.1-mini with"
+                    return Mono.just(CrewResults.error("No model is configured: set CADRE_MODEL (for example openai:gpt-4.1-mini with"
                             + " OPENAI_API_KEY) when starting cadre mcp, or use a client that supports sampling."));
                 }
+                if (entry.usesTools()) {
+                    return Mono.just(CrewResults.error("The crew '" + entry.name() + "' needs tools (" + String.join(", ", entry.agentsWithTools())
+                            + " call them), and the client's model through sampling cannot call tools: set CADRE_MODEL (for example"
+                            + " openai:gpt-4.1-mini with OPENAI_API_KEY) when starting cadre mcp to run it."));
+                }
                 models = new SamplingModels(exchange, config.checkpointTimeout());
+            } else {
+                String missing = ModelChecks.missingModel(crew.crew(), models);
+                if (missing != null) {
+                    return Mono.just(CrewResults.error(missing));
+                }
             }
             boolean elicitation = exchange.getClientCapabilities() != null && exchange.getClientCapabilities().elicitation() != null;
             HumanGate gate = elicitation ? new ElicitationGate(exchange, config.checkpointTimeout()) : HumanGate.programmatic();
-            Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).journalKey(journalKey).gate(gate)
-                    .redactor(config.redactor());
-            config.listeners().forEach(builder::listener);
-            Orchestrator orchestrator = builder.build();
-            RunHandle run = orchestrator.run(crew.crew(), Task.of("task", String.valueOf(args.getOrDefault("task", ""))).withInputs(values),
-                    RunOptions.DEFAULTS);
-            runs.put(run.runId(), run);
+            RunHandle run = crewRuns.start(entry, crew, Task.of("task", String.valueOf(args.getOrDefault("task", ""))).withInputs(values),
+                    models, gate);
+            server.notifyResourcesListChanged().subscribe(x -> { }, e -> log.debug("resource list change not sent", e));
             Object token = request.meta() == null ? null : request.meta().get("progressToken");
             Object requestId = request.meta() == null ? null : request.meta().get(Cancellations.REQUEST_ID);
             String key = requestId == null ? null
                     : cancellations.register(http ? exchange.sessionId() : "stdio", requestId, run::cancel);
             String uri = "cadre://runs/" + run.runId();
+            OrderedNotifications notifications = new OrderedNotifications();
             run.events().subscribe(event -> {
                 if (token != null && !(event instanceof RunEvent.TokenStreamed)) {
-                    exchange.progressNotification(new McpSchema.ProgressNotification(token, (double) event.seq(), null,
-                            describe(event))).subscribe(x -> { }, e -> log.debug("progress not sent", e));
+                    notifications.send(exchange.progressNotification(new McpSchema.ProgressNotification(token, (double) event.seq(), null,
+                            CrewResults.describe(event))).doOnError(e -> log.debug("progress not sent", e)));
                 }
                 server.notifyResourcesUpdated(new McpSchema.ResourcesUpdatedNotification(uri))
                         .subscribe(x -> { }, e -> log.debug("resource update not sent", e));
@@ -383,65 +509,30 @@ public final class CadreMcpServer implements AutoCloseable {
                         : event instanceof RunEvent.BudgetWarning || event instanceof RunEvent.RunCancelled ? McpSchema.LoggingLevel.WARNING
                         : event instanceof RunEvent.RunStarted || event instanceof RunEvent.RunFinished ? McpSchema.LoggingLevel.INFO : null;
                 if (level != null) {
-                    exchange.loggingNotification(new McpSchema.LoggingMessageNotification(level, "cadre.run", describe(event)))
-                            .subscribe(x -> { }, e -> log.debug("log notification not sent", e));
+                    notifications.send(exchange.loggingNotification(new McpSchema.LoggingMessageNotification(level, "cadre.run", CrewResults.describe(event)))
+                            .doOnError(e -> log.debug("log notification not sent", e)));
                 }
             });
-            return awaitRun(run, elicitation).doFinally(s -> {
+            // the result goes after the progress that led to it
+            return awaitRun(run, elicitation).delayUntil(result -> notifications.drained()).doFinally(s -> {
                 if (key != null) {
                     cancellations.done(key);
                 }
             });
-        })).build();
+        });
     }
 
     /** The run's result, or (without elicitation) the first checkpoint it waits at, whichever comes first. */
     private Mono<McpSchema.CallToolResult> awaitRun(RunHandle run, boolean elicitation) {
-        Mono<McpSchema.CallToolResult> done = run.result().map(this::finished);
+        Mono<McpSchema.CallToolResult> done = run.result().map(results::finished);
         if (elicitation) {
             return done;
         }
         return Mono.firstWithValue(done, nextCheckpoint(run, Set.of()));
     }
 
-    /**
-     * The first checkpoint the run waits at, other than those in {@code skip}. {@code events()} replays the run from its
-     * start, so a checkpoint counts only while it is still pending: one decided earlier is never taken for the next.
-     */
     private Mono<McpSchema.CallToolResult> nextCheckpoint(RunHandle run, Set<String> skip) {
-        return run.events()
-                .filter(e -> e instanceof RunEvent.CheckpointRequested c && !skip.contains(c.checkpoint().id())
-                        && run.pendingCheckpoints().stream().anyMatch(p -> p.id().equals(c.checkpoint().id())))
-                .next().map(e -> waiting(run, ((RunEvent.CheckpointRequested) e).checkpoint()));
-    }
-
-    private McpSchema.CallToolResult finished(RunResult result) {
-        Map<String, Object> structured = new LinkedHashMap<>();
-        Redactor redactor = config.redactor();
-        structured.put("runId", result.runId());
-        structured.put("status", result.status().name());
-        if (result.output() != null) structured.put("output", redactor.redact(result.output()));
-        if (result.reason() != null) structured.put("reason", redactor.redact(result.reason()));
-        structured.put("usage", CadreJson.mapper().convertValue(result.usage(), Map.class));
-        String text = result.succeeded() ? result.output() : "Run " + result.runId() + " " + result.status().name().toLowerCase()
-                + ": " + result.reason();
-        return McpSchema.CallToolResult.builder().addTextContent(text == null ? "" : redactor.redact(text)).structuredContent(structured)
-                .isError(!result.succeeded()).build();
-    }
-
-    private McpSchema.CallToolResult waiting(RunHandle run, Checkpoint checkpoint) {
-        Map<String, Object> structured = new LinkedHashMap<>();
-        structured.put("runId", run.runId());
-        structured.put("status", "WAITING_FOR_HUMAN");
-        structured.put("checkpoint", CadreJson.mapper().convertValue(checkpoint, Map.class));
-        String text = "Run " + run.runId() + " waits at checkpoint '" + checkpoint.id() + "': " + checkpoint.question()
-                + (checkpoint.proposedOutput() == null ? "" : "\n\n" + checkpoint.proposedOutput())
-                + "\n\nAnswer it with cadre_checkpoint_resolve (decision: approve, reject, edit or abort).";
-        return McpSchema.CallToolResult.builder().addTextContent(text).structuredContent(structured).build();
-    }
-
-    private static McpSchema.CallToolResult error(String message) {
-        return McpSchema.CallToolResult.builder().addTextContent(message).isError(true).build();
+        return CrewRuns.nextCheckpoint(run, skip).map(c -> results.waiting(run, c));
     }
 
     // ---- run tools: status, checkpoints, resolve ----
@@ -453,7 +544,7 @@ public final class CadreMcpServer implements AutoCloseable {
                 (exchange, args) -> {
                     RunHandle run = runs.get(String.valueOf(args.get("run_id")));
                     if (run == null) {
-                        return Mono.just(error("There is no run '" + args.get("run_id") + "' in this server; runs: "
+                        return Mono.just(CrewResults.error("There is no run '" + args.get("run_id") + "' in this server; runs: "
                                 + (runs.isEmpty() ? "none" : String.join(", ", runs.keySet())) + "."));
                     }
                     Map<String, Object> s = new LinkedHashMap<>();
@@ -486,18 +577,19 @@ public final class CadreMcpServer implements AutoCloseable {
                 (exchange, args) -> {
                     RunHandle run = runs.get(String.valueOf(args.get("run_id")));
                     if (run == null) {
-                        return Mono.just(error("There is no run '" + args.get("run_id") + "' in this server."));
+                        return Mono.just(CrewResults.error("There is no run '" + args.get("run_id") + "' in this server."));
                     }
                     try {
-                        String by = exchange.getClientInfo() == null ? "mcp-client" : "mcp:" + exchange.getClientInfo().name();
+                        String by = exchange == null || exchange.getClientInfo() == null ? "mcp-client"
+                                : "mcp:" + exchange.getClientInfo().name();
                         Decision decision = ElicitationGate.toDecision(args, by);
                         // the answer is the run's end or a checkpoint it reaches after this decision: not one already waiting
                         Set<String> before = new LinkedHashSet<>();
                         run.pendingCheckpoints().forEach(c -> before.add(c.id()));
                         run.resolve(String.valueOf(args.get("checkpoint_id")), decision);
-                        return Mono.firstWithValue(run.result().map(this::finished), nextCheckpoint(run, before));
+                        return Mono.firstWithValue(run.result().map(results::finished), nextCheckpoint(run, before));
                     } catch (IllegalArgumentException e) {
-                        return Mono.just(error(e.getMessage()));
+                        return Mono.just(CrewResults.error(e.getMessage()));
                     }
                 }));
         return list;
@@ -574,24 +666,21 @@ public final class CadreMcpServer implements AutoCloseable {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
-    // ---- progress messages ----
-
-    static String describe(RunEvent event) {
-        String at = event.stepPath().isEmpty() ? "" : "[" + event.stepPath() + "] ";
-        if (event instanceof RunEvent.RunStarted e) return "Run " + e.runId() + " started (crew " + e.crew() + ")";
-        if (event instanceof RunEvent.StepStarted e) return at + (e.agent() != null ? e.agent() + " is working" : e.kind() + " started");
-        if (event instanceof RunEvent.ModelRequested e) return at + e.agent() + " is thinking (" + e.model() + ")";
-        if (event instanceof RunEvent.ModelResponded e) return at + e.agent() + " answered (" + e.usage().totalTokens() + " tokens)";
-        if (event instanceof RunEvent.ToolCalled e) return at + e.agent() + " calls " + e.tool();
-        if (event instanceof RunEvent.ToolReturned e) return at + e.tool() + (e.error() ? " failed" : " returned");
-        if (event instanceof RunEvent.CheckpointRequested e) return at + "waiting for a decision: " + e.checkpoint().question();
-        if (event instanceof RunEvent.CheckpointResolved e) return at + "decided: " + e.decision().kind();
-        if (event instanceof RunEvent.BudgetWarning e) return at + "budget warning: " + e.limit();
-        if (event instanceof RunEvent.StepFinished e) return at + "done" + (e.outcome() == null ? "" : " (" + e.outcome() + ")");
-        if (event instanceof RunEvent.StepFailed e) return at + "failed: " + e.reason();
-        if (event instanceof RunEvent.RunFinished) return "Run finished";
-        if (event instanceof RunEvent.RunFailed e) return "Run failed: " + e.reason();
-        if (event instanceof RunEvent.RunCancelled e) return "Run cancelled: " + e.reason();
-        return event.getClass().getSimpleName();
+    /** {@code resources/list}: the run journals in the runs directory, paged (see {@link RunResources}). */
+    private String localAnswer(String method, JsonNode id, JsonNode params) {
+        if (!"resources/list".equals(method)) {
+            return null;
+        }
+        JsonNode cursor = params == null ? null : params.get("cursor");
+        try {
+            return InboundMessages.resultResponse(id, runResources.page(cursor == null || cursor.isNull() ? null : cursor.asText()));
+        } catch (IllegalArgumentException e) {
+            return InboundMessages.errorResponse(id, InboundMessages.INVALID_PARAMS, "Invalid params for resources/list: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("resources/list failed", e);
+            return InboundMessages.errorResponse(id, -32603, "Cannot list the runs: " + e.getMessage());
+        }
     }
+
+
 }

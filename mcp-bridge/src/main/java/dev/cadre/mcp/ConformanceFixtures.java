@@ -26,8 +26,22 @@ final class ConformanceFixtures {
 
     private ConformanceFixtures() {}
 
-    static void apply(McpServer.AsyncSpecification<?> spec) {
-        spec.tools(
+    /** The fixtures, for the 2025-11-25 server ({@link #apply}) and the 2026-07-28 one (where only their JSON is used). */
+    record Fixtures(List<McpServerFeatures.AsyncToolSpecification> tools, List<McpServerFeatures.AsyncResourceSpecification> resources,
+                    List<McpServerFeatures.AsyncResourceTemplateSpecification> templates,
+                    List<McpServerFeatures.AsyncPromptSpecification> prompts) {}
+
+    static Fixtures apply(McpServer.AsyncSpecification<?> spec) {
+        Fixtures fixtures = new Fixtures(tools(), resources(), List.of(template()), prompts());
+        spec.tools(fixtures.tools()).resources(fixtures.resources()).resourceTemplates(fixtures.templates()).prompts(fixtures.prompts());
+        spec.completions(new McpServerFeatures.AsyncCompletionSpecification(new McpSchema.PromptReference("test_prompt_with_arguments"),
+                (ex, request) -> Mono.just(new McpSchema.CompleteResult(new McpSchema.CompleteResult.CompleteCompletion(
+                        List.of("paris", "park", "party").stream().filter(v -> v.startsWith(request.argument().value())).toList(), 3, false)))));
+        return fixtures;
+    }
+
+    private static List<McpServerFeatures.AsyncToolSpecification> tools() {
+        return List.of(
                 tool("test_simple_text", "Returns simple text", Map.of(), (ex, args) ->
                         Mono.just(result(new McpSchema.TextContent("This is a simple text response for testing.")))),
                 tool("test_image_content", "Returns an image", Map.of(), (ex, args) ->
@@ -110,7 +124,10 @@ final class ConformanceFixtures {
                                         "properties", Map.of("name", Map.of("type", "string"), "address", Map.of("$ref", "#/$defs/address")),
                                         "additionalProperties", false)).build())
                         .callHandler((ex, r) -> Mono.just(result(new McpSchema.TextContent("ok")))).build());
-        spec.resources(
+    }
+
+    private static List<McpServerFeatures.AsyncResourceSpecification> resources() {
+        return List.of(
                 new McpServerFeatures.AsyncResourceSpecification(McpSchema.Resource.builder().uri("test://static-text").name("static-text")
                         .mimeType("text/plain").build(), (ex, r) -> Mono.just(new McpSchema.ReadResourceResult(List.of(
                         new McpSchema.TextResourceContents("test://static-text", "text/plain", "This is the content of the static text resource."))))),
@@ -120,14 +137,20 @@ final class ConformanceFixtures {
                 new McpServerFeatures.AsyncResourceSpecification(McpSchema.Resource.builder().uri("test://watched-resource").name("watched-resource")
                         .mimeType("text/plain").build(), (ex, r) -> Mono.just(new McpSchema.ReadResourceResult(List.of(
                         new McpSchema.TextResourceContents("test://watched-resource", "text/plain", "Watched resource content."))))));
-        spec.resourceTemplates(new McpServerFeatures.AsyncResourceTemplateSpecification(
+    }
+
+    private static McpServerFeatures.AsyncResourceTemplateSpecification template() {
+        return new McpServerFeatures.AsyncResourceTemplateSpecification(
                 McpSchema.ResourceTemplate.builder("test://template/{id}/data", "template-data").mimeType("application/json").build(),
                 (ex, r) -> {
                     String id = r.uri().replaceFirst("^test://template/", "").replaceFirst("/data$", "");
                     return Mono.just(new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(r.uri(), "application/json",
                             "{\"id\":\"" + id + "\",\"templateTest\":true,\"data\":\"Data for ID: " + id + "\"}"))));
-                }));
-        spec.prompts(
+                });
+    }
+
+    private static List<McpServerFeatures.AsyncPromptSpecification> prompts() {
+        return List.of(
                 new McpServerFeatures.AsyncPromptSpecification(new McpSchema.Prompt("test_simple_prompt", "A simple prompt", List.of()),
                         (ex, r) -> Mono.just(new McpSchema.GetPromptResult(null, List.of(new McpSchema.PromptMessage(McpSchema.Role.USER,
                                 new McpSchema.TextContent("This is a simple prompt for testing.")))))),
@@ -148,9 +171,6 @@ final class ConformanceFixtures {
                         (ex, r) -> Mono.just(new McpSchema.GetPromptResult(null, List.of(
                                 new McpSchema.PromptMessage(McpSchema.Role.USER, new McpSchema.ImageContent(null, PNG, "image/png")),
                                 new McpSchema.PromptMessage(McpSchema.Role.USER, new McpSchema.TextContent("Please analyze the image above.")))))));
-        spec.completions(new McpServerFeatures.AsyncCompletionSpecification(new McpSchema.PromptReference("test_prompt_with_arguments"),
-                (ex, request) -> Mono.just(new McpSchema.CompleteResult(new McpSchema.CompleteResult.CompleteCompletion(
-                        List.of("paris", "park", "party").stream().filter(v -> v.startsWith(request.argument().value())).toList(), 3, false)))));
     }
 
     private interface Handler {

@@ -1,13 +1,17 @@
 package dev.cadre.mcp;
 
 import dev.cadre.api.CadreState;
+import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.orchestrator.journal.RunsDirectory;
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunListener;
 import dev.cadre.api.Tool;
 import dev.cadre.personas.CrewFile;
+import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
+import dev.cadre.tools.StandardTools;
+import dev.cadre.tools.Workspace;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +19,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * What a Cadre MCP server offers.
  *
  * @param root              the workspace root for the workspace tools; {@code null} to use the client's MCP roots
- * @param crews             crews served as tools ({@code crew_<name>}), by name
+ * @param crews             crews served as tools ({@code crew_<name>}), by name, loaded already (their agents' tools
+ *                          are the ones they were loaded with)
+ * @param crewSources       crew files served as tools, loaded for the workspace they work in: {@code root}, or the
+ *                          client's first root when there is none; a crew here replaces a built-in one of its name
+ * @param builtInCrews      whether the built-in crews ({@link dev.cadre.personas.BuiltInCrews}) are served too, loaded
+ *                          like {@code crewSources}
+ * @param crewLoader        makes the loader for a workspace's crews; {@code null}: the personas, the workspace's
+ *                          standard tools (files, git, {@code run_command} for a crew's {@code commands}) and
+ *                          {@code extraTools}
  * @param personas          personas served as prompts
  * @param models            the models crews run on; {@code null} to use the client's model through sampling
  * @param runsDirectory     where run journals go (served as {@code cadre://runs/{id}}); default
@@ -33,12 +46,14 @@ import java.util.Objects;
  *                          tokens of this process's environment and well-known key shapes)
  * @param httpLimits        bodies and sessions of the streamable HTTP transport (default {@link McpHttpLimits#defaults()})
  */
-public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLibrary personas, ModelRegistry models,
+public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewSource> crewSources, boolean builtInCrews,
+                              Function<Workspace, CrewLoader> crewLoader, PersonaLibrary personas, ModelRegistry models,
                               Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures,
                               List<RunListener> listeners, Redactor redactor, McpHttpLimits httpLimits) {
 
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
+        crewSources = crewSources == null ? List.of() : List.copyOf(crewSources);
         personas = personas == null ? PersonaLibrary.builtIn() : personas;
         runsDirectory = Objects.requireNonNullElse(runsDirectory, CadreState.runsDirectory());
         if (root != null) {
@@ -49,6 +64,23 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
         redactor = redactor == null ? Redactor.fromEnvironment(System.getenv()) : redactor;
         httpLimits = httpLimits == null ? McpHttpLimits.defaults() : httpLimits;
+        if (crewLoader == null) {
+            PersonaLibrary library = personas;
+            List<Tool> extra = extraTools;
+            crewLoader = workspace -> standardLoader(library, workspace, extra);
+        }
+    }
+
+    /**
+     * The default crew loader: {@code library}'s personas with the workspace's standard tools (files and git; the
+     * crew's {@code commands} as {@code run_command}, in their sandbox) and {@code extraTools} whose names those lack.
+     */
+    public static CrewLoader standardLoader(PersonaLibrary library, Workspace workspace, List<Tool> extraTools) {
+        Map<String, Tool> tools = new LinkedHashMap<>();
+        StandardTools.forWorkspace(workspace).forEach(t -> tools.put(t.name(), t));
+        extraTools.forEach(t -> tools.putIfAbsent(t.name(), t));
+        return CrewLoader.of(library, tools.values()).withCommandTool(commands -> StandardTools.commandRunner(workspace, commands))
+                .withExecutedFiles(StandardTools::withExecutedFiles);
     }
 
     public static Builder builder() {
@@ -59,6 +91,9 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
     public static final class Builder {
         private Path root;
         private final Map<String, CrewFile> crews = new LinkedHashMap<>();
+        private final List<CrewSource> crewSources = new ArrayList<>();
+        private boolean builtInCrews = true;
+        private Function<Workspace, CrewLoader> crewLoader;
         private PersonaLibrary personas;
         private ModelRegistry models;
         private Path runsDirectory;
@@ -76,6 +111,12 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         public Builder conformanceFixtures(boolean on) { this.conformanceFixtures = on; return this; }
         public Builder root(Path root) { this.root = root; return this; }
         public Builder crew(CrewFile crew) { crews.put(crew.crew().name(), crew); return this; }
+        /** A crew file to serve, loaded for the workspace its runs work in (see {@link McpServerConfig#crewSources()}). */
+        public Builder crew(CrewSource source) { crewSources.add(Objects.requireNonNull(source, "source")); return this; }
+        /** Whether the built-in crews are served (default: yes). */
+        public Builder builtInCrews(boolean on) { this.builtInCrews = on; return this; }
+        /** Makes the loader of a workspace's crews (default: the personas, the workspace's standard tools and {@code tools}). */
+        public Builder crewLoader(Function<Workspace, CrewLoader> loader) { this.crewLoader = loader; return this; }
         public Builder personas(PersonaLibrary personas) { this.personas = personas; return this; }
         public Builder models(ModelRegistry models) { this.models = models; return this; }
         public Builder runsDirectory(Path dir) { this.runsDirectory = dir; return this; }
@@ -85,7 +126,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, PersonaLib
         public Builder listener(RunListener listener) { listeners.add(Objects.requireNonNull(listener)); return this; }
 
         public McpServerConfig build() {
-            return new McpServerConfig(root, crews, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures,
+            return new McpServerConfig(root, crews, crewSources, builtInCrews, crewLoader, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures,
                     listeners, redactor, httpLimits);
         }
     }

@@ -31,7 +31,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every server feature, driven by the SDK's own client; run once per transport by the subclasses. */
+/**
+ * Every server feature, driven by the SDK's own client; run once per transport by the subclasses. Over 300 lines: one
+ * test per feature, each needing both transports, which only the subclasses know how to start.
+ */
 abstract class McpServerFeaturesTest {
 
     @TempDir
@@ -131,6 +134,11 @@ abstract class McpServerFeaturesTest {
         String checkpointId = (String) ((Map<?, ?>) structured.get("checkpoint")).get("id");
         assertThat(text(waiting)).contains("waits at checkpoint").contains("Reactor is a reactive library.");
         assertThat(model.requestsFor("writer").get(0).lastUserText()).isEqualTo("Write about Reactor: keep it short");
+        // notifications need not arrive before the result (over HTTP they may take another stream): wait for them, bounded
+        long progressUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (progress.stream().noneMatch(p -> p.message().contains("writer is working")) && System.nanoTime() < progressUntil) {
+            Thread.sleep(20);
+        }
         assertThat(progress).isNotEmpty().allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("p-1"));
         assertThat(progress.stream().map(McpSchema.ProgressNotification::message)).anyMatch(m -> m.contains("writer is working"));
 
@@ -256,5 +264,133 @@ abstract class McpServerFeaturesTest {
         assertThat(text).startsWith("You are Debater arguing that tabs are better.").endsWith("Task: Tabs or spaces?");
         assertThatThrownBy(() -> client.getPrompt(new McpSchema.GetPromptRequest("debater", Map.of())))
                 .hasMessageContaining("needs the argument 'stance'");
+    }
+
+    static final String JUDGED = "{\"answer\": \"yes\", \"reasons\": \"both sides agree\"}";
+
+    McpSyncClient samplingClient(List<McpSchema.CreateMessageRequest> sampled) throws Exception {
+        return client(s -> s.capabilities(McpSchema.ClientCapabilities.builder().sampling().build())
+                .sampling(request -> {
+                    sampled.add(request);
+                    return McpSchema.CreateMessageResult.builder(McpSchema.Role.ASSISTANT, JUDGED, "ide-model").build();
+                }));
+    }
+
+    @Test
+    void theBuiltInCrewsAreServedWithoutCrewFilesAndRunOnTheClientsModel() throws Exception {
+        server = start(McpServerConfig.builder().root(root).runsDirectory(runs).build());
+        List<McpSchema.CreateMessageRequest> sampled = new CopyOnWriteArrayList<>();
+        McpSyncClient client = samplingClient(sampled);
+        List<McpSchema.Tool> crews = client.listTools().tools().stream().filter(t -> t.name().startsWith("crew_")).toList();
+        assertThat(crews).extracting(McpSchema.Tool::name).containsExactly("crew_coder-reviewer", "crew_debate", "crew_hierarchical");
+        assertThat(crews).allSatisfy(t -> {
+            assertThat(t.inputSchema().get("required")).isEqualTo(List.of("task"));
+            assertThat(t.outputSchema()).containsKey("properties");
+            assertThat(t.outputSchema().get("required")).isEqualTo(List.of("runId", "status"));
+        });
+        assertThat(crews.get(1).description()).startsWith("Three debaters with different stances argue for two rounds; a judge decides.");
+        assertThat(client.listPrompts().prompts()).extracting(McpSchema.Prompt::name).contains("coder", "debater", "judge", "manager");
+
+        McpSchema.CallToolResult judged = client.callTool(new McpSchema.CallToolRequest("crew_debate", Map.of("task", "Tabs or spaces?")));
+        assertThat(judged.isError()).isFalse();
+        assertThat(((Map<?, ?>) judged.structuredContent()).get("status")).isEqualTo("SUCCEEDED");
+        assertThat(text(judged)).contains("both sides agree");
+        assertThat(sampled).extracting(McpSchema.CreateMessageRequest::systemPrompt).as("each debater argued on the client's model")
+                .anyMatch(p -> p.startsWith("You are Debater arguing for the proposal"))
+                .anyMatch(p -> p.startsWith("You are Debater arguing against the proposal"))
+                .anyMatch(p -> p.startsWith("You are Debater weighing costs and benefits"));
+    }
+
+    @Test
+    void noBuiltInCrewsServesOnlyTheGivenOnesAndAFileReplacesTheBuiltInCrewOfItsName() throws Exception {
+        server = start(McpServerConfig.builder().root(root).runsDirectory(runs).builtInCrews(false)
+                .crew(dev.cadre.api.CrewSource.of("writer.yaml", CREW)).build());
+        McpSyncClient client = client(s -> s);
+        assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).filteredOn(n -> n.startsWith("crew_"))
+                .containsExactly("crew_writer");
+        server.close();
+        clients.clear();
+        server = start(McpServerConfig.builder().root(root).runsDirectory(runs)
+                .crew(dev.cadre.api.CrewSource.of("debate.yaml", CREW.replace("name: writer", "name: debate"))).build());
+        McpSchema.Tool debate = client(s -> s).listTools().tools().stream().filter(t -> t.name().equals("crew_debate")).findFirst()
+                .orElseThrow();
+        assertThat(debate.description()).as("the user's file, not the built-in crew").startsWith("Runs the crew 'debate'");
+        assertThat(((Map<?, ?>) debate.inputSchema().get("properties")).get("inputs").toString()).contains("topic=Reactor");
+    }
+
+    @Test
+    void aCrewWhoseAgentsNeedToolsIsRefusedThroughSamplingInsteadOfRunningWithoutThem() throws Exception {
+        server = start(McpServerConfig.builder().root(root).runsDirectory(runs).build());
+        List<McpSchema.CreateMessageRequest> sampled = new CopyOnWriteArrayList<>();
+        McpSyncClient client = samplingClient(sampled);
+        McpSchema.CallToolResult refused = client.callTool(new McpSchema.CallToolRequest("crew_coder-reviewer", Map.of("task", "fix it")));
+        assertThat(refused.isError()).isTrue();
+        assertThat(text(refused)).startsWith("The crew 'coder-reviewer' needs tools (coder, reviewer call them)")
+                .contains("cannot call tools").contains("CADRE_MODEL");
+        assertThat(sampled).as("nothing ran").isEmpty();
+        assertThat(Files.list(runs).count()).as("no run was started").isZero();
+    }
+
+    @Test
+    void aMissingKeyIsRefusedWithTheSettingNeverAskedForInAForm() throws Exception {
+        ModelRegistry keyless = ModelRegistry.builder().provider("keyed", name -> {
+            throw new dev.cadre.api.UnknownModelException("KEYED_API_KEY is not set: export it to use keyed:" + name + ".");
+        }).defaultModel("keyed:big").build();
+        start(keyless);
+        List<McpSchema.ElicitRequest> asked = new CopyOnWriteArrayList<>();
+        McpSyncClient client = client(s -> s.capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                .elicitation(request -> {
+                    asked.add(request);
+                    return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null);
+                }));
+        McpSchema.CallToolResult refused = client.callTool(new McpSchema.CallToolRequest("crew_writer", Map.of("task", "go")));
+        assertThat(refused.isError()).isTrue();
+        assertThat(text(refused)).isEqualTo("The crew 'writer' cannot start: agent 'writer': KEYED_API_KEY is not set: export it"
+                + " to use keyed:big. Set it where cadre mcp starts (Cadre never asks for a key through the client).");
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void resourcesListPagesThroughEveryRunInTheRunsDirectoryNewestFirst() throws Exception {
+        for (int i = 0; i < 120; i++) {
+            String id = String.format("20260101T0000%02d-%016x", i % 60, i);
+            Files.writeString(runs.resolve(id + ".jsonl"), "{\"type\":\"run_started\",\"crew\":\"crew-" + i + "\"}\n");
+        }
+        Files.writeString(runs.resolve("notes.txt"), "not a journal");
+        start(ModelRegistry.of("scripted:m", model));
+        McpSyncClient client = client(s -> s);
+        McpSchema.ListResourcesResult first = client.listResources(null);
+        assertThat(first.resources()).hasSize(50);
+        assertThat(first.nextCursor()).isNotNull();
+        McpSchema.ListResourcesResult second = client.listResources(first.nextCursor());
+        McpSchema.ListResourcesResult third = client.listResources(second.nextCursor());
+        assertThat(second.resources()).hasSize(50);
+        assertThat(third.resources()).hasSize(20);
+        assertThat(third.nextCursor()).isNull();
+        List<String> uris = new ArrayList<>();
+        List.of(first, second, third).forEach(page -> page.resources().forEach(r -> uris.add(r.uri())));
+        assertThat(uris).hasSize(120).doesNotHaveDuplicates().isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        McpSchema.Resource newest = first.resources().get(0);
+        assertThat(newest.mimeType()).isEqualTo("application/x-ndjson");
+        assertThat(newest.title()).startsWith("Run 20260101T000059-").contains("(crew crew-");
+        assertThat(client.listResources().resources()).as("the SDK's client follows the cursors").hasSize(120);
+        assertThatThrownBy(() -> client.listResources("bm90LWEtY3Vyc29y")).hasMessageContaining("cursor is not one this server gave");
+
+        Map<?, ?> waiting = (Map<?, ?>) client.callTool(new McpSchema.CallToolRequest("crew_writer", Map.of("task", "go")))
+                .structuredContent();
+        assertThat(client.listResources(null).resources().get(0).uri()).as("a run of this server is the newest")
+                .isEqualTo("cadre://runs/" + waiting.get("runId"));
+    }
+
+    @Test
+    void withoutARootACrewWithoutToolsRunsForAClientWithoutRootsAndOneWithToolsAsksForAWorkspace() throws Exception {
+        server = start(McpServerConfig.builder().crew(dev.cadre.api.CrewSource.of("writer.yaml", CREW))
+                .models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs).build());
+        McpSyncClient client = client(s -> s);
+        Map<?, ?> waiting = (Map<?, ?>) client.callTool(new McpSchema.CallToolRequest("crew_writer", Map.of("task", "go")))
+                .structuredContent();
+        assertThat(waiting.get("status")).isEqualTo("WAITING_FOR_HUMAN");
+        assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("crew_coder-reviewer", Map.of("task", "fix it"))))
+                .hasMessageContaining("No workspace: start 'cadre mcp' with --root DIR");
     }
 }

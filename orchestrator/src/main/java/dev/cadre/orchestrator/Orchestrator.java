@@ -1,13 +1,14 @@
 package dev.cadre.orchestrator;
 
-import dev.cadre.api.crew.BudgetPolicy;
 import dev.cadre.api.crew.Crew;
-import dev.cadre.api.crew.CrewPolicy;
+import dev.cadre.orchestrator.pattern.Pattern;
 import dev.cadre.api.crew.Review;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.Agent;
-import dev.cadre.api.CrewSource;
+import dev.cadre.api.ForkedFrom;
+import dev.cadre.orchestrator.internal.Forks;
 import dev.cadre.api.CadreState;
+import dev.cadre.api.ModelRef;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.Persona;
 import dev.cadre.api.PriceTable;
@@ -23,23 +24,19 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cadre.api.HumanGate;
 import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.internal.Budgets;
-import dev.cadre.orchestrator.internal.Checkpoints;
 import dev.cadre.orchestrator.internal.Crews;
 import dev.cadre.orchestrator.internal.DefaultRunHandle;
 import dev.cadre.orchestrator.internal.JsonSchemas;
 import dev.cadre.orchestrator.internal.RecordedRun;
-import dev.cadre.orchestrator.internal.RunContext;
 import dev.cadre.orchestrator.internal.RunRecorder;
-import dev.cadre.orchestrator.internal.StepFailedException;
-import dev.cadre.orchestrator.internal.StepRunner;
+import dev.cadre.orchestrator.internal.core.Core;
+import dev.cadre.orchestrator.internal.local.LocalDriver;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,7 +44,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
@@ -67,8 +66,10 @@ import reactor.core.scheduler.Schedulers;
  * RunResult result = run.result().block();
  * }</pre>
  *
- * <p>A little over 300 lines: the one public door (builder, run, resume) with its checks before a run starts; the
- * engine itself is in {@code internal}.
+ * <p>Over 300 lines: the one public door, its builder (models, tools, journal, gates, redaction, interceptors, token
+ * estimators, patterns) and run, resume and fork with their checks before a run starts; the engine itself is in
+ * {@code internal}, fork's history in {@code internal.Forks}. The builder's settings are the part to move into a
+ * record of their own if it grows.
  */
 public final class Orchestrator {
 
@@ -87,8 +88,11 @@ public final class Orchestrator {
     private final HumanGate gate;
     private final Redactor redactor;
     private final List<RunListener> listeners;
+    private final List<TurnInterceptor> interceptors;
+    private final Map<String, TokenCountEstimator> tokenEstimators;
     private final JsonSchemas schemas = new JsonSchemas();
-    private final Cache<RunContext.ModelCacheKey, ChatResponse> modelCache;
+    private final Cache<LocalDriver.ModelCacheKey, ChatResponse> modelCache;
+    private final java.util.Map<String, Pattern<Step.Custom>> patterns;
 
     private Orchestrator(Builder b) {
         this.models = Objects.requireNonNull(b.models, "models: configure a ModelRegistry");
@@ -103,7 +107,10 @@ public final class Orchestrator {
         this.gate = b.gate;
         this.redactor = b.redactor != null ? b.redactor : Redactor.fromEnvironment(System.getenv());
         this.listeners = List.copyOf(b.listeners);
+        this.interceptors = List.copyOf(b.interceptors);
+        this.tokenEstimators = Map.copyOf(b.tokenEstimators);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
+        this.patterns = java.util.Map.copyOf(b.patterns);
         tools.forEach(t -> Tool.requireValidName(t.name()));
     }
 
@@ -154,15 +161,16 @@ public final class Orchestrator {
     public RunHandle run(Crew crew, Task task, RunOptions options) {
         Set<String> names = Crews.outputNames(crew.process());
         Crews.validate(crew, names, options.context().keySet());
+        Crews.requirePatterns(crew, crew.process(), patterns.keySet());
         String runId = options.runId() != null ? options.runId() : newRunId();
         if (options.runId() != null && Files.exists(JournalWriter.fileFor(runsDirectory, runId))) {
             throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal "
                     + JournalWriter.fileFor(runsDirectory, runId) + " already exists.");
         }
         RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync, journalKey), clock, redactor);
-        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource(),
-                options.workspace()));
-        return start(recorder, crew, task, options, names, clock.instant());
+        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource(), null,
+                RunEvent.RunStarted.CURRENT_SCHEMA, options.workspace()));
+        return start(recorder, crew, task, options, names, clock.instant(), null);
     }
 
     /**
@@ -174,32 +182,14 @@ public final class Orchestrator {
      * <p>The journal must verify under this orchestrator's {@link JournalKey}: one that was changed is refused with a
      * {@link dev.cadre.orchestrator.journal.JournalChangedException} naming the line, and so is one without a MAC chain unless
      * {@link RunOptions#trustUnverifiedJournal()}. When {@code options} carry the crew's source and the journal
-     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}.
+     * recorded one, their digests must agree unless {@link RunOptions#crewChanged()}. A journal written with a newer
+     * event schema than {@link RunEvent.RunStarted#CURRENT_SCHEMA} is refused; older ones resume.
      */
     public RunHandle resume(String runId, Crew crew, RunOptions options) {
         JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey)
                 .requireVerified(options.trustUnverifiedJournal());
         List<RunEvent> events = journal.events();
-        if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
-                    + " does not begin with the run's start.");
-        }
-        if (!started.runId().equals(runId)) {
-            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
-                    + " holds run '" + started.runId() + "'.");
-        }
-        if (!started.crew().equals(crew.name())) {
-            throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew()
-                    + "', not '" + crew.name() + "': resume it with the same crew.");
-        }
-        CrewSource recordedSource = started.crewSource();
-        if (recordedSource != null && options.crewSource() != null && !options.crewChanged()
-                && !recordedSource.sha256().equals(options.crewSource().sha256())) {
-            throw new IllegalArgumentException("Run '" + runId + "' was started with another definition of crew '" + crew.name()
-                    + "' (" + recordedSource.origin() + ", sha256 " + recordedSource.sha256().substring(0, 12) + "), not "
-                    + options.crewSource().origin() + " (sha256 " + options.crewSource().sha256().substring(0, 12)
-                    + "): resume it with the crew it started with, or say the change is intended (crewChanged, cadre runs resume --crew-changed).");
-        }
+        RunEvent.RunStarted started = Crews.startOf(runId, journal, crew, options.crewSource(), options.crewChanged());
         RecordedRun recorded = RecordedRun.of(events);
         RunEvent last = events.get(events.size() - 1);
         if (last.isTerminal()) {
@@ -209,7 +199,41 @@ public final class Orchestrator {
         }
         Set<String> names = Crews.outputNames(crew.process());
         RunRecorder recorder = new RunRecorder(runId, JournalWriter.reopen(journal, fsync, journalKey), clock, recorded, redactor);
-        return start(recorder, crew, started.task(), options, names, started.timestamp());
+        return start(recorder, crew, started.task(), options, names, started.timestamp(), started.forkedFrom());
+    }
+
+    /**
+     * Forks a run: a new run (its own journal, linked to the parent in its {@code run_started}) that starts from the
+     * parent's state at event {@code atSeq} with {@code change} applied: everything the parent's journal holds up to
+     * that event is reused, nothing of it runs again; a step whose output the change replaces is not run. {@code crew}
+     * must be the crew the parent ran, as for {@link #resume(String, Crew, RunOptions)}; the parent is not touched.
+     */
+    public RunHandle fork(String parentRunId, long atSeq, Fork change, Crew crew, RunOptions options) {
+        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, parentRunId), journalKey)
+                .requireVerified(options.trustUnverifiedJournal());
+        RunEvent.RunStarted started = Crews.startOf(parentRunId, journal, crew, options.crewSource(), options.crewChanged());
+        List<RunEvent> events = journal.events();
+        Forks.validate(parentRunId, events, atSeq, change.editedOutputs(), change.models(), models);
+        ForkedFrom link = Forks.link(parentRunId, atSeq, started.forkedFrom(), change.editedOutputs(), change.models());
+        String runId = options.runId() != null ? options.runId() : newRunId();
+        if (Files.exists(JournalWriter.fileFor(runsDirectory, runId))) {
+            throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + JournalWriter.fileFor(runsDirectory, runId)
+                    + " already exists.");
+        }
+        RunEvent.RunStarted forkStart = new RunEvent.RunStarted(runId, "", 1, clock.instant(), crew.name(), started.task(),
+                options.crewSource() != null ? options.crewSource() : started.crewSource(), link, RunEvent.RunStarted.CURRENT_SCHEMA,
+                options.workspace() != null ? options.workspace() : started.workspace());
+        List<RunEvent> history = Forks.history(forkStart, events, atSeq, change.editedOutputs().keySet());
+        JournalWriter writer = JournalWriter.open(runsDirectory, runId, fsync, journalKey);
+        history.forEach(writer::append);
+        RunRecorder recorder = new RunRecorder(runId, writer, clock, RecordedRun.of(history), redactor);
+        Crews.validate(crew, Crews.outputNames(crew.process()), options.context().keySet());
+        return start(recorder, crew, started.task(), options, Crews.outputNames(crew.process()), forkStart.timestamp(), link);
+    }
+
+    /** {@link #fork(String, long, Fork, Crew, RunOptions)} with default options. */
+    public RunHandle fork(String parentRunId, long atSeq, Fork change, Crew crew) {
+        return fork(parentRunId, atSeq, change, crew, RunOptions.DEFAULTS);
     }
 
     /** Resumes a one-agent run (see {@link #resume(String, Crew, RunOptions)}). */
@@ -226,27 +250,17 @@ public final class Orchestrator {
         return Crew.of(agent.id(), new Step.Work(task.id(), agent, null, Review.NONE));
     }
 
-    private RunHandle start(RunRecorder recorder, Crew crew, Task task, RunOptions options, Set<String> names, Instant startedAt) {
+    private RunHandle start(RunRecorder recorder, Crew crew, Task task, RunOptions options, Set<String> names, Instant startedAt,
+                            ForkedFrom fork) {
         DefaultRunHandle handle = new DefaultRunHandle(recorder, startedAt);
-        CrewPolicy policy = crew.policy();
         HumanGate runGate = options.gate() != null ? options.gate() : gate;
-        Checkpoints checkpoints = new Checkpoints(recorder, runGate, policy.checkpointTimeout(), policy.onCheckpointTimeout(),
-                handle::waiting);
-        handle.checkpoints(checkpoints);
-        Budgets budgets = new Budgets(policy, recorder, checkpoints, startedAt);
-        RunContext context = new RunContext(recorder, handle, crew, task,
-                new RunContext.Services(models, prices, blocking, schemas, maxConcurrentTools, modelCache),
-                options.maxOutputRetries(), options.streaming(), checkpoints, budgets, startedAt, names, options.context());
-        Mono<String> pipeline = new StepRunner(context).run(crew.process(), "");
-        Duration wallTime = policy.runBudget().maxWallTime();
-        if (wallTime != null && policy.onBudgetExceeded() == BudgetPolicy.FAIL) {
-            Duration left = wallTime.minus(Duration.between(startedAt, clock.instant()));
-            pipeline = pipeline.timeout(left.isNegative() ? Duration.ZERO : left, Mono.error(() -> new StepFailedException(
-                    "Budget exceeded: the limit of " + wallTime.toMillis() + " ms of wall time for the run has passed.")));
-        }
-        String runId = recorder.runId();
+        Core core = new Core(new Core.Setup(recorder.runId(), crew, task, recorder.recorded(), models, prices, schemas, redactor,
+                maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context(), fork, patterns, interceptors,
+                tokenEstimators));
+        LocalDriver driver = new LocalDriver(core, recorder, handle, new LocalDriver.Services(models, blocking, modelCache, clock),
+                crew.policy(), options.streaming(), runGate);
         tellListeners(handle);
-        handle.start(pipeline.contextWrite(ctx -> ctx.put("cadre.run_id", runId)));
+        driver.start();
         return handle;
     }
 
@@ -283,8 +297,39 @@ public final class Orchestrator {
         private Redactor redactor;
         private long modelCacheSize = 10_000;
         private final List<RunListener> listeners = new ArrayList<>();
+        private final java.util.Map<String, Pattern<Step.Custom>> patterns = new java.util.LinkedHashMap<>();
+
+        private final List<TurnInterceptor> interceptors = new ArrayList<>();
+        private final Map<String, TokenCountEstimator> tokenEstimators = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * A stage of your own in every agent turn (guardrails, redaction); interceptors run in the order they are added.
+         * It must be deterministic: it runs again when a run resumes (see {@link TurnInterceptor}).
+         */
+        public Builder interceptor(TurnInterceptor interceptor) { this.interceptors.add(Objects.requireNonNull(interceptor)); return this; }
+
+        /**
+         * Counts the prompt tokens of requests to {@code model} (a reference such as {@code openai:gpt-4.1-mini}) for
+         * budgets and the context window, e.g. LangChain4j's {@code OpenAiTokenCountEstimator}; models without one count
+         * characters / 4. It must be deterministic and do no I/O.
+         */
+        public Builder tokenCountEstimator(String model, TokenCountEstimator estimator) {
+            this.tokenEstimators.put(ModelRef.parse(model).toString(), Objects.requireNonNull(estimator));
+            return this;
+        }
+
+        /** Runs a crew's {@link Step.Custom} steps of {@code kind} with {@code pattern} (see docs/patterns.md). */
+        public Builder pattern(String kind, Pattern<Step.Custom> pattern) {
+            if (kind == null || !Step.NAME.matcher(kind).matches()) {
+                throw new IllegalArgumentException("Pattern kind '" + kind + "' is invalid: use 1 to 64 letters, digits, '_' or '-'.");
+            }
+            if (patterns.putIfAbsent(kind, java.util.Objects.requireNonNull(pattern, "pattern")) != null) {
+                throw new IllegalArgumentException("A pattern for kind '" + kind + "' is already registered.");
+            }
+            return this;
+        }
 
         /** Who decides checkpoints (default: nobody but {@link RunHandle#resolve}, so runs wait for it). */
         public Builder gate(HumanGate gate) { this.gate = Objects.requireNonNull(gate); return this; }

@@ -11,6 +11,7 @@ import dev.cadre.api.crew.BudgetPolicy;
 import dev.cadre.api.crew.CommandSandbox;
 import dev.cadre.api.crew.Crew;
 import dev.cadre.api.crew.CrewCommands;
+import dev.cadre.api.crew.ContextLimits;
 import dev.cadre.api.crew.CrewPolicy;
 import dev.cadre.api.crew.RetryPolicy;
 import dev.cadre.api.crew.Review;
@@ -511,7 +512,7 @@ public final class CrewLoader {
     private CrewPolicy policy(Node node, Context ctx) {
         node.allowOnly(Set.of("budget", "agent_budgets", "task_budgets", "on_budget_exceeded", "cheaper_model", "retries",
                 "cache", "approve_tools_from", "ask_human", "checkpoint_timeout", "on_checkpoint_timeout",
-                "max_repeated_tool_calls"), "a policy");
+                "max_repeated_tool_calls", "context"), "a policy");
         CrewPolicy.Builder policy = CrewPolicy.builder();
         if (node.has("budget")) policy.runBudget(budget(node.child("budget")));
         if (node.has("agent_budgets")) {
@@ -570,7 +571,22 @@ public final class CrewLoader {
                 throw node.child("max_repeated_tool_calls").error(e.getMessage().replaceAll("\\.$", ""));
             }
         }
+        if (node.has("context")) policy.context(context(node.child("context")));
         return policy.build();
+    }
+
+    private static ContextLimits context(Node node) {
+        node.allowOnly(Set.of("max_tool_result_chars", "window_tokens", "keep_exchanges"), "a context policy");
+        Integer chars = node.integer("max_tool_result_chars");
+        Integer window = node.integer("window_tokens");
+        Integer keep = node.integer("keep_exchanges");
+        ContextLimits d = ContextLimits.DEFAULT;
+        try {
+            return new ContextLimits(chars == null ? d.maxToolResultChars() : chars, window == null ? d.windowTokens() : window,
+                    keep == null ? d.keepExchanges() : keep);
+        } catch (IllegalArgumentException e) {
+            throw node.error(e.getMessage().replaceAll("\\.$", ""));
+        }
     }
 
     private static Budget budget(Node node) {

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every YAML crew and persona shown in docs/ loads with the real loader: the YAML reference cannot drift. */
+/** Every YAML crew, persona and eval file shown in docs/ loads with the real loader: the YAML reference cannot drift. */
 class DocsExamplesTest {
 
     private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
@@ -33,6 +33,7 @@ class DocsExamplesTest {
         }
         int crews = 0;
         int personas = 0;
+        int evals = 0;
         List<String> failures = new ArrayList<>();
         for (Path page : pages) {
             Matcher m = YAML_BLOCK.matcher(Files.readString(page));
@@ -42,7 +43,10 @@ class DocsExamplesTest {
                 String yaml = m.group(1);
                 String name = page.getFileName().toString().replace(".md", "") + "-example-" + n + ".yaml";
                 try {
-                    if (yaml.contains("tasks:")) {
+                    if (yaml.contains("cases:")) {
+                        assertThat(dev.cadre.eval.EvalFile.parse(name, yaml, workspace).cases()).isNotEmpty();
+                        evals++;
+                    } else if (yaml.contains("tasks:")) {
                         CrewFile file = CrewLoader.of(PersonaLibrary.builtIn(), SampleCrews.tools(Workspace.at(workspace)))
                                 .withCommandTool(c -> dev.cadre.tools.StandardTools.commandRunner(Workspace.at(workspace), c)).withExecutedFiles(dev.cadre.tools.StandardTools::withExecutedFiles).load(name, yaml);
                         assertThat(file.crew().name()).isNotBlank();
@@ -61,5 +65,6 @@ class DocsExamplesTest {
         assertThat(failures).isEmpty();
         assertThat(crews).as("crew examples checked").isGreaterThanOrEqualTo(6);
         assertThat(personas).as("persona examples checked").isGreaterThanOrEqualTo(1);
+        assertThat(evals).as("eval file examples checked").isGreaterThanOrEqualTo(1);
     }
 }

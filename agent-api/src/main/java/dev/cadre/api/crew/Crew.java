@@ -1,6 +1,9 @@
 package dev.cadre.api.crew;
 
+import dev.cadre.api.Agent;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -40,10 +43,42 @@ public record Crew(String name, Step process, CrewPolicy policy) {
         names.add(step.name());
         if (step instanceof Step.Sequential s) s.steps().forEach(c -> collect(c, names));
         if (step instanceof Step.Loop l) l.steps().forEach(c -> collect(c, names));
+        if (step instanceof Step.Custom c) c.steps().forEach(child -> collect(child, names));
         if (step instanceof Step.Parallel p) p.branches().forEach(c -> collect(c, names));
         if (step instanceof Step.Hierarchical h) h.workers().forEach(w -> {
             if (w instanceof Worker.Team t) collect(t.team(), names);
         });
+    }
+
+    /**
+     * Every agent of the crew's process, in the order the process names them (a work step's agent, a manager before
+     * its workers, debaters before the judge and the summarizer, voters); an agent named by two steps appears twice.
+     */
+    public List<Agent> agents() {
+        List<Agent> agents = new ArrayList<>();
+        agents(process, agents);
+        return List.copyOf(agents);
+    }
+
+    private static void agents(Step step, List<Agent> agents) {
+        if (step instanceof Step.Work w) agents.add(w.agent());
+        if (step instanceof Step.Sequential s) s.steps().forEach(c -> agents(c, agents));
+        if (step instanceof Step.Loop l) l.steps().forEach(c -> agents(c, agents));
+        if (step instanceof Step.Custom c) c.steps().forEach(child -> agents(child, agents));
+        if (step instanceof Step.Parallel p) p.branches().forEach(c -> agents(c, agents));
+        if (step instanceof Step.Hierarchical h) {
+            agents.add(h.manager());
+            h.workers().forEach(w -> {
+                if (w instanceof Worker.AgentWorker a) agents.add(a.agent());
+                if (w instanceof Worker.Team t) agents(t.team(), agents);
+            });
+        }
+        if (step instanceof Step.Debate d) {
+            agents.addAll(d.debaters());
+            if (d.judge() != null) agents.add(d.judge());
+            if (d.summarizer() != null) agents.add(d.summarizer());
+        }
+        if (step instanceof Step.Vote v) agents.addAll(v.voters());
     }
 
     public Crew withPolicy(CrewPolicy policy) {

@@ -25,15 +25,16 @@ import java.util.Map;
  * @param checkpointTimeout    how long a checkpoint waits before {@code onCheckpointTimeout} applies; {@code null} forever
  * @param onCheckpointTimeout  the decision taken when a checkpoint times out
  * @param maxRepeatedToolCalls the same agent calling the same tool with the same arguments this many times stops the step
+ * @param context              how long tool results may be and when a conversation is compacted to fit the window
  */
 public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map<String, Budget> taskBudgets,
                          BudgetPolicy onBudgetExceeded, String cheaperModel, RetryPolicy retry, boolean cache,
                          RiskLevel approveToolsFrom, boolean askHuman, Duration checkpointTimeout,
-                         Decision onCheckpointTimeout, int maxRepeatedToolCalls) {
+                         Decision onCheckpointTimeout, int maxRepeatedToolCalls, ContextLimits context) {
 
     /** No limits, default retries, no cache, approval for tools that write or run processes, three repeats allowed. */
     public static final CrewPolicy DEFAULT = new CrewPolicy(Budget.UNLIMITED, Map.of(), Map.of(), BudgetPolicy.FAIL,
-            null, RetryPolicy.DEFAULT, false, RiskLevel.WRITES, false, null, null, 3);
+            null, RetryPolicy.DEFAULT, false, RiskLevel.WRITES, false, null, null, 3, ContextLimits.DEFAULT);
 
     public CrewPolicy {
         runBudget = runBudget == null ? Budget.UNLIMITED : runBudget;
@@ -41,6 +42,7 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
         taskBudgets = taskBudgets == null ? Map.of() : Map.copyOf(taskBudgets);
         onBudgetExceeded = onBudgetExceeded == null ? BudgetPolicy.FAIL : onBudgetExceeded;
         retry = retry == null ? RetryPolicy.DEFAULT : retry;
+        context = context == null ? ContextLimits.DEFAULT : context;
         if (onBudgetExceeded == BudgetPolicy.CHEAPER_MODEL && cheaperModel == null) {
             throw new IllegalArgumentException("The budget policy CHEAPER_MODEL needs a cheaperModel, e.g. 'openai:gpt-4.1-nano'.");
         }
@@ -53,6 +55,15 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
         if (maxRepeatedToolCalls < 2) {
             throw new IllegalArgumentException("maxRepeatedToolCalls is " + maxRepeatedToolCalls + ": it must be at least 2.");
         }
+    }
+
+    /** A policy with the default {@link ContextLimits}. */
+    public CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map<String, Budget> taskBudgets,
+                      BudgetPolicy onBudgetExceeded, String cheaperModel, RetryPolicy retry, boolean cache,
+                      RiskLevel approveToolsFrom, boolean askHuman, Duration checkpointTimeout,
+                      Decision onCheckpointTimeout, int maxRepeatedToolCalls) {
+        this(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache, approveToolsFrom, askHuman,
+                checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls, ContextLimits.DEFAULT);
     }
 
     /** A builder starting from {@link #DEFAULT}. */
@@ -79,6 +90,7 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
         private Duration checkpointTimeout;
         private Decision onCheckpointTimeout;
         private int maxRepeatedToolCalls;
+        private ContextLimits context;
 
         private Builder(CrewPolicy from) {
             runBudget = from.runBudget;
@@ -93,6 +105,7 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
             checkpointTimeout = from.checkpointTimeout;
             onCheckpointTimeout = from.onCheckpointTimeout;
             maxRepeatedToolCalls = from.maxRepeatedToolCalls;
+            context = from.context;
         }
 
         public Builder runBudget(Budget budget) {
@@ -156,9 +169,15 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
             return this;
         }
 
+        /** How long tool results may be and when a conversation is compacted ({@code null}: the defaults). */
+        public Builder context(ContextLimits limits) {
+            this.context = limits;
+            return this;
+        }
+
         public CrewPolicy build() {
             return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
-                    approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls);
+                    approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls, context);
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * tasks can take it as context.
  */
 public sealed interface Step permits Step.Work, Step.Sequential, Step.Loop, Step.Parallel, Step.Hierarchical,
-        Step.Debate, Step.Vote {
+        Step.Debate, Step.Vote, Step.Custom {
 
     Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}");
 
@@ -182,6 +182,27 @@ public sealed interface Step permits Step.Work, Step.Sequential, Step.Loop, Step
 
     static Sequential sequential(String name, Step... steps) {
         return new Sequential(name, List.of(steps));
+    }
+
+    /**
+     * A step of a kind of your own: the pattern registered for {@code kind} with the orchestrator runs it, with these
+     * child steps and settings (what they mean is the pattern's; see docs/patterns.md).
+     */
+    record Custom(String name, String kind, List<Step> steps, java.util.Map<String, String> settings) implements Step {
+        public Custom {
+            name = requireName("Custom", name);
+            if (kind == null || !NAME.matcher(kind).matches()) {
+                throw new IllegalArgumentException("Custom step '" + name + "' has kind '" + kind + "': use 1 to 64 letters, digits,"
+                        + " '_' or '-'.");
+            }
+            steps = steps == null ? List.of() : List.copyOf(steps);
+            uniqueNames("Custom", name, steps);
+            settings = settings == null ? java.util.Map.of() : java.util.Map.copyOf(settings);
+        }
+    }
+
+    static Custom custom(String name, String kind, java.util.Map<String, String> settings, Step... steps) {
+        return new Custom(name, kind, List.of(steps), settings);
     }
 
     static Loop loop(String name, Until until, int maxIterations, Step... steps) {

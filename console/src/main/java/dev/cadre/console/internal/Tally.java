@@ -1,5 +1,6 @@
 package dev.cadre.console.internal;
 
+import dev.cadre.api.ForkedFrom;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Usage;
@@ -22,6 +23,7 @@ final class Tally {
     private Usage finalUsage;
     private RunStatus finalStatus;
     private String reason;
+    private ForkedFrom forkedFrom;
     private final Set<String> pending = new LinkedHashSet<>();
 
     Tally(String runId) {
@@ -40,6 +42,7 @@ final class Tally {
             crew = e.crew();
             task = e.task() == null ? "" : e.task().renderedDescription();
             startedAt = startedAt == null ? e.timestamp() : startedAt;
+            forkedFrom = e.forkedFrom();
         } else if (event instanceof RunEvent.ModelResponded e && e.usage() != null) {
             usage = usage.plus(e.usage());
         } else if (event instanceof RunEvent.ToolReturned) {
@@ -74,6 +77,6 @@ final class Tally {
         Instant end = endedAt != null ? endedAt : liveStatus != null ? now : lastAt;
         long duration = start == null || end == null ? 0 : Math.max(0, Duration.between(start, end).toMillis());
         return new RunSummary(runId, crew, task, status, liveStatus != null, start, endedAt, duration, u.inputTokens(),
-                u.outputTokens(), u.modelCalls(), u.toolCalls(), u.cost(), pending.size(), reason, null);
+                u.outputTokens(), u.modelCalls(), u.toolCalls(), u.cost(), pending.size(), reason, null, forkedFrom);
     }
 }

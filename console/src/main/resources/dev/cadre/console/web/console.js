@@ -198,11 +198,20 @@ function showRun(runId) {
     return h('div', { class: 'field' }, h('span', {}, label), h('span', { 'data-test': test }, value));
   }
 
+  function forkChanges(f) {
+    const changes = Object.keys(f.editedOutputs || {}).map(step => 'output of ' + step + ' edited')
+      .concat(Object.entries(f.models || {}).map(([agent, model]) => agent + ' on ' + model));
+    return changes.length ? ' (' + changes.join('; ') + ')' : '';
+  }
+
   function renderSummary() {
     const s = info.summary;
     const cancel = info.canAnswer ? h('button', { class: 'danger', onclick: async () => { await api('runs/' + encodeURIComponent(runId) + '/cancel', {}); } }, 'Cancel run') : null;
     summaryEl.replaceChildren(field('Run', s.runId), field('Crew', s.crew), h('div', { class: 'field' }, h('span', {}, 'Status'), badge(s.status)),
       s.journal ? h('div', { class: 'field error', 'data-test': 'journal' }, h('span', {}, 'Journal'), 'journal ' + s.journal) : '',
+      s.forkedFrom ? h('div', { class: 'field', 'data-test': 'forked-from' }, h('span', {}, 'Forked from'),
+        h('a', { href: '#/runs/' + encodeURIComponent(s.forkedFrom.parentRunId) }, s.forkedFrom.parentRunId),
+        ' at event ' + s.forkedFrom.atSeq + forkChanges(s.forkedFrom)) : '',
       field('Tokens', String(s.inputTokens + s.outputTokens) + ' (' + s.inputTokens + ' in, ' + s.outputTokens + ' out)', 'tokens'),
       field('Cost', money(s.cost), 'cost'), field('Model calls', String(s.modelCalls)), field('Tool calls', String(s.toolCalls)),
       field('Duration', duration(liveDuration(s)), 'duration'), cancel || '');

@@ -25,7 +25,8 @@ public final class ElicitationGate implements HumanGate {
         this.timeout = timeout;
     }
 
-    static Map<String, Object> form() {
+    /** The form a checkpoint is asked with: decision, feedback, edited output. */
+    public static Map<String, Object> form() {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("decision", Map.of("type", "string", "title", "Decision", "enum", List.of("approve", "reject", "edit", "abort"),
                 "description", "approve, reject (with feedback), edit (give the edited output) or abort the run"));
@@ -38,12 +39,16 @@ public final class ElicitationGate implements HumanGate {
         return schema;
     }
 
-    @Override
-    public Mono<Decision> decide(Checkpoint checkpoint) {
-        String message = checkpoint.question() + (checkpoint.proposedOutput() == null ? ""
+    /** The question a checkpoint is asked with: its question and (the first 4,000 characters of) the proposed output. */
+    public static String message(Checkpoint checkpoint) {
+        return checkpoint.question() + (checkpoint.proposedOutput() == null ? ""
                 : "\n\n" + (checkpoint.proposedOutput().length() > 4000 ? checkpoint.proposedOutput().substring(0, 4000) + "..."
                         : checkpoint.proposedOutput()));
-        McpSchema.ElicitFormRequest request = McpSchema.ElicitFormRequest.builder(message, form())
+    }
+
+    @Override
+    public Mono<Decision> decide(Checkpoint checkpoint) {
+        McpSchema.ElicitFormRequest request = McpSchema.ElicitFormRequest.builder(message(checkpoint), form())
                 .meta(Map.of("cadre/checkpoint", checkpoint.id(), "cadre/run", checkpoint.runId())).build();
         return exchange.createElicitation(request).timeout(timeout).flatMap(result -> {
             String by = exchange.getClientInfo() == null ? "mcp-client" : "mcp:" + exchange.getClientInfo().name();

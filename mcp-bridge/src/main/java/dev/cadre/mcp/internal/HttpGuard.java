@@ -30,19 +30,33 @@ import org.eclipse.jetty.server.Handler;
  * gets 400 and a JSON-RPC error). Bodies reach it whole, read by {@link #bounded} without a thread waiting. The
  * SDK's own error answers (a Java exception serialized with its stack trace) are rewritten to JSON-RPC errors, and
  * its 500 for a client response to no pending request becomes a 400.
+ *
+ * <p>A request that speaks MCP 2026-07-28 (its {@code MCP-Protocol-Version} header, {@code server/discover}, or a
+ * protocol version in its {@code _meta}) goes to the stateless 2026-07-28 servlet named {@code modernServlet}
+ * instead: it has no session to check.
  */
 public final class HttpGuard implements Filter {
 
     private static final String SESSION = "Mcp-Session-Id";
+    private static final String VERSION = "MCP-Protocol-Version";
+    private static final String MODERN = "2026-07-28";
 
     private final LoopbackGuard guard;
     private final IntSupplier port;
     private final InboundMessages inbound;
     private final SessionTable sessions;
     private final Duration idleTimeout;
+    private final String modernServlet;
 
     public HttpGuard(String token, List<String> allowedOrigins, IntSupplier port, InboundMessages inbound,
                      SessionTable sessions, Duration idleTimeout) {
+        this(token, allowedOrigins, port, inbound, sessions, idleTimeout, null);
+    }
+
+    /** {@code modernServlet}: the name of the 2026-07-28 servlet in this context, or null to serve 2025-11-25 only. */
+    public HttpGuard(String token, List<String> allowedOrigins, IntSupplier port, InboundMessages inbound,
+                     SessionTable sessions, Duration idleTimeout, String modernServlet) {
+        this.modernServlet = modernServlet;
         this.guard = new LoopbackGuard(token, allowedOrigins);
         this.port = port;
         this.inbound = inbound;
@@ -88,6 +102,16 @@ public final class HttpGuard implements Filter {
         // the whole body is in memory (BoundedBodies read it), so this read does not wait
         byte[] body = request.getInputStream().readNBytes(InboundMessages.MAX_BYTES + 1);
         InboundMessages.Verdict verdict = inbound.check(session == null ? "-" : session, body);
+        if (modernServlet != null && session == null && (MODERN.equals(request.getHeader(VERSION)) || InboundMessages.modern(verdict))) {
+            // the 2026-07-28 server checks its methods' params itself (some 2025-11-25 methods are gone there)
+            if (verdict.answer() && verdict.code() != InboundMessages.INVALID_PARAMS) {
+                CleanErrors.answer(response, 400, verdict.errorResponse());
+            } else {
+                byte[] json = verdict.forward() ? verdict.json().getBytes(StandardCharsets.UTF_8) : body;
+                request.getServletContext().getNamedDispatcher(modernServlet).forward(new RewrittenBody(request, json), response);
+            }
+            return;
+        }
         if (verdict.answer()) {
             CleanErrors.answer(response, 400, verdict.errorResponse());
         } else if (verdict.consumed()) {
@@ -106,7 +130,14 @@ public final class HttpGuard implements Filter {
         } else if (session == null) {
             forward(request, response, chain, verdict, s -> { });
         } else {
-            inSession(session, request, () -> forward(request, response, chain, verdict, s -> { }));
+            inSession(session, request, () -> {
+                String local = inbound.localAnswer(verdict);
+                if (local != null) {
+                    CleanErrors.answer(response, 200, local);
+                } else {
+                    forward(request, response, chain, verdict, s -> { });
+                }
+            });
         }
     }
 

@@ -22,6 +22,10 @@ import java.util.Set;
  * for text that is not JSON, -32600 for JSON that is not a JSON-RPC 2.0 message MCP accepts (batches included),
  * -32602 for params of a known method of the wrong shape. Valid messages go on to the SDK, through
  * {@link Cancellations#inspect} for {@code notifications/cancelled}.
+ *
+ * <p>Just over 300 lines: one check of one message (its JSON, its JSON-RPC shape, the params of each known method, the
+ * answers Cadre gives itself, such as the paged {@code resources/list}), kept together so a message is parsed once;
+ * the params checks are the part to move out if it grows.
  */
 public final class InboundMessages {
 
@@ -44,9 +48,69 @@ public final class InboundMessages {
     private static final Set<String> BY_URI = Set.of("resources/read", "resources/subscribe", "resources/unsubscribe");
 
     private final Cancellations cancellations;
+    private final LocalAnswers local;
+
+    /**
+     * Requests Cadre answers itself instead of passing them to the SDK, once the transport admits them (after
+     * {@code initialize}, in an open session).
+     */
+    @FunctionalInterface
+    public interface LocalAnswers {
+        /** The whole JSON-RPC response to the request, or null to pass it on to the SDK. */
+        String answer(String method, JsonNode id, JsonNode params);
+
+        /** Whether requests to {@code method} may be answered here (the others go to the SDK unread). */
+        default boolean handles(String method) {
+            return true;
+        }
+    }
 
     public InboundMessages(Cancellations cancellations) {
+        this(cancellations, (method, id, params) -> null);
+    }
+
+    public InboundMessages(Cancellations cancellations, LocalAnswers local) {
         this.cancellations = cancellations;
+        this.local = local;
+    }
+
+    /** The answer Cadre gives itself to an admitted request, or null when it goes on to the SDK. */
+    public String localAnswer(Verdict verdict) {
+        if (!verdict.request() || !verdict.forward() || !local.handles(verdict.method())) {
+            return null;
+        }
+        try {
+            return local.answer(verdict.method(), verdict.id(), READER.readTree(verdict.json()).get("params"));
+        } catch (JacksonException e) {
+            return null; // checked when it came in: cannot happen
+        }
+    }
+
+    /** The {@code _meta} key by which a 2026-07-28 request names its protocol version (there is no {@code initialize}). */
+    public static final String PROTOCOL_VERSION_META = "io.modelcontextprotocol/protocolVersion";
+
+    /** Whether a message speaks MCP 2026-07-28: {@code server/discover}, or a protocol version in its {@code _meta}. */
+    public static boolean modern(Verdict verdict) {
+        if (!verdict.forward() || verdict.method() == null) {
+            return false;
+        }
+        if (verdict.method().equals("server/discover")) {
+            return true;
+        }
+        try {
+            return READER.readTree(verdict.json()).path("params").path("_meta").path(PROTOCOL_VERSION_META).isTextual();
+        } catch (JacksonException e) {
+            return false; // checked when it came in: cannot happen
+        }
+    }
+
+    /** A JSON-RPC result response. */
+    public static String resultResponse(JsonNode id, JsonNode result) {
+        ObjectNode response = JsonNodeFactory.instance.objectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.set("result", result);
+        return response.toString();
     }
 
     /**

@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * {@link InboundMessages#MAX_BYTES} are skipped without being held in memory. Until the client's {@code initialize}
  * arrives, a {@code ping} is answered here and any other request refused: the SDK would hold them until
  * initialization, and with 256 held it processes nothing more.
+ *
+ * <p>A client that opens with a 2026-07-28 request ({@code server/discover}, or a protocol version in {@code _meta})
+ * instead of {@code initialize} speaks that protocol for the rest of the connection: its messages go to the
+ * 2026-07-28 server's stdio transport through {@code modern} instead of the SDK's 2025-11-25 one.
  */
 public final class InspectingInputStream extends InputStream {
 
@@ -28,21 +32,32 @@ public final class InspectingInputStream extends InputStream {
     private final InboundMessages inbound;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final OutputStream modern;
     private boolean initializeSeen;
+    private boolean modernSeen;
     private byte[] current = new byte[0];
     private int position;
 
     /** {@code out} is the stream the SDK writes to: answers are written under its monitor, as the SDK's are. */
     public InspectingInputStream(InputStream in, OutputStream out, InboundMessages inbound) {
+        this(in, out, inbound, null);
+    }
+
+    /** {@code modern}: where the lines of a 2026-07-28 client go (null: that protocol is refused as not initialized). */
+    public InspectingInputStream(InputStream in, OutputStream out, InboundMessages inbound, OutputStream modern) {
         this.in = new BufferedInputStream(in, 1 << 16);
         this.out = out;
         this.inbound = inbound;
+        this.modern = modern;
     }
 
     private boolean fill() throws IOException {
         while (position >= current.length) {
             byte[] next = readLine();
             if (next == null) {
+                if (modern != null) {
+                    modern.close();
+                }
                 ended.countDown();
                 return false;
             }
@@ -55,9 +70,26 @@ public final class InspectingInputStream extends InputStream {
                 continue;
             }
             InboundMessages.Verdict verdict = inbound.check("stdio", next);
+            if (modern != null && !initializeSeen && (modernSeen || InboundMessages.modern(verdict))) {
+                modernSeen = true;
+                if (verdict.answer() && verdict.code() != InboundMessages.INVALID_PARAMS) {
+                    answer(verdict.errorResponse());
+                } else if (verdict.forward() || verdict.answer()) {
+                    // the 2026-07-28 server checks its methods' params itself (some 2025-11-25 methods are gone there)
+                    String line = verdict.forward() ? verdict.json() : new String(next, StandardCharsets.UTF_8);
+                    modern.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    modern.flush();
+                }
+                continue;
+            }
             if (verdict.answer()) {
                 answer(verdict.errorResponse());
             } else if (verdict.forward() && (!verdict.request() || admitted(verdict))) {
+                String local = inbound.localAnswer(verdict);
+                if (local != null) {
+                    write(local);
+                    continue;
+                }
                 current = (verdict.json() + "\n").getBytes(StandardCharsets.UTF_8);
                 position = 0;
             }
@@ -120,6 +152,10 @@ public final class InspectingInputStream extends InputStream {
 
     private void answer(String json) throws IOException {
         log.debug("Answered an invalid message on stdio: {}", json);
+        write(json);
+    }
+
+    private void write(String json) throws IOException {
         synchronized (out) {
             out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();

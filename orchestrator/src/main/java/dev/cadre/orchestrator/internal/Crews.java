@@ -1,6 +1,8 @@
 package dev.cadre.orchestrator.internal;
 
+import dev.cadre.api.CrewSource;
 import dev.cadre.api.RunEvent;
+import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
@@ -26,6 +28,28 @@ public final class Crews {
         return Crew.outputNames(step);
     }
 
+    /** Every custom step of the crew must be of a kind the orchestrator has a pattern for. */
+    public static void requirePatterns(Crew crew, Step step, Set<String> kinds) {
+        if (step instanceof Step.Custom c && !kinds.contains(c.kind())) {
+            throw new IllegalArgumentException("Crew '" + crew.name() + "': step '" + c.name() + "' is of kind '" + c.kind()
+                    + "', but this orchestrator has no pattern for it; patterns: " + (kinds.isEmpty() ? "none" : String.join(", ", new TreeSet<>(kinds)))
+                    + " (register one with Orchestrator.builder().pattern(kind, pattern)).");
+        }
+        children(step).forEach(child -> requirePatterns(crew, child, kinds));
+    }
+
+    private static List<Step> children(Step step) {
+        List<Step> children = new ArrayList<>();
+        if (step instanceof Step.Sequential s) children.addAll(s.steps());
+        if (step instanceof Step.Loop l) children.addAll(l.steps());
+        if (step instanceof Step.Parallel p) children.addAll(p.branches());
+        if (step instanceof Step.Custom c) children.addAll(c.steps());
+        if (step instanceof Step.Hierarchical h) h.workers().forEach(w -> {
+            if (w instanceof Worker.Team t) children.add(t.team());
+        });
+        return children;
+    }
+
     /** Every context a task of the crew names must be produced by a step of the crew or given with the run. */
     public static void validate(Crew crew, Set<String> names, Set<String> given) {
         List<Task> tasks = new ArrayList<>();
@@ -45,6 +69,7 @@ public final class Crews {
         if (step instanceof Step.Work w && w.task() != null) tasks.add(w.task());
         if (step instanceof Step.Sequential s) s.steps().forEach(c -> tasks(c, tasks));
         if (step instanceof Step.Loop l) l.steps().forEach(c -> tasks(c, tasks));
+        if (step instanceof Step.Custom c) c.steps().forEach(child -> tasks(child, tasks));
         if (step instanceof Step.Parallel p) p.branches().forEach(c -> tasks(c, tasks));
         if (step instanceof Step.Hierarchical h) {
             if (h.goal() != null) tasks.add(h.goal());
@@ -54,6 +79,38 @@ public final class Crews {
         }
         if (step instanceof Step.Debate d && d.question() != null) tasks.add(d.question());
         if (step instanceof Step.Vote v && v.question() != null) tasks.add(v.question());
+    }
+
+    /** The run's start, checked against the crew it is to go on with (resume, fork). */
+    public static RunEvent.RunStarted startOf(String runId, JournalReader.Journal journal, Crew crew, CrewSource givenSource,
+                                              boolean crewChanged) {
+        List<RunEvent> events = journal.events();
+        if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " does not begin with the run's start.");
+        }
+        if (!started.runId().equals(runId)) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " holds run '" + started.runId() + "'.");
+        }
+        if (started.schemaVersion() > RunEvent.RunStarted.CURRENT_SCHEMA) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+                    + " was written with event schema " + started.schemaVersion() + ", newer than the schema "
+                    + RunEvent.RunStarted.CURRENT_SCHEMA + " this version of Cadre reads; resume it with the version that wrote it or a later one.");
+        }
+        if (!started.crew().equals(crew.name())) {
+            throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew()
+                    + "', not '" + crew.name() + "': resume it with the same crew.");
+        }
+        CrewSource recordedSource = started.crewSource();
+        if (recordedSource != null && givenSource != null && !crewChanged
+                && !recordedSource.sha256().equals(givenSource.sha256())) {
+            throw new IllegalArgumentException("Run '" + runId + "' was started with another definition of crew '" + crew.name()
+                    + "' (" + recordedSource.origin() + ", sha256 " + recordedSource.sha256().substring(0, 12) + "), not "
+                    + givenSource.origin() + " (sha256 " + givenSource.sha256().substring(0, 12)
+                    + "): resume it with the crew it started with, or say the change is intended (crewChanged, cadre runs resume --crew-changed).");
+        }
+        return started;
     }
 
     /** The result of an ended run, from its journal. */

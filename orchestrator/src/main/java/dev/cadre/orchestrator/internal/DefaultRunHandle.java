@@ -6,29 +6,44 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
+import dev.cadre.api.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-/** The handle of a run: ends it exactly once, whichever of success, failure, abort or cancel comes first. */
+/**
+ * The handle of a run: ends it exactly once, whichever of success, failure, abort or cancel comes first. Its driver
+ * ({@link Driven}) runs the work, holds the pending checkpoints and is told to stop on cancel.
+ */
 public final class DefaultRunHandle implements RunHandle {
+
+    /** What the handle asks of the driver that runs the run. */
+    public interface Driven {
+        List<Checkpoint> pending();
+
+        /** Decides a pending checkpoint; fails naming the pending ones when there is no such checkpoint. */
+        void resolve(String checkpointId, Decision decision);
+
+        /** Stops every call in flight; the run's end is journaled by the handle. */
+        void stop();
+
+        /** The run's usage so far. */
+        Usage usage();
+    }
 
     private final RunRecorder recorder;
     private final Instant started;
     private final Sinks.One<RunResult> result = Sinks.one();
-    private final Disposable.Swap work = Disposables.swap();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final Map<String, String> outputs = new LinkedHashMap<>();
     private final Map<String, String> outcomes = new LinkedHashMap<>();
-    private volatile Checkpoints checkpoints;
+    private volatile Driven driver;
     private volatile RunStatus status = RunStatus.RUNNING;
 
     public DefaultRunHandle(RunRecorder recorder, Instant started) {
@@ -36,20 +51,15 @@ public final class DefaultRunHandle implements RunHandle {
         this.started = started;
     }
 
-    public void checkpoints(Checkpoints checkpoints) {
-        this.checkpoints = checkpoints;
+    public void driver(Driven driven) {
+        this.driver = driven;
     }
 
-    /** Called by the checkpoints when the run starts or stops waiting on a human. */
+    /** Called by the driver when the run starts or stops waiting on a human. */
     public void waiting(boolean waiting) {
         if (!ended.get()) {
             status = waiting ? RunStatus.WAITING_FOR_HUMAN : RunStatus.RUNNING;
         }
-    }
-
-    /** Runs {@code pipeline}; its output ends the run as succeeded, its error as failed (or cancelled, for an abort). */
-    public void start(Mono<String> pipeline) {
-        work.update(pipeline.subscribe(this::succeed, this::fail));
     }
 
     /** Records a finished step's output (kept even when the run later fails or is cancelled). */
@@ -82,17 +92,17 @@ public final class DefaultRunHandle implements RunHandle {
 
     @Override
     public List<Checkpoint> pendingCheckpoints() {
-        Checkpoints c = checkpoints;
-        return c == null ? List.of() : c.pending();
+        Driven d = driver;
+        return d == null || ended.get() ? List.of() : d.pending();
     }
 
     @Override
     public void resolve(String checkpointId, Decision decision) {
-        Checkpoints c = checkpoints;
-        if (c == null || ended.get()) {
+        Driven d = driver;
+        if (d == null || ended.get()) {
             throw new IllegalArgumentException("Run '" + runId() + "' has no pending checkpoint '" + checkpointId + "'.");
         }
-        c.resolve(checkpointId, decision);
+        d.resolve(checkpointId, decision);
     }
 
     @Override
@@ -100,27 +110,23 @@ public final class DefaultRunHandle implements RunHandle {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        work.dispose();
-        end(RunStatus.CANCELLED, null, "Cancelled by the user.");
+        Driven d = driver;
+        if (d != null) {
+            d.stop();
+        }
+        end(RunStatus.CANCELLED, null, "Cancelled by the user.", d == null ? Usage.ZERO : d.usage());
     }
 
-    private void succeed(String output) {
+    /** Ends the run as its driver says (a no-op once it has ended). */
+    public void finish(RunStatus finalStatus, String output, String reason, Usage usage) {
         if (ended.compareAndSet(false, true)) {
-            end(RunStatus.SUCCEEDED, output, null);
+            end(finalStatus, output, reason, usage);
         }
     }
 
-    private void fail(Throwable error) {
-        if (ended.compareAndSet(false, true)) {
-            String reason = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-            end(error instanceof RunAbortedException ? RunStatus.CANCELLED : RunStatus.FAILED, null, reason);
-        }
-    }
-
-    private void end(RunStatus finalStatus, String rawOutput, String rawReason) {
+    private void end(RunStatus finalStatus, String rawOutput, String rawReason, Usage usage) {
         String output = recorder.redactor().redact(rawOutput);
         String reason = recorder.redactor().redact(rawReason);
-        var usage = recorder.usage();
         RunRecorder.EventFactory<RunEvent> last = switch (finalStatus) {
             case SUCCEEDED -> (id, seq, at) -> new RunEvent.RunFinished(id, "", seq, at, output, usage);
             case FAILED -> (id, seq, at) -> new RunEvent.RunFailed(id, "", seq, at, reason, usage);

@@ -56,6 +56,10 @@ public final class RecordedRun {
         return key == null ? null : byKey.get(key);
     }
 
+    public Optional<RunEvent.ModelRequested> modelRequest(String path, int turn) {
+        return Optional.ofNullable((RunEvent.ModelRequested) byKey.get("model_requested|" + path + "|" + turn));
+    }
+
     public Optional<RunEvent.ModelResponded> modelResponse(String path, int turn) {
         return Optional.ofNullable((RunEvent.ModelResponded) byKey.get("model_responded|" + path + "|" + turn));
     }

@@ -2,7 +2,6 @@ package dev.cadre.orchestrator.internal;
 
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunEvent;
-import dev.cadre.api.Usage;
 import dev.cadre.orchestrator.journal.JournalWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,7 +31,6 @@ public final class RunRecorder {
     private final Sinks.Many<RunEvent> sink = Sinks.many().replay().all();
     private long seq;
     private boolean closed;
-    private Usage usage = Usage.ZERO;
 
     public RunRecorder(String runId, JournalWriter journal, Clock clock) {
         this(runId, journal, clock, RecordedRun.empty(), Redactor.none());
@@ -136,13 +134,5 @@ public final class RunRecorder {
 
     public synchronized boolean isClosed() {
         return closed;
-    }
-
-    public synchronized void addUsage(Usage more) {
-        usage = usage.plus(more);
-    }
-
-    public synchronized Usage usage() {
-        return usage;
     }
 }

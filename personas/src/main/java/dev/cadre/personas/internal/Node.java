@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.personas.ConfigException;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -183,22 +182,8 @@ public final class Node {
             return null;
         }
         String text = child(key).text(key).strip();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(text.toLowerCase());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(text.toUpperCase());
-        } catch (DateTimeParseException e) {
-            throw child(key).error("'" + key + "' must be a duration such as 500ms, 30s, 10m, 2h or PT1M30S, not '" + text + "'");
-        }
+        return dev.cadre.api.Durations.parse(text).orElseThrow(() -> child(key).error("'" + key
+                + "' must be a duration such as 500ms, 30s, 10m, 2h or PT1M30S, not '" + text + "'"));
     }
 
     public List<String> texts(String key) {
