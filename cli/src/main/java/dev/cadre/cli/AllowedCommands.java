@@ -103,6 +103,15 @@ final class AllowedCommands {
         return true;
     }
 
+    /** {@code source} allowed to run exactly {@code commands} (its {@code commands:} replaced). */
+    static CrewSource allowing(CrewSource source, List<String> commands) {
+        JsonNode tree = read(source);
+        if (!tree.isObject()) {
+            throw new IllegalArgumentException("The crew " + source.origin() + " is not a mapping of keys.");
+        }
+        return withCommands(source, (ObjectNode) tree, commands);
+    }
+
     private static CrewSource withCommands(CrewSource source, ObjectNode tree, List<String> commands) {
         ObjectNode copy = tree.deepCopy();
         ArrayNode list = copy.putArray("commands");

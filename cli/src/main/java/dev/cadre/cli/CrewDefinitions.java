@@ -56,7 +56,7 @@ final class CrewDefinitions {
     /** Loads a definition; an import's notes stay with the crew file. */
     static CrewFile load(Definition definition, CrewLoader loader) {
         CrewFile file = loader.load(definition.source().origin(), definition.source().text());
-        return new CrewFile(file.crew(), file.inputs(), definition.notes(), file.commands());
+        return file.withNotes(definition.notes());
     }
 
     /** Prints what an import did not carry over, once, before anything runs. */

@@ -24,6 +24,9 @@ final class EventPrinter {
         }
     }
 
+    /** How the engine ends a tool approval's checkpoint id (its other checkpoints end otherwise). */
+    static final String TOOL_APPROVAL_SUFFIX = "-approval";
+
     static String render(RunEvent event) {
         String at = event.stepPath().isEmpty() ? "" : "[" + event.stepPath() + "] ";
         if (event instanceof RunEvent.RunStarted e) {
@@ -46,10 +49,14 @@ final class EventPrinter {
         } else if (event instanceof RunEvent.ToolReturned e) {
             return at + "tool " + e.tool() + (e.error() ? " failed: " : " returned: ") + clip(e.result());
         } else if (event instanceof RunEvent.CheckpointRequested e) {
-            return at + "waits at checkpoint " + e.checkpoint().id() + ": " + clip(e.checkpoint().question());
+            return at + (e.checkpoint().kind() == dev.cadre.api.Checkpoint.Kind.TOOL_APPROVAL ? "waiting for approval at checkpoint "
+                    : "waits at checkpoint ") + e.checkpoint().id() + ": " + clip(e.checkpoint().question());
         } else if (event instanceof RunEvent.CheckpointResolved e) {
+            String edited = e.decision().editedOutput() == null ? ""
+                    : (e.checkpointId().endsWith(TOOL_APPROVAL_SUFFIX) ? " — the tool's arguments edited to " : " — output edited to ")
+                    + clip(e.decision().editedOutput());
             return at + "checkpoint " + e.checkpointId() + " decided: " + e.decision().kind()
-                    + (e.decision().feedback() == null ? "" : " (" + clip(e.decision().feedback()) + ")");
+                    + (e.decision().feedback() == null ? "" : " (" + clip(e.decision().feedback()) + ")") + edited;
         } else if (event instanceof RunEvent.BudgetWarning e) {
             return at + "budget warning: " + e.limit() + " at " + Math.round(100 * e.used() / Math.max(e.max(), 1e-9)) + "%";
         } else if (event instanceof RunEvent.StepFinished e) {

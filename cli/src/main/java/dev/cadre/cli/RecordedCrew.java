@@ -25,7 +25,8 @@ final class RecordedCrew {
     private RecordedCrew() {}
 
     /** What going on with a journaled run needs: its crew as recorded (or as --crew says), the session and the orchestrator. */
-    record Continued(CrewSource source, CrewFile file, Runs.Session session, Orchestrator orchestrator, Path workspace) {}
+    record Continued(CrewSource source, CrewFile file, Runs.Session session, Orchestrator orchestrator, Path workspace,
+                     OutputFiles outputFiles) {}
 
     /**
      * Opens run {@code runId} to go on with it. {@code workspaceOption} is --workspace or {@code null}: the run works in
@@ -48,9 +49,12 @@ final class RecordedCrew {
         CrewSource source = of(crewOption, started, journal, runId);
         CrewFile file = Runs.loadCrew(source, PersonaLibrary.builtIn(), Workspace.at(workspace), List.of());
         ModelRegistry models = ModelConfig.registry(env, settings.model());
-        Runs.requireModels(file.crew(), models);
+        Runs.requireModels(file.crew(), models, env);
         Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
-        return new Continued(source, file, session, Runs.orchestrator(models, env, settings.runs(), session.gate()), workspace);
+        Map<String, String> inputs = new java.util.LinkedHashMap<>(file.inputs());
+        inputs.putAll(started.task().inputs());
+        return new Continued(source, file, session, Runs.orchestrator(models, env, settings.runs(), session.gate()), workspace,
+                OutputFiles.check(file, Workspace.at(workspace), inputs));
     }
 
     private static Path workspace(String runId, RunEvent.RunStarted started, Path option, boolean sameWorkspace) {

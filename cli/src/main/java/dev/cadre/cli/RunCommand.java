@@ -74,13 +74,15 @@ final class RunCommand implements Callable<Integer> {
             Map<String, String> values = new LinkedHashMap<>(file.inputs());
             values.putAll(inputs);
             CrewVariables.requireInputs(file.crew(), values, name -> "pass --input " + name + "=VALUE");
+            OutputFiles outputFiles = OutputFiles.check(file, workspace, values);
             ModelRegistry models = ModelConfig.registry(env, settings.defaultModelOnly("cadre run"));
-            Runs.requireModels(file.crew(), models);
+            Runs.requireModels(file.crew(), models, env);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes, stdin);
             Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
             RunHandle run = orchestrator.run(file.crew(), Task.of("task", task).withInputs(values),
-                    RunOptions.DEFAULTS.withCrewSource(source).withWorkspace(sources.workspace));
-            return Runs.follow(run, session, settings.runsOption, System.out, System.err);
+                    RunOptions.DEFAULTS.withCrewSource(source).withWorkspace(sources.workspace)
+                            .withStreaming(session.view().live()));
+            return outputFiles.afterRun(run, Runs.follow(run, session, settings.runsOption, System.out, System.err), System.err);
         }
     }
 }

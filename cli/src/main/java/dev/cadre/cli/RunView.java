@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 /**
  * Shows a run: on a terminal, each event as a line plus a status line redrawn in place (agent, step, tokens, cost,
- * elapsed, tool calls); otherwise plain lines; with {@code --json}, RunEvents as JSON Lines. Text from the run is shown
+ * elapsed, tool calls), and a model's answer token by token as it streams (when the model streams); otherwise plain lines; with {@code --json}, RunEvents as JSON Lines. Text from the run is shown
  * through {@link TerminalText}; the colours and the status line's redraw are Cadre's own.
  */
 final class RunView {
@@ -29,6 +29,7 @@ final class RunView {
     private java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
     private long toolCalls;
     private boolean statusShown;
+    private boolean streaming;
     private final boolean priced;
 
     RunView(PrintStream out, Mode mode) {
@@ -61,10 +62,18 @@ final class RunView {
             case JSON -> out.println(TerminalText.json(event));
             case PLAIN -> printer.print(event);
             case LIVE -> {
-                if (event instanceof RunEvent.TokenStreamed) {
+                if (event instanceof RunEvent.TokenStreamed t) {
+                    clearStatus();
+                    if (!streaming) {
+                        out.print("\u001b[2m" + TerminalText.line(t.agent()) + " ›\u001b[0m ");
+                        streaming = true;
+                    }
+                    out.print(TerminalText.escape(t.token()));
+                    out.flush();
                     return;
                 }
                 clearStatus();
+                endStream();
                 printer.print(event);
                 if (!event.isTerminal()) {
                     long seconds = Duration.between(started, Instant.now()).toSeconds();
@@ -74,6 +83,18 @@ final class RunView {
                     statusShown = true;
                 }
             }
+        }
+    }
+
+    /** Whether tokens are shown as they stream: on a terminal, not with --json. */
+    boolean live() {
+        return mode == Mode.LIVE;
+    }
+
+    private void endStream() {
+        if (streaming) {
+            out.println();
+            streaming = false;
         }
     }
 

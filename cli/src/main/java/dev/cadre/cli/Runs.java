@@ -84,9 +84,10 @@ final class Runs {
 
     /**
      * Fails before the run when an agent needs a model and none is configured, or names a provider Cadre does not know
-     * (with the nearest one), or one whose key is not set: every model the crew uses is made (not called) now.
+     * (with the nearest one), or one whose key is not set: every model the crew uses is made (not called) now; and when
+     * a server its models talk to, named by a setting, does not answer ({@link ModelServers}).
      */
-    static void requireModels(Crew crew, ModelRegistry models) {
+    static void requireModels(Crew crew, ModelRegistry models, Map<String, String> env) {
         java.util.Set<String> refs = new java.util.LinkedHashSet<>();
         for (String model : crew.agents().stream().map(a -> a.persona().model()).toList()) {
             if (model == null && models.defaultModel().isEmpty()) {
@@ -107,6 +108,7 @@ final class Runs {
                 throw e;
             }
         }
+        ModelServers.requireReachable(refs, env);
     }
 
     static boolean onTerminal() {

@@ -123,7 +123,7 @@ final class RunsCommand implements Runnable {
             RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace, true);
             RunHandle run = go.orchestrator().resume(id, go.file().crew(), RunOptions.DEFAULTS.withCrewSource(go.source())
                     .withTrustUnverifiedJournal(trustUnverified).withCrewChanged(crewChanged));
-            return Runs.follow(run, go.session(), settings.runsOption, System.out, System.err);
+            return go.outputFiles().afterRun(run, Runs.follow(run, go.session(), settings.runsOption, System.out, System.err), System.err);
         }
     }
 

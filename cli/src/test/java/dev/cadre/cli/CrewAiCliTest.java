@@ -113,6 +113,43 @@ class CrewAiCliTest {
         }
     }
 
+    /** The classic project with an output_file on its reporting task. */
+    Path withOutputFile(String path) throws Exception {
+        Path project = classic("Research {topic}.");
+        Path tasks = project.resolve("src/latest_ai/config/tasks.yaml");
+        Files.writeString(tasks, Files.readString(tasks).replace("expected_output: A report}", "expected_output: A report, output_file: \"" + path + "\"}"));
+        return project;
+    }
+
+    @Test
+    void aTasksOutputFileIsWrittenInTheWorkspaceWhenTheRunEnds() throws Exception {
+        Path project = withOutputFile("reports/{topic}.md");
+        Path workspace = Files.createDirectories(dir.resolve("ws"));
+        try (ModelStubServer stub = new ModelStubServer(CrewAiCliTest::answer)) {
+            CadreProcess.Outcome run = cadre(env(stub), "run", project.toString(), "--task", "AI report", "--tool", "SerperDevTool=workspace_search",
+                    "--tool", "ScrapeWebsiteTool=workspace_read", "--workspace", workspace.toString(), "--runs", dir.resolve("runs").toString(),
+                    "--json", "--yes");
+            assertThat(run.exit()).as(run.stderr()).isZero();
+            assertThat(workspace.resolve("reports/AI agents.md")).as(run.stderr()).hasContent("# Report\nAgents are everywhere.");
+            assertThat(run.stderr()).contains("Wrote the output of task 'reporting_task' to reports/AI agents.md.");
+            assertThat(run.stderr()).doesNotContain("output_file");
+        }
+    }
+
+    @Test
+    void anOutputFileOutsideTheWorkspaceStopsBeforeTheRun() throws Exception {
+        Path project = withOutputFile("../{topic}.md");
+        CadreProcess.Outcome run = cadre(Map.of("CADRE_MODEL", "openai:gpt-4.1-mini", "OPENAI_BASE_URL", "http://127.0.0.1:9"),
+                "run", project.toString(), "--task", "AI report", "--runs", dir.resolve("runs").toString(), "--yes",
+                "--workspace", Files.createDirectories(dir.resolve("ws")).toString());
+        assertThat(run.exit()).as(run.stderr()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.stderr().lines().filter(l -> l.startsWith("cadre: ")).toList()).containsExactly(
+                "cadre: Task 'reporting_task' has output_file '../{topic}.md', which Cadre does not write: Path '../AI agents.md' goes up"
+                        + " with '..'; paths must stay inside the workspace.");
+        assertThat(Files.exists(dir.resolve("runs")) ? Files.list(dir.resolve("runs")).toList() : List.of()).isEmpty();
+        assertThat(dir.resolve("AI agents.md")).doesNotExist();
+    }
+
     @Test
     void aVariableWithoutAValueStopsBeforeTheRunWithOneSentenceAndNoJournal() throws Exception {
         Path project = classic("Research {topic} in {current_year}.");

@@ -134,6 +134,30 @@ class NewcomerCliTest {
     }
 
     @Test
+    void onATerminalTheAnswerStreamsTokenByToken() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script provides the pseudo-terminal");
+        Path crew = Files.writeString(dir.resolve("solo.yaml"), "name: solo\nagents: {writer: {role: Writer}}\n"
+                + "tasks:\n  - {id: write, description: \"Write: {task}\", agent: writer}\n");
+        Path workspace = Files.createDirectories(dir.resolve("ws-stream"));
+        try (ModelStubServer stub = new ModelStubServer(List.of(Reply.text("Streamed tokens arrive one by one.")))) {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String inner = java + " -cp " + System.getProperty("java.class.path") + " dev.cadre.cli.Main run " + crew + " --task Hello"
+                    + " --workspace " + workspace + " --runs " + dir.resolve("runs") + " --yes";
+            ProcessBuilder builder = new ProcessBuilder("/usr/bin/script", "-qefc", inner, "/dev/null").directory(dir.toFile());
+            builder.environment().keySet().removeIf(k -> (k.startsWith("CADRE_") && !k.equals("CADRE_STATE_DIR")) || k.startsWith("OPENAI_"));
+            builder.environment().putAll(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "OPENAI_API_KEY", "sk-test", "CADRE_MODEL", "openai:gpt-4.1-mini"));
+            File out = dir.resolve("pty-stream.txt").toFile();
+            builder.redirectOutput(out).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE);
+            Process p = builder.start();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String screen = Files.readString(out.toPath());
+            assertThat(p.exitValue()).as(screen).isZero();
+            assertThat(stub.requests.get(0).path("stream").asBoolean()).as("the request asks for a stream").isTrue();
+            assertThat(screen).contains("writer ›\u001b[0m Streamed tokens arrive one by one.");
+        }
+    }
+
+    @Test
     void mistakesAreOneSentenceBeforeTheRunAndLeaveNoJournal() throws Exception {
         Path workspace = Files.createDirectories(dir.resolve("ws"));
         String runs = dir.resolve("runs").toString();
@@ -147,6 +171,17 @@ class NewcomerCliTest {
         assertThat(cadre(Map.of("CADRE_MODEL", "anthropic:claude-sonnet-4-5"), "run", "debate", "--task", "x", "--workspace",
                 workspace.toString(), "--runs", runs).stderr().strip())
                 .isEqualTo("cadre: ANTHROPIC_API_KEY is not set: export it to use anthropic:claude-sonnet-4-5.");
+        String down = "http://127.0.0.1:" + ModelServersTest.closedPort() + "/v1";
+        assertThat(cadre(Map.of("CADRE_MODEL", "openai:gpt-4.1-mini", "OPENAI_BASE_URL", down, "OPENAI_API_KEY", "sk-test"), "run",
+                "debate", "--task", "x", "--workspace", workspace.toString(), "--runs", runs).stderr().strip())
+                .isEqualTo("cadre: The model server " + down + " (OPENAI_BASE_URL, for openai:gpt-4.1-mini) does not answer: connection"
+                        + " refused; start it, or set OPENAI_BASE_URL to a server that runs.");
+        Path loop = Files.writeString(dir.resolve("loop.yaml"), "tasks:\n  - {id: code, description: x, agent: coder}\n"
+                + "process: {type: loop, steps: [code]}\n");
+        assertThat(cadre(Map.of("CADRE_MODEL", "openai:gpt-4.1-mini"), "run", loop.toString(), "--task", "x", "--workspace",
+                workspace.toString(), "--runs", runs).stderr().strip())
+                .isEqualTo("cadre: " + loop + ":3:1: loop step 'loop' has no exit condition: give 'until' (e.g. until: {verdict:"
+                        + " {output: review, field: verdict, equals: APPROVED}}) or 'max_iterations'");
         assertThat(journals()).isEmpty();
     }
 }

@@ -35,6 +35,7 @@ public final class CrewFileWriter {
     private final Map<String, Task> tasks = new LinkedHashMap<>();
     private final Map<String, String> taskAgents = new LinkedHashMap<>();
     private final Map<String, Review> reviews = new LinkedHashMap<>();
+    private final Map<String, String> outputFiles = new LinkedHashMap<>();
 
     private CrewFileWriter(PersonaLibrary library) {
         this.library = library;
@@ -50,6 +51,7 @@ public final class CrewFileWriter {
             throw new IllegalArgumentException("Crew '" + file.crew().name() + "' has a policy, which cannot be written as a crew file yet.");
         }
         ObjectNode root = F.objectNode().put("name", file.crew().name());
+        outputFiles.putAll(file.outputFiles());
         if (!file.inputs().isEmpty()) {
             ObjectNode inputs = root.putObject("inputs");
             file.inputs().forEach(inputs::put);
@@ -188,6 +190,7 @@ public final class CrewFileWriter {
             t.inputs().forEach(inputs::put);
         }
         if (t.outputSchema() != null) node.set("output_schema", t.outputSchema());
+        if (outputFiles.containsKey(t.id())) node.put("output_file", outputFiles.get(t.id()));
         return node;
     }
 }

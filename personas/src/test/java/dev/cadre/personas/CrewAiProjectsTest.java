@@ -168,6 +168,7 @@ class CrewAiProjectsTest {
         CrewFile loaded = CrewLoader.of(PersonaLibrary.builtIn(), tools()).load("crew.yaml", yaml);
         assertThat(loaded.crew()).as(yaml).isEqualTo(imported.crew());
         assertThat(loaded.inputs()).isEqualTo(imported.inputs());
+        assertThat(loaded.outputFiles()).isEqualTo(imported.outputFiles());
         assertThat(yaml).startsWith("# Imported from a CrewAI project.\n");
         imported.notes().forEach(n -> assertThat(yaml).contains("#   " + n + "\n"));
         return loaded;
@@ -253,6 +254,16 @@ class CrewAiProjectsTest {
     }
 
     @Test
+    void aSequentialTasksOutputFileIsKeptForTheRunToWriteAndInTheWrittenCrewFile() throws Exception {
+        classic(AGENTS, TASKS.replace("    A report as JSON.\n", "    A report as JSON.\n  output_file: reports/{topic}.md\n"), CREW_PY);
+        CrewFile file = CrewAiImport.load(project, PersonaLibrary.builtIn(), tools());
+        assertThat(file.outputFiles()).containsExactly(Map.entry("reporting_task", "reports/{topic}.md"));
+        assertThat(file.notes()).noneMatch(n -> n.contains("output_file"));
+        assertThat(CrewFileWriter.yaml(file, PersonaLibrary.builtIn(), null)).containsPattern("output_file: \"?reports/\\{topic}\\.md");
+        writtenAndLoadedBack(file);
+    }
+
+    @Test
     void aVariableWithoutAnInputIsFoundBeforeTheRunAsInCrewAi() throws Exception {
         classic(AGENTS, TASKS.replace("about {topic}.", "about {topic} in {current_year}."), CREW_PY);
         CrewFile file = CrewAiImport.load(project, PersonaLibrary.builtIn(), tools());
@@ -300,7 +311,8 @@ class CrewAiProjectsTest {
         assertThat(team.goal().description()).contains("1. Conduct a thorough research about {topic}.").contains("2. Review the context");
         writtenAndLoadedBack(file);
         assertThat(file.notes()).containsExactly(at(code().resolve("crew.py"), "'report.md'")
-                + ": task 'reporting_task': 'output_file' is not supported by Cadre and was ignored",
+                + ": task 'reporting_task': output_file in a hierarchical crew is not written (the manager delegates the"
+                + " task, which has no output of its own)",
                 at(code().resolve("main.py"), "{\n        'topic'") + ": main.py computes input 'current_year' in Python"
                         + " (str(datetime.now().year)); pass it with --input current_year=VALUE");
 

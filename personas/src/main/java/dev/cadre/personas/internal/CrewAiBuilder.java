@@ -40,8 +40,8 @@ public final class CrewAiBuilder {
             "inject_date", "date_format", "knowledge_sources", "embedder", "step_callback", "use_system_prompt", "apps",
             "mcps", "guardrail", "skills", "planning", "planning_llm", "max_tokens", "callbacks", "knowledge", "security_config");
     static final Set<String> TASK_SUPPORTED = Set.of("name", "description", "expected_output", "agent", "context",
-            "human_input", "output_json", "output_pydantic");
-    static final Set<String> TASK_UNSUPPORTED = Set.of("output_file", "async_execution", "tools", "callback", "guardrail",
+            "human_input", "output_json", "output_pydantic", "output_file");
+    static final Set<String> TASK_UNSUPPORTED = Set.of("async_execution", "tools", "callback", "guardrail",
             "guardrails", "markdown", "create_directory", "converter_cls", "config", "output_key", "max_retries",
             "guardrail_max_retries");
     static final Set<String> CREW_SUPPORTED = Set.of("name", "process", "inputs", "tasks", "agents", "manager_agent",
@@ -56,6 +56,7 @@ public final class CrewAiBuilder {
     private final List<Tool> tools;
     private final Map<String, String> toolMap;
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, String> outputFiles = new LinkedHashMap<>();
 
     public CrewAiBuilder(PersonaLibrary library, List<Tool> tools, Map<String, String> toolMap) {
         this.library = library;
@@ -102,7 +103,7 @@ public final class CrewAiBuilder {
         }
         Step root = steps.size() == 1 ? steps.get(0) : new Step.Sequential(stepName, steps);
         return new CrewFile(new Crew(project.name().replaceAll("[^a-zA-Z0-9_.-]", "-"), root, null), project.inputs(),
-                sorted(notes));
+                sorted(notes), null, outputFiles, List.of());
     }
 
     private static final java.util.regex.Pattern LOCATED = java.util.regex.Pattern.compile("^(.*?):(\\d+):(\\d+): ");
@@ -222,12 +223,28 @@ public final class CrewAiBuilder {
         } else {
             agent = agents.values().iterator().next(); // the manager chooses who works on it; only the task is used
         }
+        outputFile(t.get("output_file"), id, what, hierarchical);
         boolean humanInput = bool(t.get("human_input"));
         if (hierarchical && humanInput) {
             notes.add(t.get("human_input").at() + ": " + what + ": human_input in a hierarchical crew is not supported (the"
                     + " manager delegates the task); it was ignored");
         }
         return new Step.Work(id, agent, task, humanInput ? Review.afterWork() : Review.NONE);
+    }
+
+    /** CrewAI's output_file: the task's output written to that file of the workspace when the run ends. */
+    private void outputFile(Field f, String id, String what, boolean hierarchical) {
+        if (f == null) {
+            return;
+        }
+        if (f.isPython() || !f.value().isTextual()) {
+            notes.add(f.at() + ": " + what + ": output_file is not a plain path; it was not written");
+        } else if (hierarchical) {
+            notes.add(f.at() + ": " + what + ": output_file in a hierarchical crew is not written (the manager delegates the"
+                    + " task, which has no output of its own)");
+        } else {
+            outputFiles.put(id, f.text());
+        }
     }
 
     private JsonNode schema(CrewAiProject.Entry t, String key, CrewAiProject project, String what) {
