@@ -58,10 +58,12 @@ public sealed interface RunEvent {
      * a fork the run it was forked from and what changed ({@code null} for a run started afresh), and the schema
      * version of the run's events ({@link #CURRENT_SCHEMA} for runs started now). A journal written before versions
      * were kept has no {@code schemaVersion} and reads as {@link #FIRST_SCHEMA}; an engine refuses to resume a journal
-     * whose version is newer than its own.
+     * whose version is newer than its own. {@code workspace} is the directory its tools work in, as an absolute path,
+     * when the caller gave one ({@code null} otherwise, and in journals written before it was kept): a resume works there.
      */
     record RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource,
-                      @JsonInclude(JsonInclude.Include.NON_NULL) ForkedFrom forkedFrom, int schemaVersion) implements RunEvent {
+                      @JsonInclude(JsonInclude.Include.NON_NULL) ForkedFrom forkedFrom, int schemaVersion,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String workspace) implements RunEvent {
         /** The version of journals written before the version was kept (the engine before the deterministic core). */
         public static final int FIRST_SCHEMA = 1;
         /** The version of the events this code writes. */
@@ -74,6 +76,12 @@ public sealed interface RunEvent {
             if (schemaVersion < 0) {
                 throw new IllegalArgumentException("A run_started event has schemaVersion " + schemaVersion + ": it must be 1 or more.");
             }
+        }
+
+        /** A run or fork with the given schema version, its workspace not recorded. */
+        public RunStarted(String runId, String stepPath, long seq, Instant timestamp, String crew, Task task, CrewSource crewSource,
+                          ForkedFrom forkedFrom, int schemaVersion) {
+            this(runId, stepPath, seq, timestamp, crew, task, crewSource, forkedFrom, schemaVersion, null);
         }
 
         /** A run started now, by this code: {@link #CURRENT_SCHEMA}. */

@@ -13,6 +13,18 @@ public final class Templates {
 
     private Templates() {}
 
+    /** The names of the {@code {variables}} in {@code template}, in order of first use. */
+    public static java.util.Set<String> names(String template) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        if (template != null) {
+            Matcher m = VARIABLE.matcher(template);
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
+    }
+
     /** Replaces each {@code {name}} whose name is in {@code values}; everything else stays as it is. */
     public static String fill(String template, Map<String, String> values) {
         if (template == null || values.isEmpty() || template.indexOf('{') < 0) {

@@ -47,7 +47,8 @@ final class ConsoleCommand implements Callable<Integer> {
     @Mixin
     RunsOption runsOption = new RunsOption();
 
-    @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) the page may start, besides the built-in crews.")
+    @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) and CrewAI projects (or one CrewAI"
+            + " project) the page may start, besides the built-in crews.")
     Path crews;
 
     @Mixin
@@ -90,17 +91,16 @@ final class ConsoleCommand implements Callable<Integer> {
     }
 
     /** The crew files of --crews, by crew name. */
-    private Map<String, CrewFile> crewFiles(PersonaLibrary library, Workspace ws, List<Tool> extra) throws IOException {
+    private Map<String, CrewFile> crewFiles(PersonaLibrary library, Workspace ws, List<Tool> extra) {
         Map<String, CrewFile> files = new java.util.LinkedHashMap<>();
         if (crews == null) {
             return files;
         }
         CrewLoader loader = Runs.loader(library, ws, extra);
-        try (Stream<Path> list = Files.list(crews)) {
-            for (Path file : list.filter(f -> f.toString().matches(".*\\.(ya?ml|jsonc?)$")).sorted().toList()) {
-                CrewFile crew = loader.load(file);
-                files.put(crew.crew().name(), crew);
-            }
+        for (CrewDefinitions.Definition d : CrewDefinitions.directory(crews, library, Runs.tools(ws, extra)).values()) {
+            CrewDefinitions.printNotes(d.notes(), System.err);
+            CrewFile crew = CrewDefinitions.load(d, loader);
+            files.put(crew.crew().name(), crew);
         }
         return files;
     }

@@ -10,11 +10,15 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Asks checkpoints on the terminal: approve, reject with feedback, edit, or abort; one question at a time. Only an
+ * Asks checkpoints on the terminal: approve, reject with feedback, edit (a tool approval's edit is the call's arguments, as
+ * JSON), or abort; one question at a time. Only an
  * explicit key decides: an empty or unknown line asks again, and the end of input aborts (it never approves). The
  * question and the proposed output are shown through {@link TerminalText}, so nothing in them acts on the terminal.
  */
 final class ConsoleGate implements HumanGate {
+
+    /** The longest edit read from the terminal. */
+    static final int MAX_EDIT_CHARS = 64 * 1024;
 
     private final BufferedReader in;
     private final PrintStream out;
@@ -31,6 +35,37 @@ final class ConsoleGate implements HumanGate {
         return Mono.fromCallable(() -> ask(checkpoint)).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /**
+     * A tool approval's edit is the call's new arguments: a JSON object (the engine checks it against the tool's
+     * schema). Anything else is said, and the question asked again (null).
+     */
+    private Decision editArguments(Checkpoint checkpoint) throws IOException {
+        String proposed = checkpoint.proposedOutput() == null ? "" : checkpoint.proposedOutput();
+        int space = proposed.indexOf(' ');
+        String current = space < 0 ? "{}" : proposed.substring(space + 1);
+        out.println("  the tool's new arguments as JSON (now: " + TerminalText.line(current) + "), ended by a line with a single '.':");
+        StringBuilder text = new StringBuilder();
+        String l;
+        while ((l = in.readLine()) != null && !l.equals(".")) {
+            text.append(l).append('\n');
+            if (text.length() > MAX_EDIT_CHARS) {
+                out.println("  That is over " + MAX_EDIT_CHARS + " characters; the arguments are unchanged.");
+                return null;
+            }
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = dev.cadre.api.CadreJson.mapper().readTree(text.toString());
+            if (json == null || !json.isObject()) {
+                out.println("  That is not a JSON object; the arguments are unchanged.");
+                return null;
+            }
+            return Decision.edit(json.toString(), "console");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            out.println("  That is not JSON (" + TerminalText.line(e.getOriginalMessage()) + "); the arguments are unchanged.");
+            return null;
+        }
+    }
+
     private Decision ask(Checkpoint checkpoint) throws IOException {
         synchronized (ConsoleGate.class) {
             view.clearStatus();
@@ -39,8 +74,10 @@ final class ConsoleGate implements HumanGate {
             if (checkpoint.proposedOutput() != null) {
                 TerminalText.escape(checkpoint.proposedOutput()).lines().limit(40).forEach(l -> out.println("  │ " + l));
             }
+            boolean tool = checkpoint.kind() == Checkpoint.Kind.TOOL_APPROVAL;
             while (true) {
-                out.print("  [a]pprove  [r]eject with feedback  [e]dit  a[b]ort > ");
+                out.print(tool ? "  [a]pprove  [r]eject with feedback  [e]dit the arguments  a[b]ort > "
+                        : "  [a]pprove  [r]eject with feedback  [e]dit  a[b]ort > ");
                 out.flush();
                 String line = in.readLine();
                 if (line == null) {
@@ -57,6 +94,13 @@ final class ConsoleGate implements HumanGate {
                         return Decision.reject(feedback == null ? "" : feedback, "console");
                     }
                     case "e", "edit" -> {
+                        if (tool) {
+                            Decision edited = editArguments(checkpoint);
+                            if (edited != null) {
+                                return edited;
+                            }
+                            continue;
+                        }
                         out.println("  the new text, ended by a line with a single '.':");
                         StringBuilder text = new StringBuilder();
                         String l;

@@ -24,6 +24,9 @@ final class EventPrinter {
         }
     }
 
+    /** How the engine ends a tool approval's checkpoint id (its other checkpoints end otherwise). */
+    static final String TOOL_APPROVAL_SUFFIX = "-approval";
+
     static String render(RunEvent event) {
         String at = event.stepPath().isEmpty() ? "" : "[" + event.stepPath() + "] ";
         if (event instanceof RunEvent.RunStarted e) {
@@ -46,10 +49,14 @@ final class EventPrinter {
         } else if (event instanceof RunEvent.ToolReturned e) {
             return at + "tool " + e.tool() + (e.error() ? " failed: " : " returned: ") + clip(e.result());
         } else if (event instanceof RunEvent.CheckpointRequested e) {
-            return at + "waits at checkpoint " + e.checkpoint().id() + ": " + clip(e.checkpoint().question());
+            return at + (e.checkpoint().kind() == dev.cadre.api.Checkpoint.Kind.TOOL_APPROVAL ? "waiting for approval at checkpoint "
+                    : "waits at checkpoint ") + e.checkpoint().id() + ": " + clip(e.checkpoint().question());
         } else if (event instanceof RunEvent.CheckpointResolved e) {
+            String edited = e.decision().editedOutput() == null ? ""
+                    : (e.checkpointId().endsWith(TOOL_APPROVAL_SUFFIX) ? " — the tool's arguments edited to " : " — output edited to ")
+                    + clip(e.decision().editedOutput());
             return at + "checkpoint " + e.checkpointId() + " decided: " + e.decision().kind()
-                    + (e.decision().feedback() == null ? "" : " (" + clip(e.decision().feedback()) + ")");
+                    + (e.decision().feedback() == null ? "" : " (" + clip(e.decision().feedback()) + ")") + edited;
         } else if (event instanceof RunEvent.BudgetWarning e) {
             return at + "budget warning: " + e.limit() + " at " + Math.round(100 * e.used() / Math.max(e.max(), 1e-9)) + "%";
         } else if (event instanceof RunEvent.StepFinished e) {
@@ -71,8 +78,19 @@ final class EventPrinter {
         if (u == null) {
             return "";
         }
-        String cost = u.cost().signum() == 0 ? "" : ", cost " + u.cost().toPlainString();
-        return "(" + u.modelCalls() + " model calls, " + u.toolCalls() + " tool calls, " + u.totalTokens() + " tokens" + cost + ")";
+        String cost = u.cost().signum() == 0 ? "" : ", cost " + cost(u.cost(), true);
+        return "(" + count(u.modelCalls(), "model call") + ", " + count(u.toolCalls(), "tool call") + ", " + count(u.totalTokens(), "token")
+                + cost + ")";
+    }
+
+    /** "1 model call", "2 model calls". */
+    static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
+    }
+
+    /** An amount in the currency of CADRE_PRICES (US dollars), or "unknown" when no price table is set. */
+    static String cost(java.math.BigDecimal amount, boolean priced) {
+        return priced || amount.signum() != 0 ? "USD " + amount.toPlainString() : "unknown";
     }
 
     /** {@code text} on one line, escaped ({@link TerminalText#line}), at most {@value #MAX_TEXT} characters. */

@@ -1,7 +1,6 @@
 package dev.cadre.cli;
 
 import dev.cadre.orchestrator.redaction.Redactor;
-import dev.cadre.api.CrewSource;
 import dev.cadre.api.Tool;
 import dev.cadre.console.CadreConsole;
 import dev.cadre.mcp.CadreMcpServer;
@@ -11,14 +10,12 @@ import dev.cadre.personas.PersonaLibrary;
 import dev.cadre.tools.GitTools;
 import dev.cadre.tools.Workspace;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,8 +44,8 @@ final class McpCommand implements Callable<Integer> {
     @Option(names = "--root", description = "Workspace root for the workspace tools (default: the client's MCP roots).")
     Path root;
 
-    @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) to serve as crew_<name> tools, besides"
-            + " the built-in crews (a file replaces the built-in crew of its name).")
+    @Option(names = "--crews", description = "A directory of crew files (*.yaml, *.json) and CrewAI projects (or one CrewAI"
+            + " project) to serve as crew_<name> tools, besides the built-in crews (a file replaces the built-in crew of its name).")
     Path crews;
 
     @Option(names = "--no-builtin", description = "Serve only the crews of --crews, not the built-in coder-reviewer, debate and hierarchical.")
@@ -105,13 +102,10 @@ final class McpCommand implements Callable<Integer> {
         }
         config.builtInCrews(!noBuiltin).crewLoader(ws -> Runs.loader(library, ws, externalTools));
         if (crews != null) {
-            if (!Files.isDirectory(crews)) {
-                throw new IllegalArgumentException("--crews " + crews + " is not a directory of crew files.");
-            }
-            try (Stream<Path> files = Files.list(crews)) {
-                for (Path file : files.filter(f -> f.toString().matches(".*\\.(ya?ml|jsonc?)$")).sorted().toList()) {
-                    config.crew(CrewSource.of(file.toString(), Files.readString(file)));
-                }
+            Workspace tools = Workspace.at(root != null ? root : crews);
+            for (CrewDefinitions.Definition d : CrewDefinitions.directory(crews, library, Runs.tools(tools, externalTools)).values()) {
+                CrewDefinitions.printNotes(d.notes(), System.err);
+                config.crew(d.source());
             }
         }
         CountDownLatch stopped = new CountDownLatch(1);

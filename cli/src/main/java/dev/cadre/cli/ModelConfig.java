@@ -36,6 +36,33 @@ final class ModelConfig {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
+    /** The providers the CLI makes models for. */
+    static final List<String> PROVIDERS = List.of("openai", "ollama", "anthropic");
+
+    /** The provider {@code typed} is most likely a typo of (at most two letters off). */
+    static Optional<String> nearestProvider(String typed) {
+        String best = null;
+        int bestDistance = 3;
+        for (String p : PROVIDERS) {
+            int[] row = new int[p.length() + 1];
+            for (int j = 0; j <= p.length(); j++) row[j] = j;
+            for (int i = 1; i <= typed.length(); i++) {
+                int diagonal = row[0];
+                row[0] = i;
+                for (int j = 1; j <= p.length(); j++) {
+                    int above = row[j];
+                    row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (typed.charAt(i - 1) == p.charAt(j - 1) ? 0 : 1));
+                    diagonal = above;
+                }
+            }
+            if (row[p.length()] < bestDistance) {
+                best = p;
+                bestDistance = row[p.length()];
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     private ModelConfig() {}
 
     /** The default model reference: {@code --model}, else {@code CADRE_MODEL}; empty when neither is set. */

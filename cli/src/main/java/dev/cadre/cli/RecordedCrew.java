@@ -25,22 +25,53 @@ final class RecordedCrew {
     private RecordedCrew() {}
 
     /** What going on with a journaled run needs: its crew as recorded (or as --crew says), the session and the orchestrator. */
-    record Continued(CrewSource source, CrewFile file, Runs.Session session, Orchestrator orchestrator) {}
+    record Continued(CrewSource source, CrewFile file, Runs.Session session, Orchestrator orchestrator, Path workspace,
+                     OutputFiles outputFiles) {}
 
-    static Continued open(RunSettings settings, String runId, String crewOption, boolean trustUnverified, Path workspace) {
-        RunsDirectory.requireOutside(settings.runs(), workspace);
+    /**
+     * Opens run {@code runId} to go on with it. {@code workspaceOption} is --workspace or {@code null}: the run works in
+     * the workspace its journal recorded; with {@code sameWorkspace} (a resume) --workspace may only repeat it, else (a
+     * fork, a new run) it may name another. Journals that predate the record work in --workspace or the current directory.
+     */
+    static Continued open(RunSettings settings, String runId, String crewOption, boolean trustUnverified, Path workspaceOption,
+                          boolean sameWorkspace) {
+        if (workspaceOption != null) {
+            RunsDirectory.requireOutside(settings.runs(), workspaceOption);
+        }
         Path journal = JournalWriter.fileFor(settings.runs(), runId);
         List<RunEvent> events = JournalReader.read(journal).requireVerified(trustUnverified).events();
         if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
             throw new IllegalArgumentException("Run '" + runId + "' has no readable start in " + journal + ".");
         }
+        Path workspace = workspace(runId, started, workspaceOption, sameWorkspace);
+        RunsDirectory.requireOutside(settings.runs(), workspace);
         Map<String, String> env = System.getenv();
         CrewSource source = of(crewOption, started, journal, runId);
         CrewFile file = Runs.loadCrew(source, PersonaLibrary.builtIn(), Workspace.at(workspace), List.of());
         ModelRegistry models = ModelConfig.registry(env, settings.model());
-        Runs.requireModels(file.crew(), models);
+        Runs.requireModels(file.crew(), models, env);
         Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
-        return new Continued(source, file, session, Runs.orchestrator(models, env, settings.runs(), session.gate()));
+        Map<String, String> inputs = new java.util.LinkedHashMap<>(file.inputs());
+        inputs.putAll(started.task().inputs());
+        return new Continued(source, file, session, Runs.orchestrator(models, env, settings.runs(), session.gate()), workspace,
+                OutputFiles.check(file, Workspace.at(workspace), inputs));
+    }
+
+    private static Path workspace(String runId, RunEvent.RunStarted started, Path option, boolean sameWorkspace) {
+        if (started.workspace() == null || (option != null && !sameWorkspace)) {
+            Path chosen = option != null ? option : Path.of(".");
+            Runs.requireWorkspace(chosen);
+            return chosen;
+        }
+        Path recorded = Path.of(started.workspace());
+        if (option != null && !option.toAbsolutePath().normalize().equals(recorded)) {
+            throw new IllegalArgumentException("Run '" + runId + "' works in " + recorded + ", not in " + option.toAbsolutePath().normalize()
+                    + "; resume it without --workspace.");
+        }
+        if (!java.nio.file.Files.isDirectory(recorded)) {
+            throw new IllegalArgumentException("Run '" + runId + "' works in " + recorded + ", which does not exist any more.");
+        }
+        return recorded;
     }
 
     static CrewSource of(String crewOption, RunEvent.RunStarted started, Path journal, String runId) {

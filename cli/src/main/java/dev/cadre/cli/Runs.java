@@ -17,6 +17,7 @@ import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewLoader;
 import dev.cadre.personas.PersonaLibrary;
+import dev.cadre.tools.StandardTools;
 import dev.cadre.tools.Workspace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -66,11 +67,48 @@ final class Runs {
         return McpServerConfig.standardLoader(library, workspace, extraTools);
     }
 
-    /** Fails before the run when an agent needs a model and none is configured. */
-    static void requireModels(Crew crew, ModelRegistry models) {
-        if (models.defaultModel().isEmpty() && crew.agents().stream().anyMatch(a -> a.persona().model() == null)) {
-            throw new UnknownModelException("No model is configured: " + ModelConfig.HOW + ".");
+    /** The standard tools of {@code workspace} and {@code extraTools}: what crews' agents may name. */
+    static List<Tool> tools(Workspace workspace, List<Tool> extraTools) {
+        List<Tool> tools = new ArrayList<>(StandardTools.forWorkspace(workspace));
+        tools.addAll(extraTools);
+        return tools;
+    }
+
+    /** Fails before anything runs when the workspace is not a directory. */
+    static void requireWorkspace(Path workspace) {
+        if (!Files.isDirectory(workspace)) {
+            throw new IllegalArgumentException("The workspace " + workspace.toAbsolutePath().normalize() + " does not exist"
+                    + (Files.exists(workspace) ? " as a directory" : "") + "; create it, or pass --workspace DIR.");
         }
+    }
+
+    /**
+     * Fails before the run when an agent needs a model and none is configured, or names a provider Cadre does not know
+     * (with the nearest one), or one whose key is not set: every model the crew uses is made (not called) now; and when
+     * a server its models talk to, named by a setting, does not answer ({@link ModelServers}).
+     */
+    static void requireModels(Crew crew, ModelRegistry models, Map<String, String> env) {
+        java.util.Set<String> refs = new java.util.LinkedHashSet<>();
+        for (String model : crew.agents().stream().map(a -> a.persona().model()).toList()) {
+            if (model == null && models.defaultModel().isEmpty()) {
+                throw new UnknownModelException("No model is configured: " + ModelConfig.HOW + ".");
+            }
+            refs.add(model == null ? models.defaultModel().orElseThrow().toString() : model);
+        }
+        for (String ref : refs) {
+            try {
+                models.chatModel(dev.cadre.api.ModelRef.parse(ref));
+            } catch (UnknownModelException e) {
+                String provider = ref.contains(":") ? ref.substring(0, ref.indexOf(':')) : ref;
+                if (!ModelConfig.PROVIDERS.contains(provider) && !provider.equals("fallback")) {
+                    throw new UnknownModelException("Model '" + ref + "' names provider '" + provider + "', which Cadre does not know"
+                            + ModelConfig.nearestProvider(provider).map(p -> " — did you mean '" + p + "'?").orElse("")
+                            + " Providers: " + String.join(", ", ModelConfig.PROVIDERS) + ".");
+                }
+                throw e;
+            }
+        }
+        ModelServers.requireReachable(refs, env);
     }
 
     static boolean onTerminal() {
@@ -81,10 +119,16 @@ final class Runs {
     record Session(RunView view, HumanGate gate, boolean canAnswer) {}
 
     static Session session(PrintStream out, boolean json, boolean autoApprove) {
+        return session(out, json, autoApprove, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+    }
+
+    /** The same, reading answers from {@code stdin} (one reader per invocation, so no typed answer is lost). */
+    static Session session(PrintStream out, boolean json, boolean autoApprove, BufferedReader stdin) {
         boolean terminal = onTerminal() && !json;
-        RunView view = new RunView(out, json ? RunView.Mode.JSON : terminal ? RunView.Mode.LIVE : RunView.Mode.PLAIN);
+        RunView view = new RunView(out, json ? RunView.Mode.JSON : terminal ? RunView.Mode.LIVE : RunView.Mode.PLAIN,
+                ModelConfig.prices(System.getenv()) != dev.cadre.api.PriceTable.NONE);
         HumanGate gate = autoApprove ? HumanGate.autoApprove()
-                : terminal ? new ConsoleGate(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out, view)
+                : terminal ? new ConsoleGate(stdin, out, view)
                 : HumanGate.programmatic();
         return new Session(view, gate, terminal || autoApprove);
     }
@@ -93,7 +137,8 @@ final class Runs {
      * Shows a run to its end. Off a terminal without --yes, a checkpoint cannot be answered here: the command
      * stops, saying how to resume, and returns {@link ExitCodes#WAITING}.
      */
-    static int follow(RunHandle run, Session session, Path runsDirectory, PrintStream out, PrintStream err) {
+    static int follow(RunHandle run, Session session, RunsOption runs, PrintStream out, PrintStream err) {
+        Path runsDirectory = runs.runs();
         run.events().subscribe(session.view()::show);
         Mono<Integer> done = run.result().map(result -> {
             session.view().summary(result, runsDirectory.resolve(run.runId() + ".jsonl").toString());
@@ -108,8 +153,9 @@ final class Runs {
                     Checkpoint c = ((RunEvent.CheckpointRequested) e).checkpoint();
                     session.view().clearStatus();
                     err.println("Run " + run.runId() + " waits at checkpoint '" + TerminalText.line(c.id()) + "': " + TerminalText.line(c.question()));
-                    err.println("Not on a terminal, so nobody can answer here. Answer it with: cadre runs resume " + run.runId()
-                            + " (on a terminal), or rerun with --yes to approve every checkpoint.");
+                    err.println("Not on a terminal, so nobody can answer here. Answer it on a terminal with: cadre runs resume "
+                            + run.runId() + (runs.runs == null ? "" : " --runs " + TerminalText.line(runs.runs.toString()))
+                            + " (add --yes to approve every checkpoint).");
                     return ExitCodes.WAITING;
                 });
         return Mono.firstWithValue(done, waiting).block();

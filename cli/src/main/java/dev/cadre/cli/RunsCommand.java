@@ -38,6 +38,9 @@ final class RunsCommand implements Runnable {
                 System.out.println("No runs in " + runs + ".");
                 return ExitCodes.OK;
             }
+            boolean priced = ModelConfig.prices(System.getenv()) != dev.cadre.api.PriceTable.NONE;
+            System.out.println(String.format("%-26s %-16s  %-16s %-24s %16s  %-17s %s", "RUN", "STARTED (UTC)", "CREW", "STATUS", "TOKENS",
+                    "COST", "TASK"));
             List<Path> journals;
             try (Stream<Path> files = Files.list(runs)) {
                 journals = files.filter(f -> f.toString().endsWith(".jsonl")).sorted(java.util.Comparator.reverseOrder()).toList();
@@ -48,24 +51,33 @@ final class RunsCommand implements Runnable {
                 if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
                     continue;
                 }
-                RunEvent last = events.get(events.size() - 1);
-                String status;
-                status = last instanceof RunEvent.RunFinished ? "succeeded" : last instanceof RunEvent.RunFailed ? "failed"
-                        : last instanceof RunEvent.RunCancelled ? "cancelled"
-                        : events.stream().anyMatch(e -> e instanceof RunEvent.CheckpointRequested) ? "waiting or interrupted" : "interrupted";
+                String status = status(events);
                 if (read.integrity().isChanged()) {
                     status = "CHANGED at line " + read.integrity().line();
                 } else if (!read.integrity().isIntact()) {
                     status += " (unverified)";
                 }
-                System.out.println(String.format("%-26s %-16s %-24s %s", TerminalText.line(started.runId()), TerminalText.line(started.crew()), status,
+                dev.cadre.api.Usage usage = events.stream().filter(e -> e instanceof RunEvent.ModelResponded)
+                        .map(e -> ((RunEvent.ModelResponded) e).usage()).reduce(dev.cadre.api.Usage.ZERO, dev.cadre.api.Usage::plus);
+                String date = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC)
+                        .format(started.timestamp());
+                System.out.println(String.format("%-26s %s  %-16s %-24s %9d tokens  cost %-12s %s", TerminalText.line(started.runId()), date,
+                        TerminalText.line(started.crew()), status, usage.totalTokens(), EventPrinter.cost(usage.cost(), priced),
                         EventPrinter.clip(started.task().renderedDescription())));
             }
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run from its journal.")
+    /** How a run ended, from its events: succeeded, failed, cancelled, waiting or interrupted. */
+    static String status(List<RunEvent> events) {
+        RunEvent last = events.isEmpty() ? null : events.get(events.size() - 1);
+        return last instanceof RunEvent.RunFinished ? "succeeded" : last instanceof RunEvent.RunFailed ? "failed"
+                : last instanceof RunEvent.RunCancelled ? "cancelled"
+                : events.stream().anyMatch(e -> e instanceof RunEvent.CheckpointRequested) ? "waiting or interrupted" : "interrupted";
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run from its journal, ending with its status and output.")
     static final class Show implements Callable<Integer> {
         @Parameters(paramLabel = "ID")
         String id;
@@ -100,17 +112,18 @@ final class RunsCommand implements Runnable {
                 + " authenticated): nothing proves Cadre wrote it, so only if you know where it came from.")
         boolean trustUnverified;
 
-        @Option(names = "--workspace", description = "The directory the agents work in (default: the current directory).")
-        Path workspace = Path.of(".");
+        @Option(names = "--workspace", description = "The directory the agents work in (default: the one the run started in, which"
+                + " its journal records; for journals that predate that, the current directory).")
+        Path workspace;
 
 
         @Override
         public Integer call() {
             settings.defaultModelOnly("cadre runs resume");
-            RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace);
+            RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace, true);
             RunHandle run = go.orchestrator().resume(id, go.file().crew(), RunOptions.DEFAULTS.withCrewSource(go.source())
                     .withTrustUnverifiedJournal(trustUnverified).withCrewChanged(crewChanged));
-            return Runs.follow(run, go.session(), settings.runs(), System.out, System.err);
+            return go.outputFiles().afterRun(run, Runs.follow(run, go.session(), settings.runsOption, System.out, System.err), System.err);
         }
     }
 

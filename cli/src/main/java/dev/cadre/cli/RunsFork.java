@@ -42,18 +42,19 @@ final class RunsFork implements Callable<Integer> {
     @Option(names = "--trust-unverified", description = "Fork a journal that has no MAC chain (nothing proves Cadre wrote it).")
     boolean trustUnverified;
 
-    @Option(names = "--workspace", description = "The directory the agents work in (default: the current directory).")
-    Path workspace = Path.of(".");
+    @Option(names = "--workspace", description = "The directory the agents work in (default: the one the parent run worked in, which"
+            + " its journal records; for journals that predate that, the current directory).")
+    Path workspace;
 
     @Override
     public Integer call() {
         Fork change = Fork.none();
         for (Map.Entry<String, String> e : editedOutputs.entrySet()) change = change.editOutput(e.getKey(), e.getValue());
         for (Map.Entry<String, String> e : settings.agentModels().entrySet()) change = change.model(e.getKey(), e.getValue());
-        RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace);
+        RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace, false);
         RunHandle run = go.orchestrator().fork(id, at, change, go.file().crew(), RunOptions.DEFAULTS.withCrewSource(go.source())
-                .withTrustUnverifiedJournal(trustUnverified).withCrewChanged(crewChanged));
+                .withTrustUnverifiedJournal(trustUnverified).withCrewChanged(crewChanged).withWorkspace(go.workspace()));
         System.err.println("Run " + run.runId() + " is a fork of " + id + " at event " + at + ".");
-        return Runs.follow(run, go.session(), settings.runs(), System.out, System.err);
+        return Runs.follow(run, go.session(), settings.runsOption, System.out, System.err);
     }
 }

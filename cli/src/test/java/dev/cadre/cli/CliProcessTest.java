@@ -29,21 +29,8 @@ class CliProcessTest {
     record Outcome(int exit, String stdout, String stderr) {}
 
     Outcome cadre(Map<String, String> env, String stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.cadre.cli.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        builder.environment().keySet().removeIf(k -> (k.startsWith("CADRE_") && !k.equals("CADRE_STATE_DIR")) || k.startsWith("OPENAI_") || k.startsWith("OLLAMA_")
-                || k.startsWith("ANTHROPIC_"));
-        builder.environment().putAll(env);
-        File out = dir.resolve("stdout.txt").toFile();
-        File err = dir.resolve("stderr.txt").toFile();
-        builder.redirectOutput(out).redirectError(err);
-        Process p = builder.start();
-        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("cadre finished").isTrue();
-        return new Outcome(p.exitValue(), Files.readString(out.toPath()), Files.readString(err.toPath()));
+        CadreProcess.Outcome o = CadreProcess.run(dir, env, stdin, args);
+        return new Outcome(o.exit(), o.stdout(), o.stderr());
     }
 
     Path project() {
@@ -152,7 +139,7 @@ class CliProcessTest {
             Outcome waiting = cadre(env, "", "run", "coder-reviewer", "--task", DemoScript.TASK, "--workspace", project.toString(),
                     "--runs", dir.resolve("runs").toString());
             assertThat(waiting.exit()).isEqualTo(ExitCodes.WAITING);
-            assertThat(waiting.stderr()).contains("waits at checkpoint").contains("Answer it with: cadre runs resume ");
+            assertThat(waiting.stderr()).contains("waits at checkpoint").contains("Answer it on a terminal with: cadre runs resume ");
             String runId;
             try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
                 runId = files.findFirst().orElseThrow().getFileName().toString().replace(".jsonl", "");

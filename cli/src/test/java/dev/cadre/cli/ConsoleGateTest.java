@@ -44,6 +44,33 @@ class ConsoleGateTest {
     }
 
     @Test
+    void editingAToolApprovalEditsTheCallsArgumentsAsJsonAndIsLabelledSo() {
+        Checkpoint approval = toolApproval("Agent 'coder' wants to call run_command (executes). Allow it?",
+                "run_command {\"command\":\"rm -rf /\"}");
+        Decision decision = answer("e\n{\"command\": \"mvn -q test\"}\n.\n", approval);
+
+        assertThat(decision.kind()).isEqualTo(Decision.Kind.EDIT);
+        assertThat(decision.editedOutput()).isEqualTo("{\"command\":\"mvn -q test\"}");
+        assertThat(shown()).contains("[a]pprove  [r]eject with feedback  [e]dit the arguments  a[b]ort > ")
+                .contains("the tool's new arguments as JSON (now: {\"command\":\"rm -rf /\"}), ended by a line with a single '.':");
+        assertThat(EventPrinter.render(new dev.cadre.api.RunEvent.CheckpointResolved("run-1", "fix/coder", 9, Instant.EPOCH,
+                "fix/coder#turn-1-call-1-approval", decision)))
+                .isEqualTo("[fix/coder] checkpoint fix/coder#turn-1-call-1-approval decided: EDIT — the tool's arguments edited to"
+                        + " {\"command\":\"mvn -q test\"}");
+        assertThat(EventPrinter.render(new dev.cadre.api.RunEvent.CheckpointRequested("run-1", "fix/coder", 8, Instant.EPOCH, approval)))
+                .startsWith("[fix/coder] waiting for approval at checkpoint cp-1: ");
+    }
+
+    @Test
+    void anEditedToolCallThatIsNotAJsonObjectIsSaidAndAskedAgain() {
+        Decision decision = answer("e\nmvn -q test\n.\ne\n[1]\n.\nb\n", toolApproval("Allow it?", "run_command {}"));
+
+        assertThat(decision.kind()).as("the arguments stayed as they were until an explicit key").isEqualTo(Decision.Kind.ABORT);
+        assertThat(shown()).contains("That is not JSON (").contains("That is not a JSON object; the arguments are unchanged.");
+        assertThat(shown().split("a\\[b\\]ort > ", -1)).as("asked three times").hasSize(4);
+    }
+
+    @Test
     void anUnknownAnswerIsAskedAgainAndTheEndOfInputNeverApproves() {
         Decision unknown = answer("ok\nsure\n", toolApproval("Allow it?", null));
         assertThat(unknown.kind()).as("no explicit key before the input ended").isEqualTo(Decision.Kind.ABORT);

@@ -55,7 +55,7 @@ class ReplayCommandTest {
         for (String shown : List.of(printed("replay", runs.resolve("run-1.jsonl").toString()),
                 printed("runs", "show", "run-1", "--runs", runs.toString()))) {
             Hostile.assertShownEscaped(shown);
-            assertThat(shown.lines()).hasSize(7);
+            assertThat(shown.lines()).as("7 events, then the status and the output").hasSize(10);
         }
     }
 
@@ -67,5 +67,22 @@ class ReplayCommandTest {
         String list = printed("runs", "list", "--runs", runs.toString());
         assertThat(list).contains("run-1", "Task before\\e[2J");
         assertThat(Hostile.RAW.matcher(list).find()).as(list).isFalse();
+    }
+
+    @Test
+    void replayTakesARunIdAndRunsShowAndListSayStatusDateTokensAndCost() {
+        String byId = printed("replay", "run-1", "--runs", runs.toString());
+        assertThat(byId).isEqualTo(printed("replay", runs.resolve("run-1.jsonl").toString()));
+        List<String> lines = byId.lines().toList();
+        assertThat(lines.get(lines.size() - 3)).isEqualTo("Status:  succeeded");
+        assertThat(lines.get(lines.size() - 2)).isEqualTo("Output:");
+        assertThat(lines.get(lines.size() - 1)).startsWith("  output before");
+        assertThat(byId).contains("(0 model calls, 0 tool calls, 0 tokens)");
+
+        List<String> list = printed("runs", "list", "--runs", runs.toString()).lines().toList();
+        assertThat(list.get(0)).startsWith("RUN").contains("STARTED (UTC)", "STATUS", "TOKENS", "COST", "TASK");
+        assertThat(list.get(1)).startsWith("run-1").contains("2026-11-23 10:15", "succeeded", "0 tokens", "cost unknown");
+        assertThat(EventPrinter.count(1, "model call")).isEqualTo("1 model call");
+        assertThat(EventPrinter.cost(new java.math.BigDecimal("0.0123"), false)).isEqualTo("USD 0.0123");
     }
 }

@@ -55,6 +55,21 @@ class RunViewTest {
     }
 
     @Test
+    void onATerminalStreamedTokensShowAsTheyArriveEscapedAndTheNextEventStartsANewLine() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RunView view = new RunView(new PrintStream(bytes, true, StandardCharsets.UTF_8), RunView.Mode.LIVE);
+        assertThat(view.live()).isTrue();
+        view.show(new RunEvent.StepStarted("r", "fix/coder", 1, AT, "coder", "agent", "Fix it"));
+        view.show(new RunEvent.TokenStreamed("r", "fix/coder", 2, AT, "coder", "Hello "));
+        view.show(new RunEvent.TokenStreamed("r", "fix/coder", 3, AT, "coder", "world" + Hostile.PAYLOAD));
+        view.show(new RunEvent.ModelResponded("r", "fix/coder", 4, AT, "coder", "m", 1, "Hello world", List.of(), "STOP", Usage.ZERO, false));
+        String shown = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(shown).contains("\u001b[2mcoder ›\u001b[0m Hello world").contains(TerminalText.escape(Hostile.PAYLOAD) + "\n")
+                .doesNotContain(Hostile.PAYLOAD);
+        assertThat(new RunView(new PrintStream(new ByteArrayOutputStream()), RunView.Mode.PLAIN).live()).isFalse();
+    }
+
+    @Test
     void jsonModeStaysJsonLinesWithNothingATerminalActsOn() throws Exception {
         String shown = show(RunView.Mode.JSON);
         List<String> lines = shown.lines().toList();

@@ -168,7 +168,8 @@ public final class Orchestrator {
                     + JournalWriter.fileFor(runsDirectory, runId) + " already exists.");
         }
         RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync, journalKey), clock, redactor);
-        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource()));
+        recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource(), null,
+                RunEvent.RunStarted.CURRENT_SCHEMA, options.workspace()));
         return start(recorder, crew, task, options, names, clock.instant(), null);
     }
 
@@ -220,7 +221,8 @@ public final class Orchestrator {
                     + " already exists.");
         }
         RunEvent.RunStarted forkStart = new RunEvent.RunStarted(runId, "", 1, clock.instant(), crew.name(), started.task(),
-                options.crewSource() != null ? options.crewSource() : started.crewSource(), link);
+                options.crewSource() != null ? options.crewSource() : started.crewSource(), link, RunEvent.RunStarted.CURRENT_SCHEMA,
+                options.workspace() != null ? options.workspace() : started.workspace());
         List<RunEvent> history = Forks.history(forkStart, events, atSeq, change.editedOutputs().keySet());
         JournalWriter writer = JournalWriter.open(runsDirectory, runId, fsync, journalKey);
         history.forEach(writer::append);

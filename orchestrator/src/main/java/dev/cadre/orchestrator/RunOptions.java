@@ -20,9 +20,11 @@ import java.util.Map;
  * @param trustUnverifiedJournal resume a journal that has no MAC chain (written before journals were authenticated, or
  *                         with its codes removed); off by default, since nothing proves Cadre wrote it
  * @param crewChanged      resume with a crew whose source differs from the one the run started with
+ * @param workspace        the directory the crew's tools work in (absolute), kept in the journal's {@code run_started}
+ *                         so a resume works there too; {@code null} when the caller does not say
  */
 public record RunOptions(String runId, Map<String, String> context, boolean streaming, int maxOutputRetries, HumanGate gate,
-                         CrewSource crewSource, boolean trustUnverifiedJournal, boolean crewChanged) {
+                         CrewSource crewSource, boolean trustUnverifiedJournal, boolean crewChanged, String workspace) {
 
     public static final RunOptions DEFAULTS = new RunOptions(null, Map.of(), false, 2, null);
 
@@ -37,33 +39,38 @@ public record RunOptions(String runId, Map<String, String> context, boolean stre
     }
 
     public RunOptions(String runId, Map<String, String> context, boolean streaming, int maxOutputRetries, HumanGate gate) {
-        this(runId, context, streaming, maxOutputRetries, gate, null, false, false);
+        this(runId, context, streaming, maxOutputRetries, gate, null, false, false, null);
     }
 
     public RunOptions withRunId(String id) {
-        return new RunOptions(id, context, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged);
+        return new RunOptions(id, context, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged, workspace);
     }
     public RunOptions withContext(String name, String output) {
         Map<String, String> more = new LinkedHashMap<>(context);
         more.put(name, output);
-        return new RunOptions(runId, more, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged);
+        return new RunOptions(runId, more, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged, workspace);
     }
     public RunOptions withStreaming(boolean on) {
-        return new RunOptions(runId, context, on, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged);
+        return new RunOptions(runId, context, on, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged, workspace);
     }
     public RunOptions withMaxOutputRetries(int retries) {
-        return new RunOptions(runId, context, streaming, retries, gate, crewSource, trustUnverifiedJournal, crewChanged);
+        return new RunOptions(runId, context, streaming, retries, gate, crewSource, trustUnverifiedJournal, crewChanged, workspace);
     }
     public RunOptions withGate(HumanGate humanGate) {
-        return new RunOptions(runId, context, streaming, maxOutputRetries, humanGate, crewSource, trustUnverifiedJournal, crewChanged);
+        return new RunOptions(runId, context, streaming, maxOutputRetries, humanGate, crewSource, trustUnverifiedJournal, crewChanged, workspace);
     }
     public RunOptions withCrewSource(CrewSource source) {
-        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, source, trustUnverifiedJournal, crewChanged);
+        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, source, trustUnverifiedJournal, crewChanged, workspace);
     }
     public RunOptions withTrustUnverifiedJournal(boolean trust) {
-        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, crewSource, trust, crewChanged);
+        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, crewSource, trust, crewChanged, workspace);
     }
     public RunOptions withCrewChanged(boolean changed) {
-        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, changed);
+        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, changed, workspace);
+    }
+    /** Records the workspace in the journal, so the run resumes there. */
+    public RunOptions withWorkspace(java.nio.file.Path directory) {
+        return new RunOptions(runId, context, streaming, maxOutputRetries, gate, crewSource, trustUnverifiedJournal, crewChanged,
+                directory == null ? null : directory.toAbsolutePath().normalize().toString());
     }
 }

@@ -1,16 +1,12 @@
 package dev.cadre.personas;
 
-import dev.cadre.api.Agent;
-import dev.cadre.api.OutputContract;
-import dev.cadre.api.Persona;
-import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
-import dev.cadre.api.crew.Crew;
-import dev.cadre.api.crew.Review;
-import dev.cadre.api.crew.Step;
-import dev.cadre.api.crew.Worker;
+import dev.cadre.personas.internal.CrewAiBuilder;
+import dev.cadre.personas.internal.CrewAiProject;
 import dev.cadre.personas.internal.Doc;
+import dev.cadre.personas.internal.Field;
 import dev.cadre.personas.internal.Node;
+import dev.cadre.personas.internal.PyCrew;
 import dev.cadre.personas.internal.Suggest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,98 +18,155 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Brings a CrewAI project to the JVM: the classic layout ({@code config/agents.yaml} and {@code config/tasks.yaml})
- * or the JSON-first layout ({@code crew.jsonc} and {@code agents/*.jsonc}). Supported fields become a Cadre crew;
- * CrewAI fields Cadre does not support are listed in {@link CrewFile#notes()} with their location, never silently
- * dropped; keys CrewAI does not know either are errors (a typo, with the nearest valid key).
+ * Brings a CrewAI project to the JVM: the classic layout ({@code config/agents.yaml}, {@code config/tasks.yaml}, and
+ * the {@code crew.py} beside them that assigns agents, tools, llm, output models and the process; inputs from
+ * {@code main.py}) or the JSON-first layout ({@code crew.jsonc} and {@code agents/*.jsonc}, whose {@code settings}
+ * are merged into the agent). crew.py is read, never run. Fields Cadre does not carry over are listed in
+ * {@link CrewFile#notes()} with their location, never silently dropped; keys CrewAI does not know either are errors
+ * (a typo, with the nearest valid key). See docs/crewai.md.
  */
 public final class CrewAiImport {
 
-    /** The process of a classic project, which CrewAI sets in crew.py rather than in YAML. */
+    /** A process that overrides the project's own (crew.py's or crew.jsonc's). */
     public enum Process { SEQUENTIAL, HIERARCHICAL }
 
-    static final Set<String> AGENT_SUPPORTED = Set.of("role", "goal", "backstory", "llm", "tools", "allow_delegation", "max_iter");
-    static final Set<String> AGENT_UNSUPPORTED = Set.of("verbose", "max_rpm", "max_execution_time", "memory", "cache",
-            "allow_code_execution", "code_execution_mode", "respect_context_window", "max_retry_limit", "function_calling_llm",
-            "system_template", "prompt_template", "response_template", "multimodal", "reasoning", "max_reasoning_attempts",
-            "inject_date", "date_format", "knowledge_sources", "embedder", "step_callback", "use_system_prompt", "apps",
-            "mcps", "guardrail", "skills", "planning_llm", "max_tokens");
-    static final Set<String> TASK_SUPPORTED = Set.of("name", "description", "expected_output", "agent", "context",
-            "human_input", "output_json");
-    static final Set<String> TASK_UNSUPPORTED = Set.of("output_pydantic", "output_file", "async_execution", "tools",
-            "callback", "guardrail", "guardrails", "markdown", "create_directory", "converter_cls", "config", "output_key",
-            "max_retries", "guardrail_max_retries");
-    static final Set<String> CREW_SUPPORTED = Set.of("name", "process", "inputs", "tasks", "agents", "manager_agent");
-    static final Set<String> CREW_UNSUPPORTED = Set.of("verbose", "memory", "planning", "planning_llm", "manager_llm",
-            "max_rpm", "cache", "embedder", "knowledge_sources", "output_log_file", "stream", "share_crew", "description",
-            "function_calling_llm", "tracing", "chat_llm");
+    private CrewAiImport() {}
 
-    private final PersonaLibrary library;
-    private final List<Tool> tools;
-    private final List<String> notes = new ArrayList<>();
-
-    private CrewAiImport(PersonaLibrary library, Collection<? extends Tool> tools) {
-        this.library = library;
-        this.tools = List.copyOf(tools);
+    /** Whether {@code dir} holds a CrewAI project of either layout. */
+    public static boolean isProject(Path dir) {
+        return Files.isDirectory(dir) && (Files.exists(dir.resolve("crew.jsonc")) || Files.exists(dir.resolve("crew.json"))
+                || configDir(dir).isPresent());
     }
 
-    /** Loads the CrewAI project in {@code dir}, sequential unless its crew.jsonc says otherwise. */
+    /** Loads the CrewAI project in {@code dir} with the process it sets (sequential unless it says otherwise). */
     public static CrewFile load(Path dir, PersonaLibrary library, Collection<? extends Tool> tools) {
-        return load(dir, library, tools, Process.SEQUENTIAL);
+        return load(dir, library, tools, Map.of(), null);
     }
 
-    /** Loads the CrewAI project in {@code dir}; {@code process} applies to classic projects (crew.py holds theirs). */
+    /** Loads the CrewAI project in {@code dir} with {@code process} instead of its own. */
     public static CrewFile load(Path dir, PersonaLibrary library, Collection<? extends Tool> tools, Process process) {
-        return new CrewAiImport(library, tools).read(dir, process);
+        return load(dir, library, tools, Map.of(), process);
     }
 
-    private CrewFile read(Path dir, Process process) {
+    /**
+     * Loads the CrewAI project in {@code dir}; {@code toolMap} maps CrewAI tool names or Python tool classes (e.g.
+     * {@code SerperDevTool}) to Cadre tools (e.g. {@code workspace_search}); {@code process} overrides the project's
+     * when not null.
+     */
+    public static CrewFile load(Path dir, PersonaLibrary library, Collection<? extends Tool> tools, Map<String, String> toolMap,
+                                Process process) {
+        CrewAiProject project = read(dir);
+        return new CrewAiBuilder(library, List.copyOf(tools), toolMap)
+                .build(project, process == null ? null : process.name().toLowerCase());
+    }
+
+    private static CrewAiProject read(Path dir) {
         Path jsonc = Files.exists(dir.resolve("crew.jsonc")) ? dir.resolve("crew.jsonc") : dir.resolve("crew.json");
         if (Files.exists(jsonc)) {
             return readJsonFirst(dir, jsonc);
         }
-        Optional<Path> config = Stream.of(dir.resolve("config"), dir, dir.resolve("src"))
-                .flatMap(CrewAiImport::configDirs)
-                .filter(d -> Files.exists(d.resolve("agents.yaml")) && Files.exists(d.resolve("tasks.yaml"))).findFirst();
-        if (config.isEmpty()) {
-            throw new IllegalArgumentException("No CrewAI project in " + dir + ": expected config/agents.yaml and"
-                    + " config/tasks.yaml (classic layout) or crew.jsonc with agents/*.jsonc (JSON-first layout).");
+        Path config = configDir(dir).orElseThrow(() -> new IllegalArgumentException("No CrewAI project in " + dir
+                + ": expected config/agents.yaml and config/tasks.yaml (classic layout) or crew.jsonc with agents/*.jsonc"
+                + " (JSON-first layout)."));
+        List<String> notes = new ArrayList<>();
+        Map<String, CrewAiProject.Entry> agents = entries(Doc.read(config.resolve("agents.yaml")).root(), "agents.yaml");
+        Map<String, CrewAiProject.Entry> tasks = entries(Doc.read(config.resolve("tasks.yaml")).root(), "tasks.yaml");
+        Path code = config.getParent();
+        Map<String, Field> crew = new LinkedHashMap<>();
+        Optional<Path> crewPy = crewPy(code);
+        if (crewPy.isPresent()) {
+            PyCrew py = PyCrew.read(crewPy.get());
+            notes.addAll(py.notes());
+            agents = merge(py.methods("agent"), agents, "agents.yaml", notes);
+            tasks = merge(py.methods("task"), tasks, "tasks.yaml", notes);
+            py.methods("crew").stream().findFirst().ifPresent(m -> m.kwargs().forEach((k, v) -> {
+                boolean all = v.isPython() && (v.python().equals("self." + k));
+                if (!(k.equals("agents") || k.equals("tasks")) || !all) {
+                    crew.put(k, v);
+                }
+            }));
         }
-        Node agentsRoot = Doc.read(config.get().resolve("agents.yaml")).root();
-        Node tasksRoot = Doc.read(config.get().resolve("tasks.yaml")).root();
-        Map<String, Node> agentNodes = agentsRoot.entries("agents.yaml");
-        List<Map.Entry<String, Node>> taskNodes = new ArrayList<>(tasksRoot.entries("tasks.yaml").entrySet());
-        String name = dir.toAbsolutePath().normalize().getFileName().toString();
-        return build(name, agentNodes, taskNodes, process, Map.of(), null);
+        Map<String, String> inputs = Files.exists(code.resolve("main.py")) ? PyCrew.inputs(code.resolve("main.py"), notes) : Map.of();
+        Path root = dir.toAbsolutePath().normalize();
+        String name = (root.getFileName().toString().equals("config") ? root.getParent() : root).getFileName().toString();
+        return new CrewAiProject(name, List.copyOf(agents.values()), List.copyOf(tasks.values()), crew, inputs,
+                PyCrew.models(pythonFiles(code)), notes);
     }
 
-    private static Stream<Path> configDirs(Path base) {
-        if (!Files.isDirectory(base)) {
-            return Stream.empty();
+    /**
+     * What crew.py's decorated methods add to the YAML entries: the method's name is the agent's (or task's) name,
+     * its {@code config=self.agents_config['x']} names the YAML entry, and its keyword arguments win over the YAML.
+     * With crew.py, the crew is its methods, in their order.
+     */
+    private static Map<String, CrewAiProject.Entry> merge(List<PyCrew.Method> methods, Map<String, CrewAiProject.Entry> yaml,
+                                                          String yamlName, List<String> notes) {
+        if (methods.isEmpty()) {
+            return yaml;
         }
-        if (base.getFileName() != null && base.getFileName().toString().equals("src")) {
-            try (Stream<Path> children = Files.list(base)) {
-                return children.map(c -> c.resolve("config")).toList().stream();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        Map<String, CrewAiProject.Entry> merged = new LinkedHashMap<>();
+        List<String> used = new ArrayList<>();
+        for (PyCrew.Method m : methods) {
+            Map<String, Field> fields = new LinkedHashMap<>();
+            Field config = m.kwargs().get("config");
+            Field where = m.where();
+            String key = config == null ? m.name() : config.isPython() ? null : config.text();
+            if (config != null && config.isPython()) {
+                notes.add(config.at() + ": @" + m.kind() + " " + m.name() + ": config=" + config.python()
+                        + " is not self." + m.kind() + "s_config['name']; Cadre read only crew.py's arguments");
             }
+            CrewAiProject.Entry entry = key == null ? null : yaml.get(key);
+            if (entry != null) {
+                fields.putAll(entry.fields());
+                where = entry.where();
+                used.add(key);
+            } else if (config != null && key != null) {
+                String nearest = Suggest.nearest(key, yaml.keySet());
+                throw config.error("@" + m.kind() + " " + m.name() + " uses " + m.kind() + "s_config['" + key + "'], which " + yamlName
+                        + " does not define" + (nearest != null ? " — did you mean '" + nearest + "'?" : ""));
+            }
+            m.kwargs().forEach((k, v) -> {
+                if (!k.equals("config")) fields.put(k, v);
+            });
+            merged.put(m.name(), new CrewAiProject.Entry(m.name(), where, fields));
         }
-        return Stream.of(base);
+        yaml.forEach((key, entry) -> {
+            if (!used.contains(key)) {
+                notes.add(entry.where().at() + ": " + yamlName.replace("s.yaml", "") + " '" + key + "' has no @"
+                        + yamlName.replace("s.yaml", "") + " method in crew.py, so the crew does not use it; it was left out");
+            }
+        });
+        return merged;
     }
 
-    private CrewFile readJsonFirst(Path dir, Path crewFile) {
+    private static Map<String, CrewAiProject.Entry> entries(Node root, String what) {
+        Map<String, CrewAiProject.Entry> entries = new LinkedHashMap<>();
+        root.entries(what).forEach((name, node) -> entries.put(name, entry(name, node)));
+        return entries;
+    }
+
+    private static CrewAiProject.Entry entry(String name, Node node) {
+        node.requireObject("'" + name + "'");
+        Map<String, Field> fields = new LinkedHashMap<>();
+        node.entries(name).forEach((k, v) -> fields.put(k, Field.of(v)));
+        return new CrewAiProject.Entry(name, Field.of(node), fields);
+    }
+
+    private static CrewAiProject readJsonFirst(Path dir, Path crewFile) {
         Node crew = Doc.read(crewFile).root().requireObject("crew.jsonc");
-        crew.entries("crew.jsonc").forEach((key, value) -> check(value, key, CREW_SUPPORTED, CREW_UNSUPPORTED, "the crew"));
-        Map<String, Node> agentNodes = new LinkedHashMap<>();
+        Map<String, Field> crewFields = new LinkedHashMap<>();
+        crew.entries("crew.jsonc").forEach((k, v) -> {
+            if (!k.equals("tasks") && !k.equals("agents") && !k.equals("inputs")) crewFields.put(k, Field.of(v));
+        });
+        Map<String, CrewAiProject.Entry> agents = new LinkedHashMap<>();
         Path agentsDir = dir.resolve("agents");
         if (Files.isDirectory(agentsDir)) {
             try (Stream<Path> files = Files.list(agentsDir)) {
                 for (Path f : files.filter(p -> p.toString().matches(".*\\.jsonc?$")).sorted().toList()) {
-                    agentNodes.put(f.getFileName().toString().replaceFirst("\\.jsonc?$", ""), Doc.read(f).root());
+                    String name = f.getFileName().toString().replaceFirst("\\.jsonc?$", "");
+                    agents.put(name, settingsMerged(name, Doc.read(f).root()));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -122,168 +175,82 @@ public final class CrewAiImport {
         if (crew.has("agents")) {
             List<String> wanted = crew.texts("agents");
             for (Node a : crew.child("agents").items("'agents'")) {
-                if (!agentNodes.containsKey(a.text("agent"))) {
+                if (!agents.containsKey(a.text("agent"))) {
                     throw a.error("there is no agents/" + a.text("agent") + ".jsonc");
                 }
             }
-            agentNodes.keySet().retainAll(wanted);
+            agents.keySet().retainAll(wanted);
         }
-        List<Map.Entry<String, Node>> taskNodes = new ArrayList<>();
-        Node tasks = crew.require("tasks", "crew.jsonc");
-        if (tasks.isArray()) {
-            for (Node t : tasks.items("'tasks'")) {
-                taskNodes.add(Map.entry(t.require("name", "a task").text("name"), t));
+        List<CrewAiProject.Entry> tasks = new ArrayList<>();
+        Node taskList = crew.require("tasks", "crew.jsonc");
+        if (taskList.isArray()) {
+            for (Node t : taskList.items("'tasks'")) {
+                tasks.add(entry(t.requireObject("a task").require("name", "a task").text("name"), t));
             }
         } else {
-            taskNodes.addAll(tasks.entries("'tasks'").entrySet());
+            tasks.addAll(entries(taskList, "'tasks'").values());
         }
         Map<String, String> inputs = new LinkedHashMap<>();
         if (crew.has("inputs")) {
             crew.child("inputs").entries("'inputs'").forEach((k, v) -> inputs.put(k, v.text(k)));
         }
-        String process = crew.choice("process", Set.of("sequential", "hierarchical"));
         String name = crew.has("name") ? crew.child("name").text("name") : dir.toAbsolutePath().normalize().getFileName().toString();
-        return build(name, agentNodes, taskNodes, "hierarchical".equals(process) ? Process.HIERARCHICAL : Process.SEQUENTIAL,
-                inputs, crew.text("manager_agent", "manager_agent"));
+        return new CrewAiProject(name, List.copyOf(agents.values()), tasks, crewFields, inputs,
+                PyCrew.models(pythonFiles(dir)), List.of());
     }
 
-    private void check(Node value, String key, Set<String> supported, Set<String> unsupported, String what) {
-        if (supported.contains(key)) {
-            return;
-        }
-        if (unsupported.contains(key)) {
-            notes.add(location(value) + ": " + what + ": '" + key + "' is not supported by Cadre and was ignored");
-            return;
-        }
-        Set<String> all = new java.util.TreeSet<>(supported);
-        all.addAll(unsupported);
-        String nearest = Suggest.nearest(key, all);
-        throw value.keyError("unknown key '" + key + "' in " + what + (nearest != null ? " — did you mean '" + nearest + "'?" : ""));
-    }
-
-    private static String location(Node node) {
-        ConfigException e = node.keyError("x");
-        return e.file() + ":" + e.line() + ":" + e.column();
-    }
-
-    private CrewFile build(String crewName, Map<String, Node> agentNodes, List<Map.Entry<String, Node>> taskNodes, Process process,
-                           Map<String, String> inputs, String managerName) {
-        Map<String, Agent> agents = new LinkedHashMap<>();
-        for (Map.Entry<String, Node> e : agentNodes.entrySet()) {
-            agents.put(e.getKey(), agent(e.getKey(), e.getValue(), process));
-        }
-        Map<String, Task> tasks = new LinkedHashMap<>();
-        Map<String, String> taskAgent = new LinkedHashMap<>();
-        Map<String, Boolean> humanInput = new LinkedHashMap<>();
-        for (Map.Entry<String, Node> e : taskNodes) {
-            String id = e.getKey();
-            Node t = e.getValue().requireObject("task '" + id + "'");
-            t.entries("task").forEach((key, value) -> check(value, key, TASK_SUPPORTED, TASK_UNSUPPORTED, "task '" + id + "'"));
-            List<String> context = t.texts("context");
-            for (int i = 0; i < context.size(); i++) {
-                if (tasks.keySet().stream().noneMatch(context.get(i)::equals)) {
-                    Node at = t.child("context").isArray() ? t.child("context").items("'context'").get(i) : t.child("context");
-                    Set<String> known = new java.util.TreeSet<>(taskNodes.stream().map(Map.Entry::getKey).toList());
-                    String nearest = Suggest.nearest(context.get(i), known);
-                    throw at.error("task '" + id + "' takes context '" + context.get(i) + "', which is not an earlier task"
-                            + (nearest != null ? " — did you mean '" + nearest + "'?" : ""));
-                }
-            }
-            com.fasterxml.jackson.databind.JsonNode schema = null;
-            if (t.has("output_json")) {
-                if (t.child("output_json").isObject()) {
-                    schema = t.child("output_json").json();
-                } else {
-                    notes.add(location(t.child("output_json")) + ": task '" + id + "': 'output_json' names a Python class;"
-                            + " Cadre needs the JSON Schema itself (a mapping), so it was ignored");
-                }
-            }
-            Task task;
-            try {
-                task = new Task(id, t.require("description", "task '" + id + "'").text("description").strip(),
-                        t.has("expected_output") ? t.child("expected_output").text("expected_output").strip() : null,
-                        Map.of(), context, schema);
-            } catch (IllegalArgumentException ex) {
-                throw t.error(ex.getMessage().replaceAll("\\.$", ""));
-            }
-            tasks.put(id, task);
-            humanInput.put(id, Boolean.TRUE.equals(t.bool("human_input")));
-            if (t.has("agent")) {
-                String a = t.child("agent").text("agent");
-                if (!agents.containsKey(a)) {
-                    String nearest = Suggest.nearest(a, agents.keySet());
-                    throw t.child("agent").error("task '" + id + "' names agent '" + a + "', which is not defined"
-                            + (nearest != null ? " — did you mean '" + nearest + "'?" : "; agents: " + String.join(", ", agents.keySet())));
-                }
-                taskAgent.put(id, a);
-            } else if (process == Process.SEQUENTIAL) {
-                throw t.error("task '" + id + "' has no 'agent'; a sequential crew needs one per task");
-            }
-        }
-        if (tasks.isEmpty()) {
-            throw new IllegalArgumentException("The CrewAI project " + crewName + " has no tasks.");
-        }
-        String stepName = crewName.replaceAll("[^a-zA-Z0-9_-]", "-");
-        Step root;
-        if (process == Process.SEQUENTIAL) {
-            List<Step> steps = new ArrayList<>();
-            tasks.forEach((id, task) -> steps.add(new Step.Work(id, agents.get(taskAgent.get(id)), task,
-                    humanInput.get(id) ? Review.afterWork() : Review.NONE)));
-            root = new Step.Sequential(stepName, steps);
-        } else {
-            Agent manager = managerName != null && agents.containsKey(managerName) ? agents.remove(managerName)
-                    : Agent.of(library.persona("manager"));
-            StringBuilder goal = new StringBuilder("Get these tasks done, in order, by your workers:");
-            int n = 1;
-            for (Task task : tasks.values()) {
-                goal.append("\n").append(n++).append(". ").append(task.description())
-                        .append(task.expectedOutput() == null ? "" : " (expected: " + task.expectedOutput() + ")");
-            }
-            root = new Step.Hierarchical(stepName, manager, Task.of("crew", goal.toString()),
-                    agents.values().stream().map(Worker::agent).toList(), Math.max(10, tasks.size() * 3), 3);
-        }
-        return new CrewFile(new Crew(crewName.replaceAll("[^a-zA-Z0-9_.-]", "-"), root, null), inputs, notes);
-    }
-
-    private Agent agent(String name, Node node, Process process) {
+    /** An agent file: its {@code settings} merged in, as CrewAI does; a field written beside them wins. */
+    private static CrewAiProject.Entry settingsMerged(String name, Node node) {
         node.requireObject("agent '" + name + "'");
-        node.entries("agent").forEach((key, value) -> check(value, key, AGENT_SUPPORTED, AGENT_UNSUPPORTED, "agent '" + name + "'"));
-        String model = null;
-        Double temperature = null;
-        if (node.has("llm")) {
-            Node llm = node.child("llm");
-            String ref = llm.isObject() ? llm.require("model", "'llm'").text("model") : llm.text("llm");
-            if (llm.isObject()) {
-                temperature = llm.number("temperature");
-            }
-            model = ref.contains("/") ? ref.replaceFirst("/", ":") : ref.contains(":") ? ref : "openai:" + ref;
-            if (!ref.contains("/") && !ref.contains(":")) {
-                notes.add(location(llm) + ": agent '" + name + "': llm '" + ref + "' names no provider; read as '" + model + "'");
+        Map<String, Field> fields = new LinkedHashMap<>();
+        if (node.has("settings")) {
+            node.child("settings").entries("'settings'").forEach((k, v) -> fields.put(k, Field.of(v)));
+        }
+        node.entries(name).forEach((k, v) -> {
+            if (!k.equals("settings")) fields.put(k, Field.of(v));
+        });
+        return new CrewAiProject.Entry(name, Field.of(node), fields);
+    }
+
+    private static Optional<Path> configDir(Path dir) {
+        return Stream.of(dir.resolve("config"), dir, dir.resolve("src")).flatMap(CrewAiImport::configDirs)
+                .filter(d -> Files.exists(d.resolve("agents.yaml")) && Files.exists(d.resolve("tasks.yaml"))).findFirst();
+    }
+
+    private static Stream<Path> configDirs(Path base) {
+        if (!Files.isDirectory(base)) {
+            return Stream.empty();
+        }
+        if (base.getFileName() != null && base.getFileName().toString().equals("src")) {
+            try (Stream<Path> children = Files.list(base)) {
+                return children.sorted().map(c -> c.resolve("config")).toList().stream();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
-        if (Boolean.TRUE.equals(node.bool("allow_delegation")) && process == Process.SEQUENTIAL) {
-            notes.add(location(node.child("allow_delegation")) + ": agent '" + name + "': delegation between agents of a"
-                    + " sequential crew is not supported; use the hierarchical process, where a manager delegates");
+        return Stream.of(base);
+    }
+
+    /** crew.py beside the config directory, or the Python file there that holds the {@code @CrewBase} class. */
+    private static Optional<Path> crewPy(Path code) {
+        if (Files.isRegularFile(code.resolve("crew.py"))) {
+            return Optional.of(code.resolve("crew.py"));
         }
-        List<String> toolNames = new ArrayList<>();
-        for (String t : node.texts("tools")) {
-            if (tools.stream().anyMatch(x -> x.name().equals(t))) {
-                toolNames.add(t);
-            } else {
-                notes.add(location(node.child("tools")) + ": agent '" + name + "': tool '" + t
-                        + "' is a CrewAI tool Cadre does not have; it was left out");
+        return pythonFiles(code).stream().filter(f -> {
+            try {
+                return Files.readString(f).contains("@CrewBase");
+            } catch (IOException e) {
+                return false;
             }
-        }
-        try {
-            Persona persona = new Persona(name, node.require("role", "agent '" + name + "'").text("role").strip(),
-                    node.has("goal") ? node.child("goal").text("goal").strip() : null,
-                    node.has("backstory") ? node.child("backstory").text("backstory").strip() : null, null, List.of(),
-                    model, temperature, toolNames, node.integer("max_iter"), OutputContract.NONE);
-            return Agent.resolve(persona, tools);
-        } catch (ConfigException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw node.error(e.getMessage().replaceAll("\\.$", ""));
+        }).findFirst();
+    }
+
+    /** The Python files of a directory and its direct subdirectories (where pydantic models usually are). */
+    private static List<Path> pythonFiles(Path dir) {
+        try (Stream<Path> files = Files.walk(dir, 2)) {
+            return files.filter(f -> f.toString().endsWith(".py") && Files.isRegularFile(f)).sorted().limit(200).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

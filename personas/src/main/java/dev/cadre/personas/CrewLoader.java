@@ -53,7 +53,7 @@ public final class CrewLoader {
 
     static final Set<String> CREW_KEYS = Set.of("name", "description", "personas", "agents", "tasks", "process", "policy",
             "inputs", "commands", "executed_files", "sandbox");
-    static final Set<String> TASK_KEYS = Set.of("id", "description", "expected_output", "agent", "context", "human_review",
+    static final Set<String> TASK_KEYS = Set.of("id", "description", "expected_output", "agent", "context", "human_review", "output_file",
             "output_schema", "inputs");
     static final Set<String> STEP_TYPES = Set.of("sequential", "loop", "parallel", "hierarchical", "debate", "vote");
 
@@ -116,6 +116,7 @@ public final class CrewLoader {
         final Map<String, Node> taskNodes = new LinkedHashMap<>();
         final Map<String, String> taskAgents = new LinkedHashMap<>();
         final Map<String, Review> reviews = new LinkedHashMap<>();
+        final Map<String, String> outputFiles = new LinkedHashMap<>();
     }
 
     synchronized CrewFile load(Doc doc, String defaultName) {
@@ -200,9 +201,15 @@ public final class CrewLoader {
                 }
             }
         }
+        for (String task : ctx.outputFiles.keySet()) {
+            if (!outputs.contains(task)) {
+                throw ctx.taskNodes.get(task).child("output_file").error("task '" + task + "' has an output_file, but no step of"
+                        + " the process runs it on its own (a hierarchical manager's goal has no output per task)");
+            }
+        }
         CrewPolicy policy = root.has("policy") ? policy(root.child("policy"), ctx) : CrewPolicy.DEFAULT;
         try {
-            return new CrewFile(new Crew(name, process, policy), inputs, List.of(), commands);
+            return new CrewFile(new Crew(name, process, policy), inputs, List.of(), commands, ctx.outputFiles, executedFiles);
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage().replaceAll("\\.$", ""));
         }
@@ -326,6 +333,9 @@ public final class CrewLoader {
             }
             ctx.tasks.put(id, task);
             ctx.taskNodes.put(id, t);
+            if (t.has("output_file")) {
+                ctx.outputFiles.put(id, t.child("output_file").text("output_file"));
+            }
             if (t.has("agent")) {
                 String agentName = t.child("agent").text("agent");
                 agentNamed(ctx, t.child("agent"), agentName);
@@ -395,9 +405,15 @@ public final class CrewLoader {
                 case "loop" -> {
                     node.allowOnly(Set.of("type", "name", "steps", "until", "max_iterations"), "a loop step");
                     Integer max = node.integer("max_iterations");
-                    return new Step.Loop(name != null ? name : "loop", steps(node, "steps", ctx, crewName),
-                            node.has("until") ? until(node.child("until")) : Until.iterations(max == null ? 3 : max),
-                            max == null ? 3 : max);
+                    String loopName = name != null ? name : "loop";
+                    if (!node.has("until") && max == null) {
+                        throw node.keyError("loop step '" + loopName + "' has no exit condition: give 'until' (e.g. until: {verdict:"
+                                + " {output: review, field: verdict, equals: APPROVED}}) or 'max_iterations'");
+                    }
+                    List<Step> body = steps(node, "steps", ctx, crewName);
+                    Until until = node.has("until") ? until(node.child("until")) : Until.iterations(max);
+                    LoopExit.check(loopName, until, Crew.outputNames(new Step.Sequential(loopName, body)), node.child(node.has("until") ? "until" : "steps"));
+                    return new Step.Loop(loopName, body, until, max == null ? 3 : max);
                 }
                 case "parallel" -> {
                     node.allowOnly(Set.of("type", "name", "branches", "max_concurrency"), "a parallel step");

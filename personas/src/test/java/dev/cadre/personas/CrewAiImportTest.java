@@ -99,14 +99,15 @@ class CrewAiImportTest {
         assertThat(report.task().context()).containsExactly("research_task");
 
         Path agents = project.resolve("src/latest_ai/config/agents.yaml");
-        Path tasks = project.resolve("src/latest_ai/config/tasks.yaml");
         assertThat(file.notes()).containsExactly(
+                agents + ":10:3: agent 'researcher': tool 'SerperDevTool' is a CrewAI tool Cadre does not have;"
+                        + " map it with --tool SerperDevTool=cadre_tool",
                 agents + ":11:3: agent 'researcher': 'verbose' is not supported by Cadre and was ignored",
-                agents + ":10:3: agent 'researcher': tool 'SerperDevTool' is a CrewAI tool Cadre does not have; it was left out",
                 agents + ":20:3: agent 'reporting_analyst': llm 'gpt-4o-mini' names no provider; read as 'openai:gpt-4o-mini'",
                 agents + ":21:3: agent 'reporting_analyst': delegation between agents of a sequential crew is not supported;"
-                        + " use the hierarchical process, where a manager delegates",
-                tasks + ":18:3: task 'reporting_task': 'output_file' is not supported by Cadre and was ignored");
+                        + " use the hierarchical process, where a manager delegates");
+        assertThat(file.outputFiles()).as("CrewAI's output_file, written in the workspace when the run ends")
+                .containsExactly(java.util.Map.entry("reporting_task", "report.md"));
 
         ScriptedModel model = ScriptedModel.builder()
                 .agent("researcher", Reply.text("- agents are everywhere"))

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -288,6 +289,67 @@ class CrewLoaderTest {
         assertThatThrownBy(() -> loader().load(managerAsWorker))
                 .hasMessage(managerAsWorker + ":5:3: Hierarchical step 'team' lists its manager 'lead' as a worker: a manager"
                         + " delegates to others, never to itself");
+    }
+
+    @Test
+    void aLoopWithNoExitConditionIsALocatedErrorBeforeTheRun() throws Exception {
+        Path bare = write("bare-loop.yaml", """
+                tasks:
+                  - {id: code, description: x, agent: coder}
+                process:
+                  type: loop
+                  steps: [code]
+                """);
+        assertThatThrownBy(() -> loader().load(bare))
+                .hasMessage(bare + ":3:1: loop step 'loop' has no exit condition: give 'until' (e.g. until: {verdict: {output:"
+                        + " review, field: verdict, equals: APPROVED}}) or 'max_iterations'");
+
+        Path never = write("never-loop.yaml", """
+                tasks:
+                  - {id: code, description: x, agent: coder}
+                  - {id: review, description: y, agent: reviewer}
+                process:
+                  type: loop
+                  max_iterations: 3
+                  until: {verdict: {output: reviews, field: verdict, equals: APPROVED}}
+                  steps: [code, review]
+                """);
+        assertThatThrownBy(() -> loader().load(never))
+                .hasMessage(never + ":7:10: loop step 'loop' ends on the output of 'reviews', which no step of the loop produces,"
+                        + " so it has no exit condition — did you mean 'review'?");
+        assertThat(loader().load(write("bounded-loop.yaml", """
+                tasks:
+                  - {id: code, description: x, agent: coder}
+                process: {type: loop, max_iterations: 2, steps: [code]}
+                """)).crew().process()).isInstanceOf(Step.Loop.class);
+    }
+
+    @Test
+    void aTasksOutputFileIsKeptAndOneNoStepRunsOnItsOwnIsALocatedError() throws Exception {
+        Path written = write("out.yaml", """
+                name: c
+                executed_files: [pom.xml]
+                agents: {a: {role: A}}
+                tasks:
+                  - {id: t, description: Do it., agent: a, output_file: "reports/{topic}.md"}
+                """);
+        CrewFile file = loader().withExecutedFiles(StandardTools::withExecutedFiles).load(written);
+        assertThat(file.outputFiles()).containsExactly(Map.entry("t", "reports/{topic}.md"));
+        assertThat(file.executedFiles()).containsExactly("pom.xml");
+
+        Path team = write("out-team.yaml", """
+                agents: {lead: manager, coder: coder}
+                tasks:
+                  - {id: goal, description: x, output_file: goal.md}
+                process:
+                  type: hierarchical
+                  manager: lead
+                  goal: goal
+                  workers: [coder]
+                """);
+        assertThatThrownBy(() -> loader().load(team))
+                .hasMessage(team + ":3:45: task 'goal' has an output_file, but no step of the process runs it on its own (a"
+                        + " hierarchical manager's goal has no output per task)");
     }
 
     @Test

@@ -7,7 +7,8 @@ let teardown = () => {};
 
 const STATUS_TEXT = {
   RUNNING: 'running', WAITING_FOR_HUMAN: 'waiting for you', SUCCEEDED: 'finished', FAILED: 'failed',
-  CANCELLED: 'cancelled', INTERRUPTED: 'interrupted', running: 'running', done: 'done', failed: 'failed', waiting: 'waiting'
+  CANCELLED: 'cancelled', INTERRUPTED: 'interrupted', running: 'running', done: 'done', failed: 'failed', waiting: 'waiting',
+  approval: 'waiting for approval'
 };
 
 function h(tag, attrs, ...children) {
@@ -160,8 +161,8 @@ function showRun(runId) {
       case 'tool_returned': { const item = calls.get(e.stepPath + '|' + e.callId); if (item) item.result = e; else n.items.push({ t: 'tool', e, result: e }); break; }
       case 'step_finished': n.status = 'done'; n.finished = true; n.output = e.output; n.usage = e.usage; n.outcome = e.outcome; break;
       case 'step_failed': n.status = 'failed'; n.reason = e.reason; n.usage = e.usage; break;
-      case 'checkpoint_requested': n.status = 'waiting'; n.items.push({ t: 'asked', e }); break;
-      case 'checkpoint_resolved': if (n.status === 'waiting') n.status = n.finished ? 'done' : 'running'; n.items.push({ t: 'decision', e }); break;
+      case 'checkpoint_requested': n.status = e.checkpoint.kind === 'TOOL_APPROVAL' ? 'approval' : 'waiting'; n.items.push({ t: 'asked', e }); break;
+      case 'checkpoint_resolved': if (n.status === 'waiting' || n.status === 'approval') n.status = n.finished ? 'done' : 'running'; n.items.push({ t: 'decision', e }); break;
       case 'budget_warning': n.items.push({ t: 'budget', e }); break;
       case 'run_finished': n.status = 'done'; n.output = e.output; n.usage = e.usage; break;
       case 'run_failed': n.status = 'failed'; n.reason = e.reason; n.usage = e.usage; break;
@@ -231,12 +232,21 @@ function showRun(runId) {
     }
   }
 
+  // A tool approval's proposed output is "tool {arguments}": editing it edits the arguments, a JSON object.
+  const toolArguments = (c) => { const p = c.proposedOutput || ''; const i = p.indexOf(' '); return i < 0 ? '{}' : p.slice(i + 1); };
+
   function checkpointForm(c) {
+    const tool = c.kind === 'TOOL_APPROVAL';
     const error = h('div', { class: 'error' });
-    const text = h('textarea', { 'data-test': 'feedback', placeholder: 'Feedback (needed to reject), or the edited output' });
+    const text = h('textarea', { 'data-test': 'feedback', placeholder: tool ? 'Feedback (needed to reject), or the tool\'s new arguments as JSON' : 'Feedback (needed to reject), or the edited output' });
     const decide = async (decision) => {
       const body = { checkpointId: c.id, decision };
-      if (decision === 'edit') body.editedOutput = text.value;
+      if (decision === 'edit' && tool) {
+        let args;
+        try { args = JSON.parse(text.value); } catch (err) { error.textContent = 'The arguments are not JSON: ' + err.message; return; }
+        if (args === null || typeof args !== 'object' || Array.isArray(args)) { error.textContent = 'The arguments must be a JSON object.'; return; }
+        body.editedOutput = JSON.stringify(args);
+      } else if (decision === 'edit') body.editedOutput = text.value;
       else if (text.value.trim()) body.feedback = text.value;
       try {
         await api('runs/' + encodeURIComponent(runId) + '/checkpoints', body);
@@ -248,14 +258,14 @@ function showRun(runId) {
     };
     const canAnswer = info.canAnswer;
     const box = h('div', { class: 'checkpoint', 'data-checkpoint': c.id },
-      h('h3', {}, 'Waiting for your decision'),
+      h('h3', {}, tool ? 'Waiting for approval' : 'Waiting for your decision'),
       h('div', { class: 'muted' }, [c.kind, c.agent ? 'agent ' + c.agent : null, c.stepPath ? 'step ' + c.stepPath : null].filter(Boolean).join(' · ')),
       h('p', { 'data-test': 'question' }, c.question),
       c.proposedOutput ? h('pre', { 'data-test': 'proposed' }, c.proposedOutput) : null,
       canAnswer ? [text, h('div', { class: 'actions' },
         h('button', { class: 'approve', 'data-test': 'approve', onclick: () => decide('approve') }, 'Approve'),
         h('button', { 'data-test': 'reject', onclick: () => decide('reject') }, 'Reject with feedback'),
-        h('button', { 'data-test': 'edit', onclick: () => { if (!text.value && c.proposedOutput) { text.value = c.proposedOutput; text.focus(); } else decide('edit'); } }, 'Edit output'),
+        h('button', { 'data-test': 'edit', onclick: () => { if (!text.value && c.proposedOutput) { text.value = tool ? toolArguments(c) : c.proposedOutput; text.focus(); } else decide('edit'); } }, tool ? 'Edit arguments (JSON)' : 'Edit output'),
         h('button', { class: 'danger', 'data-test': 'abort', onclick: () => decide('abort') }, 'Abort run')), error]
         : h('p', { class: 'muted' }, 'This run is not running in this process; answer it with: cadre runs resume ' + runId));
     return box;
@@ -294,7 +304,7 @@ function showRun(runId) {
   function statusOf(n) {
     if (n.kind !== undefined || !n.children.length) return n.status;
     const states = n.children.map(statusOf);
-    return states.includes('failed') ? 'failed' : states.includes('waiting') ? 'waiting' : states.every((st) => st === 'done') ? 'done' : 'running';
+    return states.includes('failed') ? 'failed' : states.includes('approval') ? 'approval' : states.includes('waiting') ? 'waiting' : states.every((st) => st === 'done') ? 'done' : 'running';
   }
 
   function lastAnswer(n) {
