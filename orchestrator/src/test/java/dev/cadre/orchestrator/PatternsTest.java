@@ -135,17 +135,32 @@ class PatternsTest {
         assertThat(result.outcomes()).containsEntry("review-loop", "stopped at the bound of 3 iterations without converging");
     }
 
-    /** A blocking model that counts how many calls are in flight at once. */
+    /**
+     * A blocking model that counts how many calls are in flight at once. Each call waits (at most 10 s) until
+     * {@code meet} calls are in flight together, so the count does not depend on how fast the machine is: a driver
+     * that allows fewer calls at once makes the calls wait out the bound, one that allows more is counted.
+     */
     static final class CountingModel implements ChatModel {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
+        private final int meet;
+
+        CountingModel(int meet) {
+            this.meet = meet;
+        }
 
         @Override
-        public ChatResponse doChat(ChatRequest request) {
+        public synchronized ChatResponse doChat(ChatRequest request) {
             maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            notifyAll();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             try {
-                Thread.sleep(150);
+                while (inFlight.get() < meet && maxInFlight.get() < meet && System.nanoTime() < deadline) {
+                    wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                }
+                wait(50); // a driver allowing more than the limit gets its extra calls in meanwhile
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             } finally {
                 inFlight.decrementAndGet();
@@ -157,7 +172,7 @@ class PatternsTest {
     @Test
     void parallelBranchesOverlapUpToTheConcurrencyLimit() {
         for (int limit : new int[] {2, 4}) {
-            CountingModel model = new CountingModel();
+            CountingModel model = new CountingModel(limit);
             Step[] branches = new Step[4];
             for (int i = 0; i < 4; i++) {
                 branches[i] = Step.work(agent("worker" + i, "Worker"), Task.of("part" + i, "Part " + i));
