@@ -60,7 +60,11 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
             ToolResult result = tool.invoke(c.arguments(), c.context()).block();
             return result != null ? result : ToolResult.error("Tool '" + tool.name() + "' returned no result.");
         } catch (RuntimeException e) {
-            return ToolResult.error("Tool '" + tool.name() + "' failed: " + ModelActivities.describe(e));
+            Throwable cause = reactor.core.Exceptions.unwrap(e);
+            if (cause instanceof Error fatal) {
+                throw fatal; // the worker is not sound: no result; Temporal retries the call, which recovers first
+            }
+            return ToolResult.error("Tool '" + tool.name() + "' failed: " + ModelActivities.describe(cause));
         } finally {
             beating.cancel(false);
         }
