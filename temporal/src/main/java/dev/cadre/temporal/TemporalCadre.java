@@ -68,6 +68,7 @@ public final class TemporalCadre implements AutoCloseable {
     private final HumanGate gate;
     private final List<Tool> tools;
     private final RunCore.Settings settings;
+    private final int continueAsNewAfter;
     private final Map<String, Crew> crews = new ConcurrentHashMap<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
 
@@ -78,6 +79,7 @@ public final class TemporalCadre implements AutoCloseable {
         this.runs = Objects.requireNonNull(b.runs, "runsDirectory: where the runs' journals go");
         this.key = Objects.requireNonNull(b.key, "journalKey: the key every worker shares");
         this.fsync = b.fsync;
+        this.continueAsNewAfter = b.continueAsNewAfter;
         this.gate = b.gate;
         this.tools = List.copyOf(b.tools);
         this.settings = RunCore.Settings.of(Objects.requireNonNull(b.models, "models: configure a ModelRegistry"), b.redactor);
@@ -104,7 +106,7 @@ public final class TemporalCadre implements AutoCloseable {
      * calls on the tool queue (the same queue unless this worker holds a workspace of its own).
      */
     public void register(WorkerFactory factory) {
-        WorkerSetup setup = new WorkerSetup(crews::get, settings);
+        WorkerSetup setup = new WorkerSetup(crews::get, settings, continueAsNewAfter);
         Worker worker = factory.newWorker(taskQueue);
         worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
         JournalActivities journal = new JournalActivities(runs, key, fsync, gate, client);
@@ -192,6 +194,7 @@ public final class TemporalCadre implements AutoCloseable {
         private Path runs;
         private JournalKey key;
         private boolean fsync;
+        private int continueAsNewAfter = WorkerSetup.CONTINUE_AS_NEW_AFTER;
         private HumanGate gate = HumanGate.programmatic();
         private ModelRegistry models;
         private Redactor redactor = Redactor.none();
@@ -211,6 +214,17 @@ public final class TemporalCadre implements AutoCloseable {
         /** The key authenticating journal lines: from configuration every worker shares, not a file on one of them. */
         public Builder journalKey(JournalKey journalKey) { this.key = Objects.requireNonNull(journalKey); return this; }
         public Builder fsyncJournal(boolean on) { this.fsync = on; return this; }
+        /**
+         * The history length (events) past which a run continues as a new workflow run that resumes from its journal
+         * (default 8,000, below Temporal's warning at 10,240; Temporal's own suggestion is followed too).
+         */
+        public Builder continueAsNewAfter(int events) {
+            if (events < 50) {
+                throw new IllegalArgumentException("continueAsNewAfter is " + events + ": give at least 50 history events.");
+            }
+            this.continueAsNewAfter = events;
+            return this;
+        }
         /** Who decides checkpoints on this process's workers (default: nobody but the run's handle and the decide update). */
         public Builder gate(HumanGate humanGate) { this.gate = Objects.requireNonNull(humanGate); return this; }
         public Builder models(ModelRegistry registry) { this.models = registry; return this; }

@@ -26,13 +26,18 @@ final class TemporalCrewDriver implements CrewDriver, AutoCloseable {
     private final LocalCrewDriver files;
 
     TemporalCrewDriver(Setup setup, JournalKey key) {
+        this(setup, key, b -> b);
+    }
+
+    /** A driver whose {@link TemporalCadre} is built with {@code more} settings. */
+    TemporalCrewDriver(Setup setup, JournalKey key, java.util.function.UnaryOperator<TemporalCadre.Builder> more) {
         Path runs = setup.store().resolve("runs");
         this.files = new LocalCrewDriver(setup, key);
         this.env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
                 .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(TemporalCadre.dataConverter()).build())
                 .build());
-        this.cadre = TemporalCadre.builder(env.getWorkflowClient()).models(setup.models()).tools(setup.tools()).gate(setup.gate())
-                .runsDirectory(runs).journalKey(key).build();
+        this.cadre = more.apply(TemporalCadre.builder(env.getWorkflowClient()).models(setup.models()).tools(setup.tools())
+                .gate(setup.gate()).runsDirectory(runs).journalKey(key)).build();
         cadre.register(env.getWorkerFactory());
         env.start();
     }

@@ -51,6 +51,8 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
     private RunCore core;
     private String runId;
     private RunResult result;
+    private Start start;
+    private int inFlight;
 
     public CrewWorkflowImpl(WorkerSetup setup) {
         this.setup = setup;
@@ -59,6 +61,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
     @Override
     public RunResult run(Start start) {
         Workflow.getVersion("cadre-core", Workflow.DEFAULT_VERSION, CORE_VERSION);
+        this.start = start;
         runId = start.runId();
         Crew crew = setup.crews().apply(start.crew());
         if (crew == null) {
@@ -94,13 +97,38 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
             execute(core.start(now()));
             while (result == null) {
                 Workflow.await(() -> !inbox.isEmpty());
-                execute(core.accept(inbox.poll(), now()));
+                List<DriverCommand> next = core.accept(inbox.poll(), now());
+                if (historyIsLong() && next.stream().noneMatch(DriverCommand.End.class::isInstance)) {
+                    continueAsNew(next);
+                }
+                execute(next);
             }
         } catch (CanceledFailure cancelled) {
             Workflow.newDetachedCancellationScope(() -> execute(core.cancel("Cancelled by the user.", now()))).run();
         }
         pending.clear();
         return result;
+    }
+
+    /**
+     * Whether to go on in a new workflow run: the history passed the worker's bound (or Temporal suggests it), no call
+     * is in flight and no update is being handled.
+     */
+    private boolean historyIsLong() {
+        return inFlight == 0 && Workflow.isEveryHandlerFinished()
+                && (Workflow.getInfo().getHistoryLength() >= setup.continueAsNewAfter() || Workflow.getInfo().isContinueAsNewSuggested());
+    }
+
+    /**
+     * Journals what the core just decided and goes on as a new run of this workflow that resumes from the journal: the
+     * calls and checkpoints it asked for are journaled intents, asked again there as after any resume. The history starts
+     * empty again; the journal keeps the whole run.
+     */
+    private void continueAsNew(List<DriverCommand> next) {
+        flush(new ArrayList<>(next.stream().filter(DriverCommand.Record.class::isInstance)
+                .map(c -> ((DriverCommand.Record) c).event()).toList()));
+        Workflow.continueAsNew(new Start(runId, start.crew(), start.task(), start.context(), start.maxOutputRetries(), true,
+                start.toolQueue()));
     }
 
     private void execute(List<DriverCommand> commands) {
@@ -144,7 +172,9 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
     private void callModel(DriverCommand.CallModel c) {
         Promise<RunActivities.ModelAnswer> answer = Async.function(models::call,
                 new RunActivities.ModelCall(runId, c.stepPath(), c.agent(), c.turn(), c.model(), c.request()));
+        inFlight++;
         answer.handle((a, failure) -> {
+            inFlight--;
             if (failure != null) {
                 inbox.add(new DriverInput.ModelFailed(c.key(), "Model '" + c.model() + "' failed for agent '" + c.agent()
                         + "' at step '" + c.stepPath() + "': " + reason(failure)));
@@ -160,7 +190,9 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
     private void callTool(DriverCommand.CallTool c) {
         Promise<dev.cadre.api.ToolResult> done = Async.function(tools::call,
                 new RunActivities.ToolCall(c.tool().name(), c.arguments(), c.context(), c.recover()));
+        inFlight++;
         done.handle((r, failure) -> {
+            inFlight--;
             inbox.add(new DriverInput.ToolDone(c.key(), failure != null
                     ? dev.cadre.api.ToolResult.error("Tool '" + c.tool().name() + "' failed: " + reason(failure)) : r));
             return null;
@@ -197,6 +229,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
 
     @Override
     public void validateDecide(String checkpointId, Decision decision) {
+        String runId = Workflow.getInfo().getWorkflowId();
         if (decision == null) {
             throw new IllegalArgumentException("A decision for checkpoint '" + checkpointId + "' of run '" + runId + "' is missing.");
         }

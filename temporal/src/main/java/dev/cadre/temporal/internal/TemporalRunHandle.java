@@ -131,18 +131,48 @@ public final class TemporalRunHandle implements RunHandle {
         return client.newWorkflowStub(CrewWorkflow.class, runId).pending();
     }
 
+    /**
+     * Sends the {@code decide} update. A run just started or resumed may not have reached its checkpoint yet although its
+     * journal already shows it asked (a resumed run asks again from the journal): then the refusal is retried for a
+     * bounded time ({@link #SETTLE}); any other refusal is final.
+     */
     @Override
     public void resolve(String checkpointId, Decision decision) {
-        try {
-            client.newWorkflowStub(CrewWorkflow.class, runId).decide(checkpointId, decision);
-        } catch (WorkflowUpdateException e) {
-            Throwable cause = e.getCause();
-            throw new IllegalArgumentException(cause instanceof TemporalFailure t ? t.getOriginalMessage() : e.getMessage(), e);
-        } catch (RuntimeException e) {
-            if (over()) {
-                throw new IllegalArgumentException("Run '" + runId + "' has no pending checkpoint '" + checkpointId + "': it has ended.", e);
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            try {
+                client.newWorkflowStub(CrewWorkflow.class, runId).decide(checkpointId, decision);
+                return;
+            } catch (WorkflowUpdateException e) {
+                if (System.nanoTime() < deadline && !over() && askedAndOpen(checkpointId)) {
+                    sleep();
+                    continue;
+                }
+                Throwable cause = e.getCause();
+                throw new IllegalArgumentException(cause instanceof TemporalFailure t ? t.getOriginalMessage() : e.getMessage(), e);
+            } catch (RuntimeException e) {
+                if (over()) {
+                    throw new IllegalArgumentException("Run '" + runId + "' has no pending checkpoint '" + checkpointId + "': it has ended.", e);
+                }
+                throw e;
             }
-            throw e;
+        }
+    }
+
+    static final Duration SETTLE = Duration.ofSeconds(10);
+
+    private boolean askedAndOpen(String checkpointId) {
+        List<RunEvent> events = read();
+        return events.stream().anyMatch(e -> e instanceof RunEvent.CheckpointRequested r && r.checkpoint().id().equals(checkpointId))
+                && events.stream().noneMatch(e -> e instanceof RunEvent.CheckpointResolved r && r.checkpointId().equals(checkpointId));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the run to reach its checkpoint.", e);
         }
     }
 
