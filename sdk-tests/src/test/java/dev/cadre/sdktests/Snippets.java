@@ -34,7 +34,7 @@ record Snippets(Path page, List<Snippet> snippets) {
             "dev.cadre.orchestrator.*", "dev.cadre.orchestrator.journal.*", "dev.cadre.orchestrator.pattern.*",
             "dev.cadre.orchestrator.redaction.*", "dev.cadre.orchestrator.conformance.*", "dev.cadre.personas.*",
             "dev.cadre.tools.*", "dev.cadre.testkit.*", "dev.cadre.eval.*", "dev.cadre.mcp.*", "dev.cadre.console.*",
-            "dev.cadre.opentelemetry.*", "java.util.*", "java.util.stream.*", "java.nio.file.*", "java.time.*",
+            "dev.cadre.opentelemetry.*", "dev.cadre.spring.*", "java.util.*", "java.util.stream.*", "java.nio.file.*", "java.time.*",
             "java.math.BigDecimal", "java.net.http.*", "java.net.http.HttpResponse.BodyHandlers",
             "com.fasterxml.jackson.databind.JsonNode", "dev.langchain4j.model.chat.ChatModel",
             "dev.langchain4j.model.openai.OpenAiChatModel", "dev.langchain4j.agent.tool.ToolSpecification",
@@ -68,6 +68,8 @@ record Snippets(Path page, List<Snippet> snippets) {
         GIVEN.put("request", "HttpRequest");
         GIVEN.put("log", "Logger");
         GIVEN.put("myTools", "Object");
+        GIVEN.put("crews", "CadreCrews");
+        GIVEN.put("runs", "CadreRuns");
     }
 
     static Snippets of(Path page) {
