@@ -97,9 +97,12 @@ class ConsumerProjectTest {
                 .findFirst().orElseThrow();
         String code = readme.source().substring(readme.source().indexOf("public void run() throws Exception {") + 36);
         code = code.substring(0, code.lastIndexOf("}", code.lastIndexOf("}") - 1));
-        String imports = readme.source().lines().filter(l -> l.startsWith("import ") && !l.contains("opentelemetry")
-                && !l.contains("dev.cadre.mcp") && !l.contains("dev.cadre.console") && !l.contains("dev.cadre.eval")
-                && !l.contains("conformance") && !l.contains("openai") && !l.contains("junit"))
+        // only what cadre-core and cadre-testkit hold, and the libraries they bring
+        List<String> inCore = List.of("dev.cadre.api.", "dev.cadre.core.", "dev.cadre.orchestrator.", "dev.cadre.personas.",
+                "dev.cadre.tools.", "dev.cadre.testkit.", "java.", "com.fasterxml.", "dev.langchain4j.model.chat.",
+                "dev.langchain4j.agent.", "org.slf4j.");
+        String imports = readme.source().lines().filter(l -> l.startsWith("import ") && !l.contains(".conformance.")
+                        && inCore.stream().anyMatch(p -> l.startsWith("import " + p) || l.startsWith("import static " + p)))
                 .collect(Collectors.joining("\n"));
         return "package com.example;\n\n" + imports + "\nimport org.junit.jupiter.api.Test;\nimport org.junit.jupiter.api.io.TempDir;\n"
                 + "\nclass ReadmeExampleTest {\n"
