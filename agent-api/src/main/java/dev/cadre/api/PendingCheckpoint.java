@@ -38,7 +38,7 @@ public record PendingCheckpoint(RunHandle run, Checkpoint checkpoint) {
     /** Uses {@code editedOutput} instead of the proposed output. */
     public void edit(String editedOutput) { run.resolve(id(), Decision.edit(editedOutput, DEFAULT_DECIDER)); }
     public void abort(String reason) { run.resolve(id(), Decision.abort(reason, DEFAULT_DECIDER)); }
-    /** Answers with any decision. */
+    /** Answers with any decision. Answering a checkpoint someone else answered first throws {@link IllegalArgumentException}. */
     public void decide(Decision decision) { run.resolve(id(), decision); }
 
     /**
@@ -52,9 +52,11 @@ public record PendingCheckpoint(RunHandle run, Checkpoint checkpoint) {
 
     private static Mono<PendingCheckpoint> whenPending(RunHandle run, Checkpoint checkpoint) {
         // The event is published before the driver holds the checkpoint: wait (without a thread) until it does,
-        // or until the checkpoint is resolved or the run ends, whichever comes first.
+        // or until the checkpoint is resolved or the run ends, whichever comes first. Seen pending twice, a POLL
+        // apart, so that a gate that decides at once (auto-approve) is not taken for a wait.
         Mono<PendingCheckpoint> pending = Flux.interval(Duration.ZERO, POLL)
                 .filter(tick -> run.pendingCheckpoints().stream().anyMatch(c -> c.id().equals(checkpoint.id())))
+                .skip(1)
                 .next()
                 .map(tick -> new PendingCheckpoint(run, checkpoint));
         Mono<PendingCheckpoint> settled = run.events()
