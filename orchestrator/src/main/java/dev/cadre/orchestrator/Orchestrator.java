@@ -106,7 +106,9 @@ public final class Orchestrator {
         this.maxConcurrentTools = b.maxConcurrentTools;
         this.gate = b.gate;
         this.redactor = b.redactor != null ? b.redactor : Redactor.fromEnvironment(System.getenv());
-        this.listeners = List.copyOf(b.listeners);
+        List<RunListener> all = new ArrayList<>(b.listeners);
+        all.add(new dev.cadre.orchestrator.internal.WaitingLog());   // a waiting run says so (issue #18)
+        this.listeners = List.copyOf(all);
         this.interceptors = List.copyOf(b.interceptors);
         this.tokenEstimators = Map.copyOf(b.tokenEstimators);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
