@@ -15,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A new user's project: a fresh Maven project that imports cadre-bom and depends on cadre-core (and cadre-testkit for
- * its test), built offline against the artifacts this reactor installs into a temporary local repository (the
- * user's ~/.m2 is only read, for third-party artifacts, and never written). Its test is the README's Java example,
+ * its test), built against the artifacts this reactor installs into a temporary local repository (the user's ~/.m2
+ * is only read, for third-party artifacts, and never written). Cadre's artifacts exist nowhere else, so the project
+ * can only have them from what was installed; Maven runs online only so that a fresh machine, whose ~/.m2 lacks the
+ * install and dependency plugins the main build never uses, can fetch them (into the temporary repository). Its test is the README's Java example,
  * run on ScriptedModel; the enforcer's dependencyConvergence must pass, and Jackson comes out as one version.
  */
 class ConsumerProjectTest {
@@ -114,9 +116,9 @@ class ConsumerProjectTest {
                 + "\n        org.slf4j.LoggerFactory.getLogger(\"com.example\").info(\"verdict: {}\", verdict);\n    }\n}\n";
     }
 
-    /** Runs this checkout's Maven wrapper offline in {@code dir}; fails with its output when it fails. */
+    /** Runs this checkout's Maven wrapper in {@code dir}; fails with its output when it fails. */
     String maven(Path dir, List<String> repos, String... goals) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("mvnw").toString(), "-B", "-ntp", "-o", "-q"));
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve("mvnw").toString(), "-B", "-ntp", "-q"));
         command.addAll(repos);
         command.addAll(List.of(goals));
         Path log = Files.createTempFile(work, "maven", ".log");
