@@ -94,8 +94,7 @@ public final class StdioTransport implements McpServerTransportProvider {
             } catch (IOException e) {
                 log.debug("could not close the 2026-07-28 stdio lines", e);
             }
-            close();
-            ended.countDown();
+            ended.countDown(); // the server closes the session (after what is in flight) when it closes
         }
     }
 
