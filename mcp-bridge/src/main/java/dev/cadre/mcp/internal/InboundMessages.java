@@ -24,9 +24,9 @@ import java.util.Set;
  * -32602 for params of a known method of the wrong shape. Valid messages go on to the SDK, through
  * {@link Cancellations#inspect} for {@code notifications/cancelled}.
  *
- * <p>Just over 300 lines: one check of one message (its JSON, its JSON-RPC shape, the params of each known method, the
- * answers Cadre gives itself, such as the paged {@code resources/list}), kept together so a message is parsed once;
- * the params checks are the part to move out if it grows.
+ * <p>Over 300 lines: one check of one message (its bytes, its JSON, its JSON-RPC shape, the params of each known
+ * method, the answers Cadre gives itself, such as the paged {@code resources/list}), kept together so a message is
+ * parsed once and the tree handed on in the {@link Verdict}; the params checks are the part to move out next.
  */
 public final class InboundMessages {
 
