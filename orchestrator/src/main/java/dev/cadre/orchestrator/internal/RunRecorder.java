@@ -2,7 +2,7 @@ package dev.cadre.orchestrator.internal;
 
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunEvent;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.JournalStore;
 import java.time.Clock;
 import java.time.Instant;
 import reactor.core.publisher.Flux;
@@ -24,7 +24,7 @@ public final class RunRecorder {
     }
 
     private final String runId;
-    private final JournalWriter journal;
+    private final JournalStore.Appender journal;
     private final Clock clock;
     private final RecordedRun recorded;
     private final Redactor redactor;
@@ -32,11 +32,11 @@ public final class RunRecorder {
     private long seq;
     private boolean closed;
 
-    public RunRecorder(String runId, JournalWriter journal, Clock clock) {
+    public RunRecorder(String runId, JournalStore.Appender journal, Clock clock) {
         this(runId, journal, clock, RecordedRun.empty(), Redactor.none());
     }
 
-    public RunRecorder(String runId, JournalWriter journal, Clock clock, Redactor redactor) {
+    public RunRecorder(String runId, JournalStore.Appender journal, Clock clock, Redactor redactor) {
         this(runId, journal, clock, RecordedRun.empty(), redactor);
     }
 
@@ -44,7 +44,7 @@ public final class RunRecorder {
      * A recorder that continues a journal: the recorded events are published first (subscribers see the whole
      * run), and events the resumed run makes again are recognised and not journaled twice.
      */
-    public RunRecorder(String runId, JournalWriter journal, Clock clock, RecordedRun recorded, Redactor redactor) {
+    public RunRecorder(String runId, JournalStore.Appender journal, Clock clock, RecordedRun recorded, Redactor redactor) {
         this.runId = runId;
         this.redactor = redactor;
         this.journal = journal;
@@ -109,9 +109,9 @@ public final class RunRecorder {
         } finally {
             closed = true;
             try {
-                if (journal.changedOnDisk()) {
-                    log.error("Journal {} was replaced or changed on disk while run {} wrote it: the file there is not this"
-                            + " run's record (cadre runs verify {} says where).", journal.file(), runId, runId);
+                if (journal.changedSinceWritten()) {
+                    log.error("Journal {} was replaced or changed on disk while run {} wrote it: what is there is not this"
+                            + " run's record (cadre runs verify {} says where).", journal.location(), runId, runId);
                 }
                 journal.close();
             } finally {
