@@ -98,7 +98,7 @@ abstract class JournalStoreContract {
 
     @Test
     void concurrentRunsEachReadBackTheirOwnEvents() throws Exception {
-        int runs = 16;
+        int runs = 32;
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> done = new ArrayList<>();
@@ -106,9 +106,7 @@ abstract class JournalStoreContract {
                 String id = "c-" + i;
                 done.add(pool.submit(() -> {
                     try (JournalStore.Appender appender = store().open(id)) {
-                        for (int round = 0; round < 5; round++) {
-                            EventsAccess.oneOfEach(id).forEach(appender::append);
-                        }
+                        EventsAccess.oneOfEach(id).forEach(appender::append);
                     }
                 }));
             }
@@ -123,7 +121,7 @@ abstract class JournalStoreContract {
         for (int i = 0; i < runs; i++) {
             String id = "c-" + i;
             StoredJournal journal = fresh.read(id);
-            assertThat(journal.events()).hasSize(5 * EventsAccess.oneOfEach(id).size()).allMatch(e -> e.runId().equals(id));
+            assertThat(journal.events()).hasSize(EventsAccess.oneOfEach(id).size()).allMatch(e -> e.runId().equals(id));
             assertThat(journal.integrity().isChanged()).as(id).isFalse();
         }
     }
