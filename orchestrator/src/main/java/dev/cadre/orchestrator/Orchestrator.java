@@ -172,7 +172,7 @@ public final class Orchestrator {
         if (options.runId() != null) {
             requireFree(runId);
         }
-        RunRecorder recorder = new RunRecorder(runId, store.open(runId), clock, redactor);
+        RunRecorder recorder = new RunRecorder(runId, store, store.open(runId), clock, redactor);
         recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource()));
         return start(recorder, crew, task, options, names, clock.instant(), null);
     }
@@ -196,12 +196,12 @@ public final class Orchestrator {
         RecordedRun recorded = RecordedRun.of(events);
         RunEvent last = events.get(events.size() - 1);
         if (last.isTerminal()) {
-            RunRecorder recorder = new RunRecorder(runId, null, clock, recorded, redactor);
+            RunRecorder recorder = new RunRecorder(runId, store, null, clock, recorded, redactor);
             recorder.complete();
             return DefaultRunHandle.ended(recorder, Crews.resultFrom(events));
         }
         Set<String> names = Crews.outputNames(crew.process());
-        RunRecorder recorder = new RunRecorder(runId, store.open(runId), clock, recorded, redactor);
+        RunRecorder recorder = new RunRecorder(runId, store, store.open(runId), clock, recorded, redactor);
         return start(recorder, crew, started.task(), options, names, started.timestamp(), started.forkedFrom());
     }
 
@@ -224,7 +224,7 @@ public final class Orchestrator {
         List<RunEvent> history = Forks.history(forkStart, events, atSeq, change.editedOutputs().keySet());
         JournalStore.Appender writer = store.open(runId);
         history.forEach(writer::append);
-        RunRecorder recorder = new RunRecorder(runId, writer, clock, RecordedRun.of(history), redactor);
+        RunRecorder recorder = new RunRecorder(runId, store, writer, clock, RecordedRun.of(history), redactor);
         Crews.validate(crew, Crews.outputNames(crew.process()), options.context().keySet());
         return start(recorder, crew, started.task(), options, Crews.outputNames(crew.process()), forkStart.timestamp(), link);
     }
