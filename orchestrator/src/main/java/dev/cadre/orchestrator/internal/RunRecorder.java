@@ -38,6 +38,13 @@ public final class RunRecorder {
     private final JournalStore store;
     /** Copy-on-write: a subscriber that cancels while being sent an event removes itself. */
     private final List<Sinks.Many<RunEvent>> subscribers = new CopyOnWriteArrayList<>();
+    /**
+     * The live events since the last journaled one (the tokens of the answer being streamed), for subscribers that
+     * arrive in the middle of it; cleared by the next journaled event, which holds the whole answer. At most
+     * {@value #MAX_LIVE_TAIL}.
+     */
+    private final List<RunEvent> liveTail = new java.util.ArrayList<>();
+    private static final int MAX_LIVE_TAIL = 4096;
     private long seq;
     private boolean closed;
 
@@ -78,13 +85,18 @@ public final class RunRecorder {
         return clock;
     }
 
-    /** The run's events from its start: those journaled when subscribed (read from the store), then live ones. */
+    /**
+     * The run's events from its start: those journaled when subscribed (read from the store), the tokens of an answer
+     * being streamed, then live ones.
+     */
     public Flux<RunEvent> events() {
         return Flux.defer(() -> {
             long upTo;
             Sinks.Many<RunEvent> live = null;
+            List<RunEvent> tail;
             synchronized (this) {
                 upTo = seq;
+                tail = List.copyOf(liveTail);
                 if (!closed) {
                     live = Sinks.many().unicast().onBackpressureBuffer();
                     subscribers.add(live);
@@ -95,7 +107,7 @@ public final class RunRecorder {
                 return journaled;
             }
             Sinks.Many<RunEvent> mine = live;
-            return Flux.concat(journaled, mine.asFlux()).doFinally(signal -> unsubscribe(mine));
+            return Flux.concat(journaled, Flux.fromIterable(tail), mine.asFlux()).doFinally(signal -> unsubscribe(mine));
         });
     }
 
@@ -143,8 +155,25 @@ public final class RunRecorder {
         }
         journal.append(event);
         seq++;
+        liveTail.clear();
         publish(event);
         return event;
+    }
+
+    /**
+     * Publishes a live event without journaling it (a streamed token: the journal keeps the whole answer in the
+     * model's response event). It carries the sequence number of the last journaled event and is seen only by those
+     * subscribed when it is made. Dropped once the run has ended.
+     */
+    public synchronized void publishLive(EventFactory<? extends RunEvent> factory) {
+        if (closed) {
+            return;
+        }
+        RunEvent event = redactor.redact(factory.create(runId, seq, clock.instant()));
+        if (liveTail.size() < MAX_LIVE_TAIL) {
+            liveTail.add(event);
+        }
+        publish(event);
     }
 
     /** Emits the run's last event and closes the journal and the stream; later emits are dropped. */
