@@ -24,7 +24,22 @@ class JmhSmokeTest {
                 .shouldFailOnError(true)
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        assertThat(results).hasSize(4 * Frameworks.NAMES.size());
+        assertThat(results).hasSize(4 * Frameworks.NAMES.size() * 2); // store: file, memory
+        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    }
+
+    @Test
+    void theJournalAppendBenchmarksRunOnce() throws Exception {
+        Options options = new OptionsBuilder()
+                .include(JournalAppendBenchmark.class.getSimpleName())
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(100))
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        assertThat(results).extracting(r -> r.getParams().getBenchmark()).anyMatch(b -> b.endsWith(".local"));
         assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
     }
 }
