@@ -34,7 +34,9 @@ record Snippets(Path page, List<Snippet> snippets) {
             "dev.cadre.orchestrator.*", "dev.cadre.orchestrator.journal.*", "dev.cadre.orchestrator.pattern.*",
             "dev.cadre.orchestrator.redaction.*", "dev.cadre.orchestrator.conformance.*", "dev.cadre.personas.*",
             "dev.cadre.tools.*", "dev.cadre.testkit.*", "dev.cadre.eval.*", "dev.cadre.mcp.*", "dev.cadre.console.*",
-            "dev.cadre.opentelemetry.*", "dev.cadre.spring.*", "java.util.*", "java.util.stream.*", "java.nio.file.*", "java.time.*",
+            "dev.cadre.opentelemetry.*", "dev.cadre.spring.*", "dev.cadre.temporal.*",
+            "io.temporal.client.WorkflowClient", "io.temporal.client.WorkflowClientOptions", "io.temporal.worker.WorkerFactory",
+            "io.temporal.serviceclient.WorkflowServiceStubs", "java.util.*", "java.util.stream.*", "java.nio.file.*", "java.time.*",
             "java.math.BigDecimal", "java.net.http.*", "java.net.http.HttpResponse.BodyHandlers",
             "com.fasterxml.jackson.databind.JsonNode", "dev.langchain4j.model.chat.ChatModel",
             "dev.langchain4j.model.openai.OpenAiChatModel", "dev.langchain4j.agent.tool.ToolSpecification",
@@ -70,6 +72,11 @@ record Snippets(Path page, List<Snippet> snippets) {
         GIVEN.put("myTools", "Object");
         GIVEN.put("crews", "CadreCrews");
         GIVEN.put("runs", "CadreRuns");
+        GIVEN.put("crew", "Crew");
+        GIVEN.put("task", "Task");
+        GIVEN.put("service", "WorkflowServiceStubs");
+        GIVEN.put("sharedRuns", "Path");
+        GIVEN.put("sharedKey", "JournalKey");
     }
 
     static Snippets of(Path page) {
