@@ -146,6 +146,8 @@ public record Persona(
         public Builder maxToolRounds(int rounds) { this.maxToolRounds = rounds; return this; }
         public Builder expectedOutput(String expectedOutput) { this.expectedOutput = expectedOutput; return this; }
         public Builder outputSchema(JsonNode schema) { this.outputSchema = schema; return this; }
+        /** The JSON Schema of a record or class (see {@link OutputSchemas}). */
+        public Builder outputSchema(Class<?> type) { this.outputSchema = OutputSchemas.of(type); return this; }
 
         public Persona build() {
             OutputContract output = expectedOutput == null && outputSchema == null

@@ -30,4 +30,23 @@ public record RunResult(String runId, RunStatus status, String output, Map<Strin
     public boolean succeeded() {
         return status == RunStatus.SUCCEEDED;
     }
+
+    /** The final output read as {@code type} (see {@link OutputSchemas}); fails in one sentence when it is not one. */
+    public <T> T output(Class<T> type) {
+        return OutputSchemas.read(output, type, "Run '" + runId + "'");
+    }
+
+    /** The output of the step at {@code stepPath} read as {@code type}; fails in one sentence naming the steps when it has none. */
+    public <T> T output(String stepPath, Class<T> type) {
+        String step = outputs.get(stepPath);
+        if (step == null) {
+            step = outputs.entrySet().stream().filter(e -> e.getKey().endsWith("/" + stepPath)).map(Map.Entry::getValue)
+                    .reduce((first, last) -> last).orElse(null);
+        }
+        if (step == null) {
+            throw new IllegalArgumentException("Run '" + runId + "' has no output of step '" + stepPath + "'; steps with outputs: "
+                    + (outputs.isEmpty() ? "none" : String.join(", ", outputs.keySet())) + ".");
+        }
+        return OutputSchemas.read(step, type, "The output of step '" + stepPath + "'");
+    }
 }

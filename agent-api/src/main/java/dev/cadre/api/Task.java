@@ -77,6 +77,8 @@ public record Task(
         public Builder inputs(Map<String, String> values) { inputs.putAll(values); return this; }
         public Builder context(String... outputIds) { context.addAll(List.of(outputIds)); return this; }
         public Builder outputSchema(JsonNode schema) { this.outputSchema = schema; return this; }
+        /** The JSON Schema of a record or class (see {@link OutputSchemas}); read the answer back with {@link RunResult#output(String, Class)}. */
+        public Builder outputSchema(Class<?> type) { this.outputSchema = OutputSchemas.of(type); return this; }
 
         public Task build() {
             return new Task(id, description, expectedOutput, inputs, context, outputSchema);

@@ -13,28 +13,23 @@ import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.crew.Until;
 import dev.cadre.tools.LangChain4jTools;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.stream.Stream;
 
 /**
- * The workflows on Cadre's orchestrator, as a user writes them: crews of {@link Step}s, each run journaled to disk
- * (a temporary runs directory, no fsync: Cadre's defaults), the debate with its own pattern ({@link Step.Debate}
+ * The workflows on Cadre's orchestrator, as a user writes them: crews of {@link Step}s, each run journaled to the
+ * store {@link BenchStore} names (default the local segment store in a temporary directory, process durability), the debate with its own pattern ({@link Step.Debate}
  * with a judge, 2 revision rounds after the first answers = 3 rounds).
  */
 public final class CadreWorkflows implements Workflows {
 
     private final BenchModel model;
     private final ScheduledExecutorService timer;
-    private final Path runs;
+    private final BenchStore store;
     private final Orchestrator orchestrator;
     private final Crew sequential;
     private final Crew loop;
@@ -58,17 +53,15 @@ public final class CadreWorkflows implements Workflows {
      * scheduler, as it does for every blocking client.
      */
     public CadreWorkflows(Duration delay, boolean streaming) {
+        this(delay, streaming, "file");
+    }
+
+    /** {@code storeName}: the journal store ({@link BenchStore#NAMES}: {@code file}, {@code memory}, {@code runfiles}). */
+    public CadreWorkflows(Duration delay, boolean streaming, String storeName) {
+        this.store = new BenchStore(storeName);
         this.options = RunOptions.DEFAULTS.withStreaming(streaming);
         this.timer = delay.isZero() ? null : BenchModel.timer("bench-model-timer");
         this.model = new BenchModel(delay, timer);
-        try {
-            // -Dbench.runs=DIR puts the journals elsewhere (e.g. /dev/shm, to take the disk out of the measurement)
-            String parent = System.getProperty("bench.runs");
-            this.runs = parent == null ? Files.createTempDirectory("cadre-bench-runs")
-                    : Files.createTempDirectory(Path.of(parent), "cadre-bench-runs");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         List<Tool> tools = LangChain4jTools.from(new BumpTool());
         // -Dbench.redactor=none measures without redaction (the default redactor masks this process's env secrets)
         Redactor redactor = "none".equals(System.getProperty("bench.redactor")) ? Redactor.none()
@@ -76,7 +69,7 @@ public final class CadreWorkflows implements Workflows {
         this.orchestrator = Orchestrator.builder()
                 .models(ModelRegistry.builder().model("bench:m", model).defaultModel("bench:m").build())
                 .tools(tools)
-                .runsDirectory(runs)
+                .journalStore(store)
                 .redactor(redactor)
                 .build();
 
@@ -157,11 +150,7 @@ public final class CadreWorkflows implements Workflows {
 
     @Override
     public void cleanUp() {
-        try (Stream<Path> files = Files.list(runs)) {
-            files.forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        store.reset();
     }
 
     @Override
@@ -169,7 +158,6 @@ public final class CadreWorkflows implements Workflows {
         if (timer != null) {
             timer.shutdownNow();
         }
-        cleanUp();
-        runs.toFile().delete();
+        store.close();
     }
 }

@@ -15,9 +15,14 @@ public final class Frameworks {
     }
 
     public static Workflows create(String name, Duration delay) {
+        return create(name, delay, "file");
+    }
+
+    /** {@code store} selects Cadre's journal store ({@code file}, {@code memory}, {@code runfiles}); the others ignore it. */
+    public static Workflows create(String name, Duration delay, String store) {
         return switch (name) {
-            case "cadre" -> new CadreWorkflows(delay);
-            case "cadre-streaming" -> new CadreWorkflows(delay, true);
+            case "cadre" -> new CadreWorkflows(delay, false, store);
+            case "cadre-streaming" -> new CadreWorkflows(delay, true, store);
             case "agentic" -> new AgenticWorkflows(delay);
             case "adk" -> new AdkWorkflows(delay);
             case "handwritten" -> new HandWrittenWorkflows(delay);

@@ -42,13 +42,16 @@ import java.util.stream.Stream;
  *
  * <p>System properties (defaults work from the repository root):
  * <ul>
- *   <li>{@code m1.cadre}: Cadre's command without a transport flag (default {@code java -jar cli/target/cadre.jar mcp
- *       --profile conformance}); {@code --stdio} or {@code --http PORT} is appended.</li>
+ *   <li>{@code m1.cadre}: Cadre's command without a transport flag (default {@code cli/target/cadre mcp --profile
+ *       conformance}, the launcher with its class-data-sharing archive); {@code --stdio} or {@code --http PORT} is
+ *       appended.</li>
  *   <li>{@code m1.everything}: the reference server's command (default {@code npx -y
  *       @modelcontextprotocol/server-everything}); {@code stdio} or {@code streamableHttp} is appended, the HTTP port
  *       goes in the environment variable {@code PORT}.</li>
  *   <li>{@code m1.calls} (5000), {@code m1.warmup} (500), {@code m1.concurrency} (8), {@code m1.starts} (5),
- *       {@code m1.servers} ({@code cadre,everything}), {@code m1.transports} ({@code stdio,http}).</li>
+ *       {@code m1.cold} (1000: the calls timed first on a fresh server), {@code m1.servers} ({@code cadre,everything};
+ *       also {@code cadre-jar}, Cadre by {@code java -jar} without the archive, and {@code cadre-before}, the command
+ *       in {@code m1.cadreBefore}, to compare builds in one run), {@code m1.transports} ({@code stdio,http}).</li>
  * </ul>
  * Commands are split on whitespace (no quoting).
  */
@@ -80,7 +83,12 @@ public final class McpThroughput {
 
         /** Cadre's conformance profile; {@code test_simple_text} takes no arguments. */
         public static Server cadre(String command) {
-            return new Server("cadre", words(command), List.of("--stdio"), List.of("--http", "{port}"), Map.of(),
+            return cadre("cadre", command);
+        }
+
+        /** Cadre under another name (another build, or started another way). */
+        public static Server cadre(String name, String command) {
+            return new Server(name, words(command), List.of("--stdio"), List.of("--http", "{port}"), Map.of(),
                     "test_simple_text", Map.of());
         }
 
@@ -137,15 +145,16 @@ public final class McpThroughput {
 
     /** One line of the result table. */
     /**
-     * One line of the result table. {@code serverCpuMicrosPerCall} is the CPU time (user + system, all threads, the
+     * One line of the result table. {@code cold} is the first {@code m1.cold} sequential calls on a freshly started
+     * server (before any warm-up); {@code serverCpuMicrosPerCall} is the CPU time (user + system, all threads, the
      * whole process tree) the server spent per measured call, sequential and concurrent phases together.
      */
-    public record Row(String server, Transport transport, double startMillis, Latencies sequential, Latencies concurrent,
-                      int concurrency, double serverCpuMicrosPerCall) {
+    public record Row(String server, Transport transport, double startMillis, Latencies cold, Latencies sequential,
+                      Latencies concurrent, int concurrency, double serverCpuMicrosPerCall) {
     }
 
     /** Run parameters. */
-    public record Config(int calls, int warmup, int concurrency, int starts) {
+    public record Config(int calls, int warmup, int concurrency, int starts, int cold) {
     }
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -156,14 +165,16 @@ public final class McpThroughput {
 
     public static void main(String[] args) throws Exception {
         Config config = new Config(Integer.getInteger("m1.calls", 5_000), Integer.getInteger("m1.warmup", 500),
-                Integer.getInteger("m1.concurrency", 8), Integer.getInteger("m1.starts", 5));
+                Integer.getInteger("m1.concurrency", 8), Integer.getInteger("m1.starts", 5), Integer.getInteger("m1.cold", 1_000));
         List<Server> servers = new ArrayList<>();
         for (String s : System.getProperty("m1.servers", "cadre,everything").split(",")) {
             switch (s.trim()) {
                 case "cadre" -> servers.add(Server.cadre(System.getProperty("m1.cadre", defaultCadreCommand())));
+                case "cadre-jar" -> servers.add(Server.cadre("cadre-jar", System.getProperty("m1.cadreJar", jarCadreCommand())));
+                case "cadre-before" -> servers.add(Server.cadre("cadre-before", requiredProperty("m1.cadreBefore")));
                 case "everything" -> servers.add(Server.everything(
                         System.getProperty("m1.everything", "npx -y @modelcontextprotocol/server-everything")));
-                default -> throw new IllegalArgumentException("Unknown server '" + s + "' (cadre, everything)");
+                default -> throw new IllegalArgumentException("Unknown server '" + s + "' (cadre, cadre-jar, cadre-before, everything)");
             }
         }
         List<Transport> transports = Arrays.stream(System.getProperty("m1.transports", "stdio,http").split(","))
@@ -181,13 +192,31 @@ public final class McpThroughput {
         System.out.print(table(rows));
     }
 
-    /** {@code java -jar cli/target/cadre.jar mcp --profile conformance} with this JVM's java and the jar found. */
+    /**
+     * The launcher {@code cli/target/cadre mcp --profile conformance} (with its class-data-sharing archive), or
+     * {@link #jarCadreCommand()} when there is no launcher.
+     */
     public static String defaultCadreCommand() {
-        Path jar = Path.of("cli/target/cadre.jar");
-        if (!Files.exists(jar) && Files.exists(Path.of("../cli/target/cadre.jar"))) {
-            jar = Path.of("../cli/target/cadre.jar");
+        Path launcher = built("cadre");
+        return Files.isExecutable(launcher) ? launcher + " mcp --profile conformance" : jarCadreCommand();
+    }
+
+    /** {@code java -jar cli/target/cadre.jar mcp --profile conformance} with this JVM's java: no archive. */
+    public static String jarCadreCommand() {
+        return javaExecutable() + " -jar " + built("cadre.jar") + " mcp --profile conformance";
+    }
+
+    private static Path built(String file) {
+        Path path = Path.of("cli/target", file);
+        return !Files.exists(path) && Files.exists(Path.of("../cli/target", file)) ? Path.of("../cli/target", file) : path;
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Set -D" + name + " to the server's command (e.g. java -jar OLD/cadre.jar mcp --profile conformance).");
         }
-        return javaExecutable() + " -jar " + jar + " mcp --profile conformance";
+        return value;
     }
 
     static String javaExecutable() {
@@ -218,6 +247,7 @@ public final class McpThroughput {
         }
         try (Session s = Session.open(server, transport)) {
             starts[starts.length - 1] = s.startNanos();
+            Latencies cold = run(s.client(), request, config.cold(), 1);
             run(s.client(), request, config.warmup(), 1);
             Duration cpu = s.serverCpu();
             Latencies sequential = run(s.client(), request, config.calls(), 1);
@@ -227,7 +257,7 @@ public final class McpThroughput {
             Latencies concurrent = run(s.client(), request, config.calls(), config.concurrency());
             serverCpu = serverCpu.plus(s.serverCpu().minus(cpu));
             double cpuPerCall = serverCpu.toNanos() / 1e3 / Math.max(1, sequential.calls() + concurrent.calls());
-            return new Row(server.name(), transport, median(starts) / 1e6, sequential, concurrent, config.concurrency(),
+            return new Row(server.name(), transport, median(starts) / 1e6, cold, sequential, concurrent, config.concurrency(),
                     cpuPerCall);
         }
     }
@@ -290,15 +320,18 @@ public final class McpThroughput {
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();
         int c = rows.isEmpty() ? 0 : rows.get(0).concurrency();
-        b.append("| Server | Transport | Start to initialize (ms, median) | Sequential calls/s | Seq p50 (µs) | Seq p99 (µs) | ")
+        int cold = rows.isEmpty() ? 0 : rows.get(0).cold().calls();
+        b.append("| Server | Transport | Start to initialize (ms, median) | Cold: first ").append(cold)
+                .append(" calls/s | Cold p99 (µs) | Sequential calls/s | Seq p50 (µs) | Seq p99 (µs) | ")
                 .append(c).append(" callers calls/s | Conc p50 (µs) | Conc p99 (µs) | Server CPU (µs/call) | Errors |\n");
-        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d |%n",
                     r.server(), r.transport().name().toLowerCase(Locale.ROOT), r.startMillis(),
+                    r.cold().callsPerSecond(), r.cold().p99Micros(),
                     r.sequential().callsPerSecond(), r.sequential().p50Micros(), r.sequential().p99Micros(),
                     r.concurrent().callsPerSecond(), r.concurrent().p50Micros(), r.concurrent().p99Micros(),
-                    r.serverCpuMicrosPerCall(), r.sequential().errors() + r.concurrent().errors()));
+                    r.serverCpuMicrosPerCall(), r.cold().errors() + r.sequential().errors() + r.concurrent().errors()));
         }
         return b.toString();
     }

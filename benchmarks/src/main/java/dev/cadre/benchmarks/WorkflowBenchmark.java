@@ -31,11 +31,15 @@ public class WorkflowBenchmark {
     @Param({"cadre", "cadre-streaming", "agentic", "adk", "handwritten"})
     public String framework;
 
+    /** Cadre's journal store: {@code file} (the local segment store, the default), {@code memory}, {@code runfiles}. */
+    @Param({"file", "memory"})
+    public String store;
+
     private Workflows workflows;
 
     @Setup(Level.Trial)
     public void setUp() {
-        workflows = Frameworks.create(framework);
+        workflows = Frameworks.create(framework, java.time.Duration.ZERO, store);
     }
 
     @TearDown(Level.Iteration)

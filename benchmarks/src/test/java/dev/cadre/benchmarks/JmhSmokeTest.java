@@ -15,16 +15,27 @@ class JmhSmokeTest {
 
     @Test
     void everyWorkflowBenchmarkRunsOnce() throws Exception {
+        Collection<RunResult> results = runOnce(WorkflowBenchmark.class);
+        assertThat(results).hasSize(4 * Frameworks.NAMES.size() * 2); // store: file, memory
+        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    }
+
+    @Test
+    void theJournalAppendBenchmarksRunOnce() throws Exception {
+        Collection<RunResult> results = runOnce(JournalAppendBenchmark.class);
+        assertThat(results).extracting(r -> r.getParams().getBenchmark()).anyMatch(b -> b.endsWith(".local"));
+        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    }
+
+    private static Collection<RunResult> runOnce(Class<?> benchmark) throws Exception {
         Options options = new OptionsBuilder()
-                .include(WorkflowBenchmark.class.getSimpleName())
+                .include(benchmark.getSimpleName())
                 .forks(0)
                 .warmupIterations(0)
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(100))
                 .shouldFailOnError(true)
                 .build();
-        Collection<RunResult> results = new Runner(options).run();
-        assertThat(results).hasSize(4 * Frameworks.NAMES.size());
-        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+        return new Runner(options).run();
     }
 }

@@ -26,11 +26,13 @@ class McpThroughputTest {
         assumeTrue(Files.isRegularFile(JAR), "build the CLI jar first: " + JAR.toAbsolutePath());
         Server cadre = Server.cadre(McpThroughput.javaExecutable() + " -jar " + JAR + " mcp --profile conformance");
 
-        Row row = McpThroughput.measure(cadre, transport, new Config(50, 10, 2, 1));
+        Row row = McpThroughput.measure(cadre, transport, new Config(50, 10, 2, 1, 20));
 
         assertThat(row.startMillis()).isPositive();
         assertThat(row.serverCpuMicrosPerCall()).isNotNegative();
         assertThat(row.sequential().errors()).isZero();
+        assertThat(row.cold().calls()).isEqualTo(20);
+        assertThat(row.cold().errors()).isZero();
         // Under CPU contention the SDK's stdio client can fail to enqueue a concurrent request ("Failed to enqueue
         // message": its outbound sink gives up after 100 ms of busy-looping); that is the client's, so a few are let be
         // (CI machines are loaded); the server must still answer the rest.

@@ -23,6 +23,19 @@ class WorkflowsSmokeTest {
         }
     }
 
+    /** Every journal store of the {@code store} parameter, streaming, with a reset between iterations as JMH does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "memory", "runfiles"})
+    void everyJournalStoreRunsTheWorkflows(String store) {
+        try (Workflows w = Frameworks.create("cadre-streaming", Duration.ZERO, store)) {
+            for (int i = 0; i < 2; i++) {
+                check(w, Workflows::sequential, Workflows.SEQUENTIAL_CALLS);
+                check(w, Workflows::loop, Workflows.LOOP_CALLS);
+                w.cleanUp();
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"cadre", "handwritten"})
     void theLoopRunsWithADelayedModel(String framework) {

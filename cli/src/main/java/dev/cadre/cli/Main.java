@@ -22,7 +22,7 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args);
         cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof JournalChangedException) {
@@ -36,6 +36,32 @@ public final class Main implements Runnable {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The command line for {@code args}, with the subcommands of {@link Main}'s annotation: only the one named by the
+     * first argument when there is one (picocli builds each subcommand's model by reflection, a large part of the
+     * start-up of {@code cadre mcp --stdio}), all of them otherwise (for the usage and for the error naming them).
+     */
+    static CommandLine commandLine(String... args) {
+        Command top = Main.class.getAnnotation(Command.class);
+        Class<?> only = null;
+        for (Class<?> sub : top.subcommands()) {
+            if (args.length > 0 && args[0].equals(sub.getAnnotation(Command.class).name())) {
+                only = sub;
+            }
+        }
+        if (only == null) {
+            return new CommandLine(new Main());
+        }
+        Main main = new Main();
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(main).name(top.name())
+                .version(top.version()).mixinStandardHelpOptions(top.mixinStandardHelpOptions());
+        spec.usageMessage().description(top.description());
+        main.spec = spec;
+        CommandLine cli = new CommandLine(spec);
+        cli.addSubcommand(new CommandLine(only));
+        return cli;
     }
 
     @Override

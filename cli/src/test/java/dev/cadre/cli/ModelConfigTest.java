@@ -43,11 +43,12 @@ class ModelConfigTest {
     void tokensStreamFromTheOpenAiStreamingClient() throws Exception {
         try (ModelStubServer stub = new ModelStubServer(List.of(Reply.text("Streaming works token by token.").withUsage(12, 6)))) {
             ModelRegistry models = ModelConfig.registry(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "OPENAI_API_KEY", "k"), "openai:gpt-4.1-mini");
-            Orchestrator orchestrator = Orchestrator.builder().models(models).runsDirectory(runs).build();
+            List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Orchestrator orchestrator = Orchestrator.builder().models(models).runsDirectory(runs)
+                    .listener(handle -> handle.events().subscribe(events::add)).build();
             RunHandle run = orchestrator.run(Agent.of(Persona.builder("writer").role("Writer").build()), Task.of("t", "Say it."),
                     RunOptions.DEFAULTS.withStreaming(true));
             assertThat(run.result().block(Duration.ofSeconds(30)).output()).isEqualTo("Streaming works token by token.");
-            List<RunEvent> events = run.events().collectList().block(Duration.ofSeconds(5));
             String streamed = events.stream().filter(RunEvent.TokenStreamed.class::isInstance)
                     .map(e -> ((RunEvent.TokenStreamed) e).token()).collect(Collectors.joining());
             assertThat(streamed).isEqualTo("Streaming works token by token.");

@@ -1,6 +1,7 @@
 package dev.cadre.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cadre.api.CadreJson;
 import dev.cadre.api.Checkpoint;
 import dev.cadre.api.Decision;
@@ -30,10 +31,9 @@ import dev.cadre.mcp.internal.ElicitationGate;
 import dev.cadre.mcp.internal.ModelChecks;
 import dev.cadre.mcp.internal.HttpGuard;
 import dev.cadre.mcp.internal.InboundMessages;
-import dev.cadre.mcp.internal.InspectingInputStream;
 import dev.cadre.mcp.internal.ModernCrewCalls;
 import dev.cadre.mcp.internal.ModernServer;
-import dev.cadre.mcp.internal.RetryingStdioTransport;
+import dev.cadre.mcp.internal.StdioTransport;
 import dev.cadre.mcp.internal.RunResources;
 import dev.cadre.mcp.internal.SamplingModels;
 import dev.cadre.mcp.internal.SessionTable;
@@ -119,7 +119,8 @@ public final class CadreMcpServer implements AutoCloseable {
     private final McpServerConfig config;
     /** Authenticates the journals of the crews this server runs, and verifies those it serves as resources. */
     private final JournalKey journalKey = JournalKey.fromStateDirectory();
-    private final McpJsonMapper json = new JacksonMcpJsonMapper(CadreJson.newMapper());
+    private final ObjectMapper mapper = CadreJson.newMapper();
+    private final McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
     private final Cancellations cancellations = new Cancellations();
     private final InboundMessages inbound = new InboundMessages(cancellations, new InboundMessages.LocalAnswers() {
         @Override
@@ -145,7 +146,7 @@ public final class CadreMcpServer implements AutoCloseable {
     private io.modelcontextprotocol.modern.server.McpServer modern;
     private StdioMcpTransport modernStdio;
     private HttpServletStreamableServerTransportProvider transport;
-    private InspectingInputStream stdin;
+    private StdioTransport stdin;
     private Server jetty;
     private int port;
 
@@ -171,9 +172,8 @@ public final class CadreMcpServer implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        s.stdin = new InspectingInputStream(in, out, s.inbound, modernLines);
-        RetryingStdioTransport transport = new RetryingStdioTransport(s.json, s.stdin, out);
-        s.server = s.features(McpServer.async(transport)).build();
+        s.stdin = new StdioTransport(s.mapper, s.json, in, out, s.inbound, modernLines);
+        s.server = s.features(McpServer.async(s.stdin)).build();
         s.modernStdio = new StdioMcpTransport(s.modern, s.json, modernIn, out, InboundMessages.MAX_BYTES);
         s.modernStdio.start().subscribe(x -> { }, e -> log.debug("the 2026-07-28 stdio transport stopped", e));
         return s;

@@ -19,11 +19,13 @@ import dev.cadre.api.RunListener;
 import dev.cadre.api.Task;
 import dev.cadre.api.Tool;
 import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.JournalStore;
+import dev.cadre.orchestrator.journal.RunFilesJournalStore;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cadre.api.HumanGate;
-import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.orchestrator.internal.Crews;
 import dev.cadre.orchestrator.internal.DefaultRunHandle;
 import dev.cadre.orchestrator.internal.JsonSchemas;
@@ -37,7 +39,6 @@ import java.time.Instant;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -83,7 +84,7 @@ public final class Orchestrator {
     private final Clock clock;
     private final Scheduler blocking;
     private final PriceTable prices;
-    private final boolean fsync;
+    private final JournalStore store;
     private final int maxConcurrentTools;
     private final HumanGate gate;
     private final Redactor redactor;
@@ -102,11 +103,13 @@ public final class Orchestrator {
         this.clock = b.clock;
         this.blocking = b.blocking;
         this.prices = b.prices;
-        this.fsync = b.fsync;
+        this.store = b.store != null ? b.store : new RunFilesJournalStore(runsDirectory, journalKey, Durability.of(b.fsync));
         this.maxConcurrentTools = b.maxConcurrentTools;
         this.gate = b.gate;
         this.redactor = b.redactor != null ? b.redactor : Redactor.fromEnvironment(System.getenv());
-        this.listeners = List.copyOf(b.listeners);
+        List<RunListener> all = new ArrayList<>(b.listeners);
+        all.add(new dev.cadre.orchestrator.internal.WaitingLog());   // a waiting run says so (issue #18)
+        this.listeners = List.copyOf(all);
         this.interceptors = List.copyOf(b.interceptors);
         this.tokenEstimators = Map.copyOf(b.tokenEstimators);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
@@ -120,6 +123,11 @@ public final class Orchestrator {
 
     public Path runsDirectory() {
         return runsDirectory;
+    }
+
+    /** Where this orchestrator's runs are journaled (and read back from by resume, fork, replay and the console). */
+    public JournalStore journalStore() {
+        return store;
     }
 
     /** The key that authenticates this orchestrator's journal lines. */
@@ -163,11 +171,10 @@ public final class Orchestrator {
         Crews.validate(crew, names, options.context().keySet());
         Crews.requirePatterns(crew, crew.process(), patterns.keySet());
         String runId = options.runId() != null ? options.runId() : newRunId();
-        if (options.runId() != null && Files.exists(JournalWriter.fileFor(runsDirectory, runId))) {
-            throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal "
-                    + JournalWriter.fileFor(runsDirectory, runId) + " already exists.");
+        if (options.runId() != null) {
+            requireFree(runId);
         }
-        RunRecorder recorder = new RunRecorder(runId, JournalWriter.open(runsDirectory, runId, fsync, journalKey), clock, redactor);
+        RunRecorder recorder = new RunRecorder(runId, store, store.open(runId), clock, redactor);
         recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource(), null,
                 RunEvent.RunStarted.CURRENT_SCHEMA, options.workspace()));
         return start(recorder, crew, task, options, names, clock.instant(), null);
@@ -186,19 +193,18 @@ public final class Orchestrator {
      * event schema than {@link RunEvent.RunStarted#CURRENT_SCHEMA} is refused; older ones resume.
      */
     public RunHandle resume(String runId, Crew crew, RunOptions options) {
-        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey)
-                .requireVerified(options.trustUnverifiedJournal());
+        StoredJournal journal = store.read(runId).requireVerified(options.trustUnverifiedJournal());
         List<RunEvent> events = journal.events();
         RunEvent.RunStarted started = Crews.startOf(runId, journal, crew, options.crewSource(), options.crewChanged());
         RecordedRun recorded = RecordedRun.of(events);
         RunEvent last = events.get(events.size() - 1);
         if (last.isTerminal()) {
-            RunRecorder recorder = new RunRecorder(runId, null, clock, recorded, redactor);
+            RunRecorder recorder = new RunRecorder(runId, store, null, clock, recorded, redactor);
             recorder.complete();
             return DefaultRunHandle.ended(recorder, Crews.resultFrom(events));
         }
         Set<String> names = Crews.outputNames(crew.process());
-        RunRecorder recorder = new RunRecorder(runId, JournalWriter.reopen(journal, fsync, journalKey), clock, recorded, redactor);
+        RunRecorder recorder = new RunRecorder(runId, store, store.open(runId), clock, recorded, redactor);
         return start(recorder, crew, started.task(), options, names, started.timestamp(), started.forkedFrom());
     }
 
@@ -209,24 +215,20 @@ public final class Orchestrator {
      * must be the crew the parent ran, as for {@link #resume(String, Crew, RunOptions)}; the parent is not touched.
      */
     public RunHandle fork(String parentRunId, long atSeq, Fork change, Crew crew, RunOptions options) {
-        JournalReader.Journal journal = JournalReader.read(JournalWriter.fileFor(runsDirectory, parentRunId), journalKey)
-                .requireVerified(options.trustUnverifiedJournal());
+        StoredJournal journal = store.read(parentRunId).requireVerified(options.trustUnverifiedJournal());
         RunEvent.RunStarted started = Crews.startOf(parentRunId, journal, crew, options.crewSource(), options.crewChanged());
         List<RunEvent> events = journal.events();
         Forks.validate(parentRunId, events, atSeq, change.editedOutputs(), change.models(), models);
         ForkedFrom link = Forks.link(parentRunId, atSeq, started.forkedFrom(), change.editedOutputs(), change.models());
         String runId = options.runId() != null ? options.runId() : newRunId();
-        if (Files.exists(JournalWriter.fileFor(runsDirectory, runId))) {
-            throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + JournalWriter.fileFor(runsDirectory, runId)
-                    + " already exists.");
-        }
+        requireFree(runId);
         RunEvent.RunStarted forkStart = new RunEvent.RunStarted(runId, "", 1, clock.instant(), crew.name(), started.task(),
                 options.crewSource() != null ? options.crewSource() : started.crewSource(), link, RunEvent.RunStarted.CURRENT_SCHEMA,
                 options.workspace() != null ? options.workspace() : started.workspace());
         List<RunEvent> history = Forks.history(forkStart, events, atSeq, change.editedOutputs().keySet());
-        JournalWriter writer = JournalWriter.open(runsDirectory, runId, fsync, journalKey);
+        JournalStore.Appender writer = store.open(runId);
         history.forEach(writer::append);
-        RunRecorder recorder = new RunRecorder(runId, writer, clock, RecordedRun.of(history), redactor);
+        RunRecorder recorder = new RunRecorder(runId, store, writer, clock, RecordedRun.of(history), redactor);
         Crews.validate(crew, Crews.outputNames(crew.process()), options.context().keySet());
         return start(recorder, crew, started.task(), options, Crews.outputNames(crew.process()), forkStart.timestamp(), link);
     }
@@ -238,12 +240,18 @@ public final class Orchestrator {
 
     /** Resumes a one-agent run (see {@link #resume(String, Crew, RunOptions)}). */
     public RunHandle resume(String runId, Agent agent, RunOptions options) {
-        RunEvent first = JournalReader.read(JournalWriter.fileFor(runsDirectory, runId), journalKey).events().stream().findFirst()
+        RunEvent first = store.read(runId).events().stream().findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal is empty."));
         if (!(first instanceof RunEvent.RunStarted started)) {
             throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal does not begin with the run's start.");
         }
         return resume(runId, soloCrew(agent, started.task()), options);
+    }
+
+    private void requireFree(String runId) {
+        if (store.contains(runId)) {
+            throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + store.location(runId) + " already exists.");
+        }
     }
 
     private static Crew soloCrew(Agent agent, Task task) {
@@ -292,6 +300,7 @@ public final class Orchestrator {
         private Scheduler blocking = Schedulers.boundedElastic();
         private PriceTable prices = PriceTable.NONE;
         private boolean fsync;
+        private JournalStore store;
         private int maxConcurrentTools = 4;
         private HumanGate gate = HumanGate.programmatic();
         private Redactor redactor;
@@ -366,6 +375,11 @@ public final class Orchestrator {
         public Builder prices(PriceTable prices) { this.prices = Objects.requireNonNull(prices); return this; }
         /** Force each journal line to disk (survives power loss; slower). Off by default: lines survive a killed process either way. */
         public Builder fsyncJournal(boolean fsync) { this.fsync = fsync; return this; }
+        /**
+         * Where runs are journaled (default: the local store in {@link #runsDirectory(Path)}, durability as
+         * {@link #fsyncJournal(boolean)} says); e.g. a {@link dev.cadre.orchestrator.journal.MemoryJournalStore} for tests.
+         */
+        public Builder journalStore(JournalStore store) { this.store = Objects.requireNonNull(store); return this; }
         /** How many read-only tool calls of one model answer may run at once (default 4). */
         public Builder maxConcurrentTools(int max) {
             if (max < 1) throw new IllegalArgumentException("maxConcurrentTools is " + max + ": it must be at least 1.");

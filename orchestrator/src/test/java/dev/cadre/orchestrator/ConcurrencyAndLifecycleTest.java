@@ -118,14 +118,21 @@ class ConcurrencyAndLifecycleTest {
     @Test
     void streamingModelsPublishTokensAsTheyCome() {
         ScriptedModel model = ScriptedModel.of(Reply.text("Counting is easy."));
-        Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs).build();
+        List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Orchestrator orchestrator = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs)
+                .listener(handle -> handle.events().subscribe(events::add)).build();
         RunHandle run = orchestrator.run(Agent.of(worker), task, RunOptions.DEFAULTS.withStreaming(true));
         assertThat(run.result().block(WAIT)).succeeded().hasOutput("Counting is easy.");
-        List<RunEvent> events = run.events().collectList().block(WAIT);
         assertThat(events.stream().filter(RunEvent.TokenStreamed.class::isInstance)
                 .map(e -> ((RunEvent.TokenStreamed) e).token()).collect(Collectors.joining())).isEqualTo("Counting is easy.");
         assertThatEvents(events).hasTypesInOrder(RunEvent.ModelRequested.class, RunEvent.TokenStreamed.class,
                 RunEvent.ModelResponded.class, RunEvent.RunFinished.class).hasContiguousSequenceNumbers();
+        // Tokens are live: the journal, and a subscriber after the run, have the whole answer instead.
+        List<RunEvent> replayed = run.events().collectList().block(WAIT);
+        assertThat(replayed).noneMatch(RunEvent.TokenStreamed.class::isInstance)
+                .containsExactlyElementsOf(events.stream().filter(e -> !(e instanceof RunEvent.TokenStreamed)).toList());
+        assertThat(replayed).filteredOn(RunEvent.ModelResponded.class::isInstance).singleElement()
+                .extracting(e -> ((RunEvent.ModelResponded) e).text()).isEqualTo("Counting is easy.");
     }
 
     @Test

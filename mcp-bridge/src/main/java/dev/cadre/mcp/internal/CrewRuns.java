@@ -12,34 +12,86 @@ import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.journal.JournalKey;
 import dev.cadre.orchestrator.journal.JournalWriter;
 import dev.cadre.personas.CrewFile;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
 
 /**
  * The crew runs of one server, on both protocol versions: started by a crew call, or resumed from their journal when a
  * call names a run this process does not have (a 2026-07-28 retry after the server restarted).
+ *
+ * <p>Bounded: a run that is running or waiting for a human stays as long as it lasts; a finished run stays
+ * {@link #FINISHED_RETENTION} after it ended, and of the finished runs at most {@link #MAX_FINISHED} stay (Caffeine's
+ * size policy picks which go). An evicted run is still in its journal ({@code cadre://runs/{id}}, {@code cadre runs show}); a
+ * 2026-07-28 call naming it resumes it from there ({@link #find}).
  */
 public final class CrewRuns {
 
+    /** How long a finished run stays in {@link #all()} after it ended. */
+    public static final Duration FINISHED_RETENTION = Duration.ofHours(1);
+
+    /** The most finished runs {@link #all()} keeps. */
+    public static final int MAX_FINISHED = 1_000;
+
     private final McpServerConfig config;
     private final JournalKey journalKey;
-    private final Map<String, RunHandle> runs = new ConcurrentHashMap<>();
+    private final Cache<String, RunHandle> runs;
 
     public CrewRuns(McpServerConfig config, JournalKey journalKey) {
-        this.config = config;
-        this.journalKey = journalKey;
+        this(config, journalKey, Ticker.systemTicker(), FINISHED_RETENTION, MAX_FINISHED);
     }
 
-    /** Runs of this server, by id. */
+    CrewRuns(McpServerConfig config, JournalKey journalKey, Ticker ticker, Duration retention, int maxFinished) {
+        this.config = config;
+        this.journalKey = journalKey;
+        this.runs = bounded(ticker, retention, maxFinished);
+    }
+
+    /** Unfinished runs weigh nothing and never expire; a finished one weighs 1 and expires {@code retention} after it ended. */
+    static Cache<String, RunHandle> bounded(Ticker ticker, Duration retention, int maxFinished) {
+        return Caffeine.newBuilder().ticker(ticker).executor(Runnable::run).maximumWeight(maxFinished)
+                .weigher((String id, RunHandle run) -> run.status().isFinal() ? 1 : 0)
+                .expireAfter(new Expiry<String, RunHandle>() {
+                    @Override
+                    public long expireAfterCreate(String id, RunHandle run, long now) {
+                        return run.status().isFinal() ? retention.toNanos() : Long.MAX_VALUE;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String id, RunHandle run, long now, long current) {
+                        return expireAfterCreate(id, run, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String id, RunHandle run, long now, long current) {
+                        return current;
+                    }
+                }).build();
+    }
+
+    /** Keeps {@code run}, and once it has ended, keeps it again as finished (weighed and timed as one). */
+    static void track(Cache<String, RunHandle> runs, RunHandle run) {
+        runs.put(run.runId(), run);
+        run.result().doFinally(signal -> {
+            if (runs.getIfPresent(run.runId()) == run) {
+                runs.put(run.runId(), run);
+            }
+        }).subscribe(r -> { }, e -> { });
+    }
+
+    /** Runs of this server, by id (a live view). */
     public Map<String, RunHandle> all() {
-        return runs;
+        return runs.asMap();
     }
 
     public RunHandle get(String runId) {
-        return runs.get(runId);
+        return runs.getIfPresent(runId);
     }
 
     private Orchestrator orchestrator(ModelRegistry models, HumanGate gate) {
@@ -56,7 +108,7 @@ public final class CrewRuns {
     /** Starts {@code crew} (the crew of {@code entry}, loaded for its workspace) on {@code task}. */
     public RunHandle start(CrewCatalog.Entry entry, CrewFile crew, Task task, ModelRegistry models, HumanGate gate) {
         RunHandle run = orchestrator(models, gate).run(crew.crew(), task, options(entry));
-        runs.put(run.runId(), run);
+        track(runs, run);
         return run;
     }
 
@@ -65,7 +117,7 @@ public final class CrewRuns {
      * at waits again); an {@link IllegalArgumentException} when there is no such run.
      */
     public RunHandle find(String runId, CrewCatalog.Entry entry, CrewFile crew, ModelRegistry models) {
-        RunHandle run = runs.get(runId);
+        RunHandle run = runs.getIfPresent(runId);
         if (run != null) {
             return run;
         }
@@ -73,7 +125,13 @@ public final class CrewRuns {
             throw new IllegalArgumentException("There is no run '" + runId + "' in " + config.runsDirectory() + ".");
         }
         synchronized (runs) {
-            return runs.computeIfAbsent(runId, id -> orchestrator(models, HumanGate.programmatic()).resume(id, crew.crew(), options(entry)));
+            RunHandle known = runs.getIfPresent(runId);
+            if (known != null) {
+                return known;
+            }
+            RunHandle resumed = orchestrator(models, HumanGate.programmatic()).resume(runId, crew.crew(), options(entry));
+            track(runs, resumed);
+            return resumed;
         }
     }
 

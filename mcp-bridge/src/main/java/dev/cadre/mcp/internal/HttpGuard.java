@@ -14,7 +14,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -107,8 +106,8 @@ public final class HttpGuard implements Filter {
             if (verdict.answer() && verdict.code() != InboundMessages.INVALID_PARAMS) {
                 CleanErrors.answer(response, 400, verdict.errorResponse());
             } else {
-                byte[] json = verdict.forward() ? verdict.json().getBytes(StandardCharsets.UTF_8) : body;
-                request.getServletContext().getNamedDispatcher(modernServlet).forward(new RewrittenBody(request, json), response);
+                byte[] text = verdict.forward() ? verdict.text(body) : body; // as received, unless it was rewritten
+                request.getServletContext().getNamedDispatcher(modernServlet).forward(new RewrittenBody(request, text), response);
             }
             return;
         }
@@ -119,7 +118,7 @@ public final class HttpGuard implements Filter {
         } else if (!verdict.forward()) {
             reject(response, 400, null, "Invalid message: neither a request, a notification nor a response MCP accepts.");
         } else if (verdict.request() && "initialize".equals(verdict.method())) {
-            initialize(request, response, chain, verdict);
+            initialize(request, response, chain, verdict, body);
         } else if (verdict.request() && session == null && verdict.method().equals("ping")) {
             CleanErrors.answer(response, 200, "{\"jsonrpc\":\"2.0\",\"id\":" + verdict.id() + ",\"result\":{}}");
         } else if (verdict.request() && session == null) {
@@ -128,21 +127,21 @@ public final class HttpGuard implements Filter {
         } else if (session != null && !sessions.begin(session)) {
             notOpen(response, verdict.request() ? verdict.id() : null);
         } else if (session == null) {
-            forward(request, response, chain, verdict, s -> { });
+            forward(request, response, chain, verdict, body, s -> { });
         } else {
             inSession(session, request, () -> {
                 String local = inbound.localAnswer(verdict);
                 if (local != null) {
                     CleanErrors.answer(response, 200, local);
                 } else {
-                    forward(request, response, chain, verdict, s -> { });
+                    forward(request, response, chain, verdict, body, s -> { });
                 }
             });
         }
     }
 
     private void initialize(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                            InboundMessages.Verdict verdict) throws IOException, ServletException {
+                            InboundMessages.Verdict verdict, byte[] body) throws IOException, ServletException {
         if (!sessions.reserve()) {
             reject(response, 503, verdict.id(), "The server has " + sessions.max() + " MCP sessions open, its limit"
                     + " (McpHttpLimits.maxSessions): close one with DELETE, or retry once one has been idle for "
@@ -151,7 +150,7 @@ public final class HttpGuard implements Filter {
         }
         AtomicBoolean opened = new AtomicBoolean();
         try {
-            forward(request, response, chain, verdict, id -> {
+            forward(request, response, chain, verdict, body, id -> {
                 if (opened.compareAndSet(false, true)) {
                     sessions.opened(id);
                 }
@@ -164,10 +163,10 @@ public final class HttpGuard implements Filter {
     }
 
     private static void forward(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                                InboundMessages.Verdict verdict, java.util.function.Consumer<String> onSession)
+                                InboundMessages.Verdict verdict, byte[] body, java.util.function.Consumer<String> onSession)
             throws IOException, ServletException {
         CleanErrors clean = new CleanErrors(response, onSession);
-        chain.doFilter(new RewrittenBody(request, verdict.json().getBytes(StandardCharsets.UTF_8)), clean);
+        chain.doFilter(new RewrittenBody(request, verdict.text(body)), clean);
         clean.finish(verdict);
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.api.CadreJson;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -23,9 +24,9 @@ import java.util.Set;
  * -32602 for params of a known method of the wrong shape. Valid messages go on to the SDK, through
  * {@link Cancellations#inspect} for {@code notifications/cancelled}.
  *
- * <p>Just over 300 lines: one check of one message (its JSON, its JSON-RPC shape, the params of each known method, the
- * answers Cadre gives itself, such as the paged {@code resources/list}), kept together so a message is parsed once;
- * the params checks are the part to move out if it grows.
+ * <p>Over 300 lines: one check of one message (its bytes, its JSON, its JSON-RPC shape, the params of each known
+ * method, the answers Cadre gives itself, such as the paged {@code resources/list}), kept together so a message is
+ * parsed once and the tree handed on in the {@link Verdict}; the params checks are the part to move out next.
  */
 public final class InboundMessages {
 
@@ -79,11 +80,7 @@ public final class InboundMessages {
         if (!verdict.request() || !verdict.forward() || !local.handles(verdict.method())) {
             return null;
         }
-        try {
-            return local.answer(verdict.method(), verdict.id(), READER.readTree(verdict.json()).get("params"));
-        } catch (JacksonException e) {
-            return null; // checked when it came in: cannot happen
-        }
+        return local.answer(verdict.method(), verdict.id(), verdict.parsed().get("params"));
     }
 
     /** The {@code _meta} key by which a 2026-07-28 request names its protocol version (there is no {@code initialize}). */
@@ -97,11 +94,7 @@ public final class InboundMessages {
         if (verdict.method().equals("server/discover")) {
             return true;
         }
-        try {
-            return READER.readTree(verdict.json()).path("params").path("_meta").path(PROTOCOL_VERSION_META).isTextual();
-        } catch (JacksonException e) {
-            return false; // checked when it came in: cannot happen
-        }
+        return verdict.parsed().path("params").path("_meta").path(PROTOCOL_VERSION_META).isTextual();
     }
 
     /** A JSON-RPC result response. */
@@ -114,21 +107,29 @@ public final class InboundMessages {
     }
 
     /**
-     * What became of one message: {@code json} to pass on to the SDK, or an {@code error} to answer (with {@code id},
-     * JSON null when it could not be read), or neither (a message to drop without an answer: an invalid response).
+     * What became of one message: {@code parsed}, the message to pass on to the SDK (the tree parsed once, for whoever needs it
+     * next), or an {@code error} to answer (with {@code id}, JSON null when it could not be read), or neither (a message
+     * to drop without an answer: an invalid response). A forwarded message's text is the one received, unless it was
+     * {@code rewritten} (a {@code tools/call} carries its request id in {@code _meta}, see {@link Cancellations}).
      *
      * @param method the request's or notification's method, when it has a valid one
      * @param request whether the message is a request (has a valid id and a method)
      * @param consumed whether the message was valid and handled here (nothing to pass on, nothing to answer)
      */
-    public record Verdict(String json, JsonNode id, String method, boolean request, Integer code, String message, boolean consumed) {
+    public record Verdict(ObjectNode parsed, boolean rewritten, JsonNode id, String method, boolean request, Integer code, String message,
+                          boolean consumed) {
 
         static Verdict error(JsonNode id, int code, String message) {
-            return new Verdict(null, id == null ? NullNode.getInstance() : id, null, false, code, message, false);
+            return new Verdict(null, false, id == null ? NullNode.getInstance() : id, null, false, code, message, false);
         }
 
         public boolean forward() {
-            return json != null;
+            return parsed != null;
+        }
+
+        /** The text to pass on: {@code received} (the message's own bytes) unless the message was rewritten. */
+        public byte[] text(byte[] received) {
+            return rewritten ? parsed.toString().getBytes(StandardCharsets.UTF_8) : received;
         }
 
         public boolean answer() {
@@ -152,20 +153,32 @@ public final class InboundMessages {
 
     /** Checks one message of {@code session}, given as bytes (stdio line or HTTP body). */
     public Verdict check(String session, byte[] bytes) {
-        if (bytes.length > MAX_BYTES) {
+        return check(session, bytes, 0, bytes.length);
+    }
+
+    /**
+     * Checks one message of {@code session}, {@code bytes[from, from + length)}, parsed once: ASCII text (the usual
+     * case) straight from the bytes, other text after a strict UTF-8 check.
+     */
+    public Verdict check(String session, byte[] bytes, int from, int length) {
+        if (length > MAX_BYTES) {
             return Verdict.error(null, INVALID_REQUEST, "Message over " + MAX_BYTES + " bytes.");
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return Verdict.error(null, PARSE_ERROR, "Parse error: the message is not UTF-8.");
         }
         JsonNode node;
         try {
-            node = READER.readTree(text);
-        } catch (JacksonException | RuntimeException e) {
+            if (plainAscii(bytes, from, length)) {
+                node = READER.readTree(bytes, from, length);
+            } else {
+                String text;
+                try {
+                    text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, from, length)).toString();
+                } catch (CharacterCodingException e) {
+                    return Verdict.error(null, PARSE_ERROR, "Parse error: the message is not UTF-8.");
+                }
+                node = READER.readTree(text);
+            }
+        } catch (IOException | RuntimeException e) { // JacksonException: not JSON; no other IOException from bytes in memory
             String why = firstLine(e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage());
             return Verdict.error(null, PARSE_ERROR, "Parse error: the message is not JSON (" + why + ").");
         }
@@ -180,6 +193,19 @@ public final class InboundMessages {
             return Verdict.error(null, INVALID_REQUEST, "Invalid request: a JSON-RPC message is an object.");
         }
         return checkObject(session, (ObjectNode) node);
+    }
+
+    /**
+     * Whether the bytes are ASCII without NUL (Jackson reading bytes guesses UTF-16 or UTF-32 from NUL bytes; such
+     * text goes through the decoder and is refused as not JSON, as any NUL outside a string is).
+     */
+    private static boolean plainAscii(byte[] bytes, int from, int length) {
+        for (int i = from; i < from + length; i++) {
+            if (bytes[i] <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Verdict checkObject(String session, ObjectNode message) {
@@ -220,11 +246,10 @@ public final class InboundMessages {
             // The SDK answers it by asking the client for its roots and, when that request fails, lets the error end
             // the stdio session (a failed notification handler is not caught). Cadre asks for the roots each time it
             // needs them, so it has no use for this notification.
-            return new Verdict(null, NullNode.getInstance(), method, false, null, null, true);
+            return new Verdict(null, false, NullNode.getInstance(), method, false, null, null, true);
         }
-        cancellations.inspect(session, message);
-        // passed on re-serialized: compact, so no raw carriage return inside splits it into two lines for the SDK
-        return new Verdict(message.toString(), answerId, method, validId, null, null, false);
+        boolean rewritten = cancellations.inspect(session, message);
+        return new Verdict(message, rewritten, answerId, method, validId, null, null, false);
     }
 
     private static Verdict checkResponse(ObjectNode message, boolean validId) {
@@ -232,12 +257,12 @@ public final class InboundMessages {
         JsonNode error = message.get("error");
         boolean wellFormed = validId && "2.0".equals(message.path("jsonrpc").textValue()) && result != (error != null)
                 && (error == null || (error.isObject() && error.path("code").isIntegralNumber() && error.path("message").isTextual()));
-        return wellFormed ? new Verdict(message.toString(), message.get("id"), null, false, null, null, false) : dropped();
+        return wellFormed ? new Verdict(message, false, message.get("id"), null, false, null, null, false) : dropped();
     }
 
     /** An invalid response or notification: nothing to answer, nothing to pass on. */
     private static Verdict dropped() {
-        return new Verdict(null, NullNode.getInstance(), null, false, null, null, false);
+        return new Verdict(null, false, NullNode.getInstance(), null, false, null, null, false);
     }
 
     /** What is wrong with the params of a request to {@code method}, or null. */

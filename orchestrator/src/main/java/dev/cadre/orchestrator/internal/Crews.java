@@ -2,7 +2,7 @@ package dev.cadre.orchestrator.internal;
 
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.RunEvent;
-import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
@@ -82,19 +82,19 @@ public final class Crews {
     }
 
     /** The run's start, checked against the crew it is to go on with (resume, fork). */
-    public static RunEvent.RunStarted startOf(String runId, JournalReader.Journal journal, Crew crew, CrewSource givenSource,
+    public static RunEvent.RunStarted startOf(String runId, StoredJournal journal, Crew crew, CrewSource givenSource,
                                               boolean crewChanged) {
         List<RunEvent> events = journal.events();
         if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.location()
                     + " does not begin with the run's start.");
         }
         if (!started.runId().equals(runId)) {
-            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.location()
                     + " holds run '" + started.runId() + "'.");
         }
         if (started.schemaVersion() > RunEvent.RunStarted.CURRENT_SCHEMA) {
-            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.file()
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal " + journal.location()
                     + " was written with event schema " + started.schemaVersion() + ", newer than the schema "
                     + RunEvent.RunStarted.CURRENT_SCHEMA + " this version of Cadre reads; resume it with the version that wrote it or a later one.");
         }

@@ -31,6 +31,22 @@ final class JournalChain {
         return mac.doFinal(json);
     }
 
+    /** An event's journal line and its MAC (the next line's {@code previous}). */
+    record Signed(byte[] line, byte[] code) {}
+
+    /** Serialises {@code event} and signs it after {@code previous}; {@code where} names the journal in errors. */
+    Signed sign(com.fasterxml.jackson.databind.ObjectMapper mapper, byte[] previous, dev.cadre.api.RunEvent event, String where) {
+        byte[] json;
+        try {
+            json = mapper.writeValueAsBytes(event);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new JournalException("Cannot serialise event " + event.getClass().getSimpleName() + " #" + event.seq()
+                    + " for journal " + where + ": " + e.getOriginalMessage(), e);
+        }
+        byte[] code = sign(previous, json);
+        return new Signed(line(json, code), code);
+    }
+
     /** The line to write: {@code json} with the {@code mac} field before its closing brace, and a newline. */
     static byte[] line(byte[] json, byte[] code) {
         byte[] encoded = ENCODER.encode(code);

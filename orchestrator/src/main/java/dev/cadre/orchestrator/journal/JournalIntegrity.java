@@ -28,6 +28,13 @@ public record JournalIntegrity(Status status, int line, String detail) {
         return status == Status.CHANGED;
     }
 
+    /** Throws a {@link JournalChangedException} about {@code journal} when changed, or unverified and not trusted. */
+    void require(String journal, boolean trustUnverified) {
+        if (isChanged() || (status == Status.UNVERIFIED && !trustUnverified)) {
+            throw new JournalChangedException(describe(journal), this);
+        }
+    }
+
     /** One sentence about journal {@code file}. */
     public String describe(java.nio.file.Path file) {
         return describe(file.toString());

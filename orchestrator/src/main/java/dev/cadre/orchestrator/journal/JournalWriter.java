@@ -1,6 +1,5 @@
 package dev.cadre.orchestrator.journal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cadre.api.CadreJson;
 import dev.cadre.api.RunEvent;
@@ -106,16 +105,10 @@ public final class JournalWriter implements AutoCloseable {
 
     /** Writes one event as one line. */
     public synchronized void append(RunEvent event) {
-        byte[] json;
+        JournalChain.Signed signed = chain.sign(mapper, previous, event, file.toString());
+        byte[] code = signed.code();
         try {
-            json = mapper.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new JournalException("Cannot serialise event " + event.getClass().getSimpleName() + " #" + event.seq()
-                    + " for journal " + file + ": " + e.getOriginalMessage(), e);
-        }
-        byte[] code = chain.sign(previous, json);
-        try {
-            byte[] line = JournalChain.line(json, code);
+            byte[] line = signed.line();
             out.write(line);
             length += line.length;
             if (fsync) {

@@ -98,7 +98,7 @@ final class ModelCalls {
         return Mono.create(sink -> model.chat(request, options, new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(String token) {
-                recorder.emit((id, seq, at) -> new RunEvent.TokenStreamed(id, c.stepPath(), seq, at, c.agent(), token));
+                recorder.publishLive((id, seq, at) -> new RunEvent.TokenStreamed(id, c.stepPath(), seq, at, c.agent(), token));
             }
 
             @Override

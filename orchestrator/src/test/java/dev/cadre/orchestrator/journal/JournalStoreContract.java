@@ -1,0 +1,128 @@
+package dev.cadre.orchestrator.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cadre.api.EventsAccess;
+import dev.cadre.api.RunEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link JournalStore} does; one subclass per store. */
+abstract class JournalStoreContract {
+
+    private final List<JournalStore> opened = new ArrayList<>();
+
+    /** A new store; {@link #reopened()} the same storage seen by a new store (a new process). */
+    abstract JournalStore newStore();
+
+    abstract JournalStore reopened();
+
+    JournalStore store() {
+        if (opened.isEmpty()) {
+            opened.add(newStore());
+        }
+        return opened.get(0);
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(JournalStore::close);
+    }
+
+    @Test
+    void appendedEventsReadBackEqualAndInOrder() {
+        List<RunEvent> events = EventsAccess.oneOfEach("r-1");
+        try (JournalStore.Appender appender = store().open("r-1")) {
+            events.forEach(appender::append);
+        }
+        StoredJournal journal = store().read("r-1");
+        assertThat(journal.events()).containsExactlyElementsOf(events);
+        assertThat(journal.runId()).isEqualTo("r-1");
+        assertThat(journal.tornTail()).isFalse();
+        assertThat(journal.integrity().isChanged()).isFalse();
+        assertThat(journal.location()).contains("r-1");
+    }
+
+    @Test
+    void eventsAreReadableWhileTheRunIsStillAppending() {
+        List<RunEvent> events = EventsAccess.oneOfEach("live");
+        JournalStore.Appender appender = store().open("live");
+        appender.append(events.get(0));
+        appender.append(events.get(1));
+        assertThat(store().read("live").events()).containsExactlyElementsOf(events.subList(0, 2));
+        assertThat(store().read("live", 2).collectList().block()).containsExactly(events.get(1));
+        appender.close();
+    }
+
+    @Test
+    void runsAreListedAndKnown() {
+        for (String id : List.of("a", "b", "c")) {
+            try (JournalStore.Appender appender = store().open(id)) {
+                appender.append(EventsAccess.oneOfEach(id).get(0));
+            }
+        }
+        assertThat(store().runIds()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(store().contains("b")).isTrue();
+        assertThat(store().contains("nope")).isFalse();
+    }
+
+    @Test
+    void readingARunTheStoreDoesNotHoldNamesIt() {
+        assertThatThrownBy(() -> store().read("missing")).isInstanceOf(JournalException.class).hasMessageContaining("missing");
+    }
+
+    @Test
+    void aContinuedJournalKeepsItsEarlierEventsAndStaysIntact() {
+        List<RunEvent> events = EventsAccess.oneOfEach("r-2");
+        try (JournalStore.Appender appender = store().open("r-2")) {
+            events.subList(0, 3).forEach(appender::append);
+        }
+        JournalStore later = reopened();
+        opened.add(later);
+        try (JournalStore.Appender appender = later.open("r-2")) {
+            events.subList(3, events.size()).forEach(appender::append);
+        }
+        JournalStore third = reopened();
+        opened.add(third);
+        StoredJournal journal = third.read("r-2");
+        assertThat(journal.events()).containsExactlyElementsOf(events);
+        assertThat(journal.integrity().isChanged()).isFalse();
+    }
+
+    @Test
+    void concurrentRunsEachReadBackTheirOwnEvents() throws Exception {
+        int runs = 32;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                String id = "c-" + i;
+                done.add(pool.submit(() -> {
+                    try (JournalStore.Appender appender = store().open(id)) {
+                        EventsAccess.oneOfEach(id).forEach(appender::append);
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JournalStore fresh = reopened();
+        opened.add(fresh);
+        for (int i = 0; i < runs; i++) {
+            String id = "c-" + i;
+            StoredJournal journal = fresh.read(id);
+            assertThat(journal.events()).hasSize(EventsAccess.oneOfEach(id).size()).allMatch(e -> e.runId().equals(id));
+            assertThat(journal.integrity().isChanged()).as(id).isFalse();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.cadre.temporal;
+
+import dev.cadre.api.HumanGate;
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunHandle;
+import dev.cadre.api.Task;
+import dev.cadre.api.Tool;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.orchestrator.RunOptions;
+import dev.cadre.orchestrator.driver.RunCore;
+import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.redaction.Redactor;
+import dev.cadre.temporal.internal.ChatJson;
+import dev.cadre.temporal.internal.CrewWorkflow;
+import dev.cadre.temporal.internal.CrewWorkflowImpl;
+import dev.cadre.temporal.internal.JournalActivities;
+import dev.cadre.temporal.internal.ModelActivities;
+import dev.cadre.temporal.internal.TemporalRunHandle;
+import dev.cadre.temporal.internal.ToolActivities;
+import dev.cadre.temporal.internal.WorkerSetup;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cadre crews as durable Temporal workflows, from Java: register a worker on a {@link WorkerFactory}, start and resume
+ * runs through a {@link WorkflowClient} made with {@link #dataConverter()}.
+ *
+ * <pre>{@code
+ * WorkflowClient client = WorkflowClient.newInstance(service,
+ *     WorkflowClientOptions.newBuilder().setNamespace("default").setDataConverter(TemporalCadre.dataConverter()).build());
+ * TemporalCadre cadre = TemporalCadre.builder(client).models(models).tools(tools).crew(crew).build();
+ * WorkerFactory factory = WorkerFactory.newInstance(client);
+ * cadre.register(factory);
+ * factory.start();
+ * RunResult result = cadre.run(crew, task, RunOptions.DEFAULTS).result().block();
+ * }</pre>
+ *
+ * <p>A run's workflow id is its run id; its events go to the same journal files in the same runs directory a local run
+ * writes. Crews are code, as workflows are: every worker on the task queue registers the crews it may run.
+ */
+public final class TemporalCadre implements AutoCloseable {
+
+    /** The task queue workflows and model calls use unless told otherwise. */
+    public static final String DEFAULT_TASK_QUEUE = "cadre";
+
+    private final WorkflowClient client;
+    private final String taskQueue;
+    private final String toolQueue;
+    private final Path runs;
+    private final JournalKey key;
+    private final boolean fsync;
+    private final HumanGate gate;
+    private final List<Tool> tools;
+    private final RunCore.Settings settings;
+    private final int continueAsNewAfter;
+    private final Map<String, Crew> crews = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    private TemporalCadre(Builder b) {
+        this.client = b.client;
+        this.taskQueue = b.taskQueue;
+        this.toolQueue = b.toolQueue;
+        this.runs = Objects.requireNonNull(b.runs, "runsDirectory: where the runs' journals go");
+        this.key = Objects.requireNonNull(b.key, "journalKey: the key every worker shares");
+        this.fsync = b.fsync;
+        this.continueAsNewAfter = b.continueAsNewAfter;
+        this.gate = b.gate;
+        this.tools = List.copyOf(b.tools);
+        this.settings = RunCore.Settings.of(Objects.requireNonNull(b.models, "models: configure a ModelRegistry"), b.redactor);
+        b.crews.forEach(this::crew);
+    }
+
+    public static Builder builder(WorkflowClient client) {
+        return new Builder(client);
+    }
+
+    /** The data converter clients and workers of Cadre runs must use: JSON through Cadre's Jackson mapping. */
+    public static DataConverter dataConverter() {
+        return DefaultDataConverter.newDefaultInstance().withPayloadConverterOverrides(new JacksonJsonPayloadConverter(ChatJson.mapper()));
+    }
+
+    /** Registers a crew this process's workers may run (by its name); returns it. */
+    public Crew crew(Crew crew) {
+        crews.put(crew.name(), crew);
+        return crew;
+    }
+
+    /**
+     * Registers Cadre's workflow and activities on {@code factory}: workflows and model calls on the task queue, tool
+     * calls on the tool queue (the same queue unless this worker holds a workspace of its own).
+     */
+    public void register(WorkerFactory factory) {
+        WorkerSetup setup = new WorkerSetup(crews::get, settings, continueAsNewAfter);
+        Worker worker = factory.newWorker(taskQueue);
+        worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
+        JournalActivities journal = new JournalActivities(runs, key, fsync, gate, client);
+        ToolActivities toolCalls = new ToolActivities(tools);
+        synchronized (opened) {
+            opened.add(journal);
+            opened.add(toolCalls);
+        }
+        worker.registerActivitiesImplementations(new ModelActivities(settings.models()), journal);
+        if (toolQueue == null || toolQueue.equals(taskQueue)) {
+            worker.registerActivitiesImplementations(toolCalls);
+        } else {
+            factory.newWorker(toolQueue).registerActivitiesImplementations(toolCalls);
+        }
+    }
+
+    /** Starts {@code crew} on {@code task} as a workflow; bad input (a context no step produces) is refused here. */
+    public RunHandle run(Crew crew, Task task, RunOptions options) {
+        crew(crew);
+        String runId = options.runId() != null ? options.runId() : newRunId();
+        RunCore.started(runId, crew, task, options, settings, Instant.now());
+        if (Files.exists(JournalWriter.fileFor(runs, runId))) {
+            throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + JournalWriter.fileFor(runs, runId)
+                    + " already exists.");
+        }
+        return start(new CrewWorkflow.Start(runId, crew.name(), task, options.context(), options.maxOutputRetries(), false, toolQueue));
+    }
+
+    /**
+     * Resumes a run from its journal on the cluster (after every worker was stopped, or a cut journal): what the
+     * journal holds is not done again. A run whose journal shows it ended is returned ended.
+     */
+    public RunHandle resume(String runId, Crew crew, RunOptions options) {
+        crew(crew);
+        List<RunEvent> events = JournalReader.read(JournalWriter.fileFor(runs, runId), key)
+                .requireVerified(options.trustUnverifiedJournal()).events();
+        if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
+            throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal does not begin with the run's start.");
+        }
+        if (!started.crew().equals(crew.name())) {
+            throw new IllegalArgumentException("Run '" + runId + "' was started with crew '" + started.crew() + "', not '"
+                    + crew.name() + "': resume it with the same crew.");
+        }
+        return start(new CrewWorkflow.Start(runId, crew.name(), started.task(), options.context(), options.maxOutputRetries(), true,
+                toolQueue));
+    }
+
+    private RunHandle start(CrewWorkflow.Start start) {
+        CrewWorkflow workflow = client.newWorkflowStub(CrewWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(start.runId()).setTaskQueue(taskQueue).build());
+        WorkflowClient.start(workflow::run, start);
+        return new TemporalRunHandle(start.runId(), client, runs, key);
+    }
+
+    /** The handle of a run on the cluster, by id (to watch it, answer its checkpoints or cancel it from another process). */
+    public RunHandle handle(String runId) {
+        return new TemporalRunHandle(runId, client, runs, key);
+    }
+
+    private static String newRunId() {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(Instant.now())
+                + "-" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+
+    /** Stops asking gates and closes open journals of this process's workers (the factory is the caller's to shut down). */
+    @Override
+    public void close() {
+        synchronized (opened) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing the rest matters more
+                }
+            }
+            opened.clear();
+        }
+    }
+
+    /** Builds a {@link TemporalCadre}; models, the runs directory and the journal key are required. */
+    public static final class Builder {
+        private final WorkflowClient client;
+        private String taskQueue = DEFAULT_TASK_QUEUE;
+        private String toolQueue;
+        private Path runs;
+        private JournalKey key;
+        private boolean fsync;
+        private int continueAsNewAfter = WorkerSetup.CONTINUE_AS_NEW_AFTER;
+        private HumanGate gate = HumanGate.programmatic();
+        private ModelRegistry models;
+        private Redactor redactor = Redactor.none();
+        private final List<Tool> tools = new ArrayList<>();
+        private final List<Crew> crews = new ArrayList<>();
+
+        private Builder(WorkflowClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /** The task queue of workflows and model calls (default {@value #DEFAULT_TASK_QUEUE}). */
+        public Builder taskQueue(String queue) { this.taskQueue = requireQueue(queue); return this; }
+        /** The task queue of tool calls: a queue per workspace host (default: the task queue). */
+        public Builder toolQueue(String queue) { this.toolQueue = requireQueue(queue); return this; }
+        /** Where journals go: a directory every worker and client of these runs shares. */
+        public Builder runsDirectory(Path directory) { this.runs = Objects.requireNonNull(directory); return this; }
+        /** The key authenticating journal lines: from configuration every worker shares, not a file on one of them. */
+        public Builder journalKey(JournalKey journalKey) { this.key = Objects.requireNonNull(journalKey); return this; }
+        public Builder fsyncJournal(boolean on) { this.fsync = on; return this; }
+        /**
+         * The history length (events) past which a run continues as a new workflow run that resumes from its journal
+         * (default 8,000, below Temporal's warning at 10,240; Temporal's own suggestion is followed too).
+         */
+        public Builder continueAsNewAfter(int events) {
+            if (events < 50) {
+                throw new IllegalArgumentException("continueAsNewAfter is " + events + ": give at least 50 history events.");
+            }
+            this.continueAsNewAfter = events;
+            return this;
+        }
+        /** Who decides checkpoints on this process's workers (default: nobody but the run's handle and the decide update). */
+        public Builder gate(HumanGate humanGate) { this.gate = Objects.requireNonNull(humanGate); return this; }
+        public Builder models(ModelRegistry registry) { this.models = registry; return this; }
+        /** What masks secrets in events (default: nothing masked). */
+        public Builder redactor(Redactor r) { this.redactor = Objects.requireNonNull(r); return this; }
+        public Builder tools(List<? extends Tool> more) { more.forEach(t -> Tool.requireValidName(t.name())); this.tools.addAll(more); return this; }
+        public Builder crew(Crew crew) { this.crews.add(Objects.requireNonNull(crew)); return this; }
+
+        public TemporalCadre build() {
+            return new TemporalCadre(this);
+        }
+
+        private static String requireQueue(String queue) {
+            if (queue == null || queue.isBlank() || queue.length() > 200) {
+                throw new IllegalArgumentException("Task queue '" + queue + "' is invalid: give 1 to 200 characters.");
+            }
+            return queue;
+        }
+    }
+}

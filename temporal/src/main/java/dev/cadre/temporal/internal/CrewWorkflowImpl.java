@@ -1,0 +1,252 @@
+package dev.cadre.temporal.internal;
+
+import dev.cadre.api.Checkpoint;
+import dev.cadre.api.Decision;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunResult;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.orchestrator.RunOptions;
+import dev.cadre.orchestrator.driver.DriverCommand;
+import dev.cadre.orchestrator.driver.DriverInput;
+import dev.cadre.orchestrator.driver.RunCore;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drives a {@link RunCore} inside a Temporal workflow: events journaled through a local activity before the calls they
+ * announce, model and tool calls as activities (concurrent when the core asks for several), checkpoints as pending
+ * entries a {@code decide} update answers, their timeouts as durable timers, cancel as workflow cancellation. No
+ * pattern's meaning is here: it is all in the core, which is deterministic, so replaying this workflow replays it.
+ */
+public final class CrewWorkflowImpl implements CrewWorkflow {
+
+    /** The version of how this workflow drives the core; raise it (with {@link Workflow#getVersion}) on a change in flight. */
+    static final int CORE_VERSION = 1;
+
+    private final WorkerSetup setup;
+    private final Map<String, Checkpoint> pending = new LinkedHashMap<>();
+    private final Deque<DriverInput> inbox = new ArrayDeque<>();
+    private final Map<String, CancellationScope> timers = new HashMap<>();
+    private final RunActivities.Journal journal = Workflow.newLocalActivityStub(RunActivities.Journal.class,
+            LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+    private RunActivities.Models models;
+    private RunActivities.Tools tools;
+    private RunCore core;
+    private String runId;
+    private RunResult result;
+    private Start start;
+    private int inFlight;
+
+    public CrewWorkflowImpl(WorkerSetup setup) {
+        this.setup = setup;
+    }
+
+    @Override
+    public RunResult run(Start start) {
+        Workflow.getVersion("cadre-core", Workflow.DEFAULT_VERSION, CORE_VERSION);
+        this.start = start;
+        runId = start.runId();
+        Crew crew = setup.crews().apply(start.crew());
+        if (crew == null) {
+            throw ApplicationFailure.newNonRetryableFailure("Crew '" + start.crew() + "' of run '" + runId
+                    + "' is not registered on this worker: register it on every worker of the task queue.", "CadreUnknownCrew");
+        }
+        models = Workflow.newActivityStub(RunActivities.Models.class, ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(10)).setRetryOptions(RetryMapping.models(crew.policy().retry())).build());
+        ActivityOptions.Builder toolOptions = ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1))
+                .setHeartbeatTimeout(Duration.ofSeconds(30)).setRetryOptions(RetryMapping.tools());
+        if (start.toolQueue() != null) {
+            toolOptions.setTaskQueue(start.toolQueue());
+        }
+        tools = Workflow.newActivityStub(RunActivities.Tools.class, toolOptions.build());
+        RunOptions options = new RunOptions(runId, start.context(), false, start.maxOutputRetries(), null);
+        List<RunEvent> events;
+        try {
+            if (start.resume()) {
+                events = journal.read(runId).events();
+            } else {
+                RunEvent.RunStarted first = RunCore.started(runId, crew, start.task(), options, setup.settings(), now());
+                journal.append(runId, new RunActivities.Events(List.of(first)));
+                events = List.of(first);
+            }
+            if (events.get(events.size() - 1).isTerminal()) {
+                return RunCore.resultOf(events);
+            }
+            core = RunCore.of(crew, options, events, setup.settings());
+        } catch (IllegalArgumentException e) {
+            throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), "CadreBadRun");
+        }
+        try {
+            execute(core.start(now()));
+            while (result == null) {
+                Workflow.await(() -> !inbox.isEmpty());
+                List<DriverCommand> next = core.accept(inbox.poll(), now());
+                if (historyIsLong() && next.stream().noneMatch(DriverCommand.End.class::isInstance)) {
+                    continueAsNew(next);
+                }
+                execute(next);
+            }
+        } catch (CanceledFailure cancelled) {
+            Workflow.newDetachedCancellationScope(() -> execute(core.cancel("Cancelled by the user.", now()))).run();
+        }
+        pending.clear();
+        return result;
+    }
+
+    /**
+     * Whether to go on in a new workflow run: the history passed the worker's bound (or Temporal suggests it), no call
+     * is in flight and no update is being handled.
+     */
+    private boolean historyIsLong() {
+        return inFlight == 0 && Workflow.isEveryHandlerFinished()
+                && (Workflow.getInfo().getHistoryLength() >= setup.continueAsNewAfter() || Workflow.getInfo().isContinueAsNewSuggested());
+    }
+
+    /**
+     * Journals what the core just decided and goes on as a new run of this workflow that resumes from the journal: the
+     * calls and checkpoints it asked for are journaled intents, asked again there as after any resume. The history starts
+     * empty again; the journal keeps the whole run.
+     */
+    private void continueAsNew(List<DriverCommand> next) {
+        flush(new ArrayList<>(next.stream().filter(DriverCommand.Record.class::isInstance)
+                .map(c -> ((DriverCommand.Record) c).event()).toList()));
+        Workflow.continueAsNew(new Start(runId, start.crew(), start.task(), start.context(), start.maxOutputRetries(), true,
+                start.toolQueue()));
+    }
+
+    private void execute(List<DriverCommand> commands) {
+        List<RunEvent> batch = new ArrayList<>();
+        for (DriverCommand command : commands) {
+            if (command instanceof DriverCommand.Record r) {
+                batch.add(r.event());
+                continue;
+            }
+            flush(batch);
+            if (command instanceof DriverCommand.CallModel c) {
+                callModel(c);
+            } else if (command instanceof DriverCommand.CallTool c) {
+                callTool(c);
+            } else if (command instanceof DriverCommand.AskHuman a) {
+                pending.put(a.checkpoint().id(), a.checkpoint());
+                journal.ask(a.checkpoint());
+            } else if (command instanceof DriverCommand.CheckpointClosed c) {
+                pending.remove(c.checkpointId());
+                CancellationScope timer = timers.remove(c.checkpointId());
+                if (timer != null) {
+                    timer.cancel();
+                }
+                journal.closed(runId, c.checkpointId());
+            } else if (command instanceof DriverCommand.StartTimer t) {
+                startTimer(t);
+            } else if (command instanceof DriverCommand.End e) {
+                result = e.result();
+            }
+        }
+        flush(batch);
+    }
+
+    private void flush(List<RunEvent> batch) {
+        if (!batch.isEmpty()) {
+            journal.append(runId, new RunActivities.Events(batch));
+            batch.clear();
+        }
+    }
+
+    private void callModel(DriverCommand.CallModel c) {
+        Promise<RunActivities.ModelAnswer> answer = Async.function(models::call,
+                new RunActivities.ModelCall(runId, c.stepPath(), c.agent(), c.turn(), c.model(), c.request()));
+        inFlight++;
+        answer.handle((a, failure) -> {
+            inFlight--;
+            if (failure != null) {
+                inbox.add(new DriverInput.ModelFailed(c.key(), "Model '" + c.model() + "' failed for agent '" + c.agent()
+                        + "' at step '" + c.stepPath() + "': " + reason(failure)));
+            } else if (a.failure() != null) {
+                inbox.add(new DriverInput.ModelFailed(c.key(), a.failure()));
+            } else {
+                inbox.add(new DriverInput.ModelAnswered(c.key(), a.response()));
+            }
+            return null;
+        });
+    }
+
+    private void callTool(DriverCommand.CallTool c) {
+        Promise<dev.cadre.api.ToolResult> done = Async.function(tools::call,
+                new RunActivities.ToolCall(c.tool().name(), c.arguments(), c.context(), c.recover()));
+        inFlight++;
+        done.handle((r, failure) -> {
+            inFlight--;
+            inbox.add(new DriverInput.ToolDone(c.key(), failure != null
+                    ? dev.cadre.api.ToolResult.error("Tool '" + c.tool().name() + "' failed: " + reason(failure)) : r));
+            return null;
+        });
+    }
+
+    private void startTimer(DriverCommand.StartTimer t) {
+        Duration left = Duration.between(now(), t.at());
+        Duration wait = left.isNegative() ? Duration.ZERO : left;
+        CancellationScope scope = Workflow.newCancellationScope(() -> Workflow.newTimer(wait).thenApply(x -> {
+            timers.remove(t.id());
+            inbox.add(new DriverInput.TimerFired(t.id()));
+            return null;
+        }));
+        timers.put(t.id(), scope);
+        scope.run();
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = failure instanceof ActivityFailure && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof TemporalFailure t ? t.getOriginalMessage() : String.valueOf(cause.getMessage());
+    }
+
+    private static Instant now() {
+        return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    }
+
+    @Override
+    public Decision decide(String checkpointId, Decision decision) {
+        pending.remove(checkpointId);
+        inbox.add(new DriverInput.Decided(checkpointId, decision));
+        return decision;
+    }
+
+    @Override
+    public void validateDecide(String checkpointId, Decision decision) {
+        String runId = Workflow.getInfo().getWorkflowId();
+        if (decision == null) {
+            throw new IllegalArgumentException("A decision for checkpoint '" + checkpointId + "' of run '" + runId + "' is missing.");
+        }
+        if (!pending.containsKey(checkpointId)) {
+            List<String> ids = List.copyOf(pending.keySet());
+            throw new IllegalArgumentException("Run '" + runId + "' has no pending checkpoint '" + checkpointId + "'; pending: "
+                    + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ".");
+        }
+    }
+
+    @Override
+    public RunResult result() {
+        return result;
+    }
+
+    @Override
+    public List<Checkpoint> pending() {
+        return List.copyOf(pending.values());
+    }
+}

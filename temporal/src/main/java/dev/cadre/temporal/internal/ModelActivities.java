@@ -1,0 +1,54 @@
+package dev.cadre.temporal.internal;
+
+import dev.cadre.api.ModelCallAttributes;
+import dev.cadre.api.ModelRegistry;
+import dev.langchain4j.exception.NonRetriableException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.ChatRequestOptions;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+
+/**
+ * Model calls as an activity: the worker's model registry, the call's run, step, agent and turn as listener attributes
+ * (as the local driver gives them). A failure worth retrying (a timeout, 429, 5xx) is thrown for Temporal to retry under
+ * the crew's retry policy; an unknown model or a request the provider refuses is an answer with a failure, at once.
+ */
+public final class ModelActivities implements RunActivities.Models {
+
+    private final ModelRegistry models;
+
+    public ModelActivities(ModelRegistry models) {
+        this.models = models;
+    }
+
+    @Override
+    public RunActivities.ModelAnswer call(RunActivities.ModelCall c) {
+        ChatModel model;
+        try {
+            model = models.chatModel(c.model());
+        } catch (IllegalArgumentException e) {
+            return new RunActivities.ModelAnswer(null, e.getMessage());
+        }
+        ChatRequestOptions options = ChatRequestOptions.builder()
+                .addListenerAttribute(ModelCallAttributes.RUN_ID, c.runId())
+                .addListenerAttribute(ModelCallAttributes.STEP_PATH, c.stepPath())
+                .addListenerAttribute(ModelCallAttributes.AGENT, c.agent())
+                .addListenerAttribute(ModelCallAttributes.TURN, c.turn())
+                .build();
+        try {
+            return new RunActivities.ModelAnswer(model.chat(c.request(), options), null);
+        } catch (NonRetriableException | IllegalArgumentException e) {
+            return new RunActivities.ModelAnswer(null, "Model '" + c.model() + "' failed for agent '" + c.agent() + "' at step '"
+                    + c.stepPath() + "': " + describe(e));
+        } catch (RuntimeException e) {
+            int attempt = Activity.getExecutionContext().getInfo().getAttempt();
+            throw ApplicationFailure.newFailureWithCause(describe(e) + " (attempt " + attempt + ")", e.getClass().getSimpleName(), e);
+        }
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        String name = e.getClass().getSimpleName();
+        return message == null || message.isBlank() ? name : message.contains(name) ? message : name + ": " + message;
+    }
+}

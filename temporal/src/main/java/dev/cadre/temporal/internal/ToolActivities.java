@@ -1,0 +1,85 @@
+package dev.cadre.temporal.internal;
+
+import dev.cadre.api.Tool;
+import dev.cadre.api.ToolResult;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Tool calls as an activity, on a worker that has the tools (and their workspace). A call Temporal retries (its worker
+ * was lost mid-call) or one the journal shows was interrupted first asks the tool whether its effect is already there
+ * ({@link Tool#recoverInterruptedCall}, keyed by the call's identity in its context: run, step, agent, call id), so a
+ * writing tool that can check applies its effect once. A long call heartbeats, so a lost worker is noticed in seconds.
+ */
+public final class ToolActivities implements RunActivities.Tools, AutoCloseable {
+
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+    private final Map<String, Tool> tools;
+    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cadre-tool-heartbeats");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public ToolActivities(List<? extends Tool> tools) {
+        this.tools = tools.stream().collect(Collectors.toMap(Tool::name, Function.identity(), (a, b) -> a));
+    }
+
+    @Override
+    public ToolResult call(RunActivities.ToolCall c) {
+        Tool tool = tools.get(c.tool());
+        if (tool == null) {
+            return ToolResult.error("Tool '" + c.tool() + "' is not on this worker; it has: "
+                    + (tools.isEmpty() ? "none" : String.join(", ", tools.keySet().stream().sorted().toList())) + ".");
+        }
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        ScheduledFuture<?> beating = beats.scheduleAtFixedRate(() -> {
+            try {
+                context.heartbeat(null);
+            } catch (RuntimeException e) {
+                // cancelled or the worker is shutting down: the call's own outcome decides
+            }
+        }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (c.recover() || context.getInfo().getAttempt() > 1) {
+                ToolResult recovered = recover(tool, c);
+                if (recovered != null) {
+                    return recovered;
+                }
+            }
+            ToolResult result = tool.invoke(c.arguments(), c.context()).block();
+            return result != null ? result : ToolResult.error("Tool '" + tool.name() + "' returned no result.");
+        } catch (RuntimeException e) {
+            Throwable cause = reactor.core.Exceptions.unwrap(e);
+            if (cause instanceof Error fatal) {
+                throw fatal; // the worker is not sound: no result; Temporal retries the call, which recovers first
+            }
+            return ToolResult.error("Tool '" + tool.name() + "' failed: " + ModelActivities.describe(cause));
+        } finally {
+            beating.cancel(false);
+        }
+    }
+
+    private static ToolResult recover(Tool tool, RunActivities.ToolCall c) {
+        try {
+            return tool.recoverInterruptedCall(c.arguments(), c.context()).block();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        beats.shutdownNow();
+    }
+}
