@@ -1,38 +1,23 @@
 package dev.cadre.benchmarks;
 
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * M1: MCP server start-up time and {@code tools/call} throughput, Cadre against the TypeScript reference server
@@ -54,6 +39,10 @@ import java.util.stream.Stream;
  *       in {@code m1.cadreBefore}, to compare builds in one run), {@code m1.transports} ({@code stdio,http}).</li>
  * </ul>
  * Commands are split on whitespace (no quoting).
+ *
+ * <p>A program, not library code: {@link #main} prints the M1 table to standard output (progress goes to stderr).
+ * Over 300 lines: the servers, the configuration, the timed loops and the table of one benchmark; a server process
+ * and its client are {@link McpServerSession}.
  */
 public final class McpThroughput {
 
@@ -157,8 +146,8 @@ public final class McpThroughput {
     public record Config(int calls, int warmup, int concurrency, int starts, int cold) {
     }
 
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private McpThroughput() {
     }
@@ -234,18 +223,18 @@ public final class McpThroughput {
             throw new IllegalArgumentException("m1.starts must be at least 1");
         }
         McpSchema.CallToolRequest request = server.request();
-        try (Session s = Session.open(server, transport)) {
+        try (McpServerSession s = McpServerSession.open(server, transport)) {
             run(s.client(), request, config.warmup(), 1);
             run(s.client(), request, config.warmup(), config.concurrency());
         }
         long[] starts = new long[config.starts()];
         for (int i = 0; i < starts.length - 1; i++) {
-            try (Session s = Session.open(server, transport)) {
+            try (McpServerSession s = McpServerSession.open(server, transport)) {
                 starts[i] = s.startNanos();
                 check(s.client().callTool(request));
             }
         }
-        try (Session s = Session.open(server, transport)) {
+        try (McpServerSession s = McpServerSession.open(server, transport)) {
             starts[starts.length - 1] = s.startNanos();
             Latencies cold = run(s.client(), request, config.cold(), 1);
             run(s.client(), request, config.warmup(), 1);
@@ -370,165 +359,4 @@ public final class McpThroughput {
         }
     }
 
-    /**
-     * An initialized client on a freshly started server process. {@link #startNanos()} is the time from just before
-     * the process was started to the initialize response. Closing it closes the client and destroys the process tree.
-     */
-    public static final class Session implements AutoCloseable {
-
-        private final McpSyncClient client;
-        private final long startNanos;
-        private final List<ProcessHandle> processes;
-        private final Path log;
-
-        private Session(McpSyncClient client, long startNanos, List<ProcessHandle> processes, Path log) {
-            this.client = client;
-            this.startNanos = startNanos;
-            this.processes = processes;
-            this.log = log;
-        }
-
-        public McpSyncClient client() {
-            return client;
-        }
-
-        public long startNanos() {
-            return startNanos;
-        }
-
-        /** CPU time used so far by the server processes and their live descendants. */
-        public Duration serverCpu() {
-            Duration total = Duration.ZERO;
-            for (ProcessHandle root : processes) {
-                for (ProcessHandle p : Stream.concat(Stream.of(root), root.descendants()).toList()) {
-                    total = total.plus(p.info().totalCpuDuration().orElse(Duration.ZERO));
-                }
-            }
-            return total;
-        }
-
-        public static Session open(Server server, Transport transport) throws IOException, InterruptedException {
-            return transport == Transport.STDIO ? openStdio(server) : openHttp(server);
-        }
-
-        private static Session openStdio(Server server) {
-            List<String> line = server.commandLine(Transport.STDIO, 0);
-            Deque<String> stderr = new ArrayDeque<>();
-            StdioClientTransport transport = new StdioClientTransport(ServerParameters.builder(line.get(0))
-                    .args(line.subList(1, line.size())).env(server.environment(Transport.STDIO, 0)).build(),
-                    McpJsonDefaults.getMapper());
-            transport.setStdErrorHandler(l -> {
-                synchronized (stderr) {
-                    stderr.addLast(l);
-                    if (stderr.size() > 20) {
-                        stderr.removeFirst();
-                    }
-                }
-            });
-            McpSyncClient client = McpClient.sync(transport).requestTimeout(REQUEST_TIMEOUT)
-                    .initializationTimeout(START_TIMEOUT).build();
-            Set<Long> before = childPids();
-            try {
-                long t0 = System.nanoTime();
-                client.initialize(); // the transport starts the process here
-                long took = System.nanoTime() - t0;
-                return new Session(client, took, newChildren(before), null);
-            } catch (RuntimeException e) {
-                client.close();
-                destroy(newChildren(before));
-                synchronized (stderr) {
-                    throw new IllegalStateException(server.name() + " (stdio) did not initialize: " + e.getMessage()
-                            + "\nstderr tail:\n" + String.join("\n", stderr), e);
-                }
-            }
-        }
-
-        private static Session openHttp(Server server) throws IOException, InterruptedException {
-            int port = freePort();
-            List<String> line = server.commandLine(Transport.HTTP, port);
-            Path log = Files.createTempFile("m1-" + server.name() + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(line).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.environment().putAll(server.environment(Transport.HTTP, port));
-            McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
-                            .endpoint("/mcp").jsonMapper(McpJsonDefaults.getMapper()).build())
-                    .requestTimeout(REQUEST_TIMEOUT).initializationTimeout(START_TIMEOUT).build();
-            long t0 = System.nanoTime();
-            Process process = builder.start();
-            try {
-                awaitListening(process, port, t0 + START_TIMEOUT.toNanos());
-                client.initialize();
-                long took = System.nanoTime() - t0;
-                return new Session(client, took, List.of(process.toHandle()), log);
-            } catch (RuntimeException | IOException | InterruptedException e) {
-                client.close();
-                destroy(List.of(process.toHandle()));
-                String tail = Files.readString(log, StandardCharsets.UTF_8);
-                Files.deleteIfExists(log);
-                throw new IllegalStateException(server.name() + " (http " + line + ") did not initialize: " + e.getMessage()
-                        + "\nstderr:\n" + tail.substring(Math.max(0, tail.length() - 4000)), e);
-            }
-        }
-
-        private static void awaitListening(Process process, int port, long deadline) throws IOException, InterruptedException {
-            while (true) {
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                    return;
-                } catch (IOException notYet) {
-                    if (!process.isAlive()) {
-                        throw new IOException("server exited with " + process.exitValue() + " before listening on " + port);
-                    }
-                    if (System.nanoTime() > deadline) {
-                        throw new IOException("nothing listening on " + port + " after " + START_TIMEOUT);
-                    }
-                    Thread.sleep(2);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                client.close();
-            } finally {
-                destroy(processes);
-                if (log != null) {
-                    Files.deleteIfExists(log);
-                }
-            }
-        }
-
-        private static Set<Long> childPids() {
-            return ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toCollection(HashSet::new));
-        }
-
-        private static List<ProcessHandle> newChildren(Set<Long> before) {
-            return ProcessHandle.current().children().filter(p -> !before.contains(p.pid())).toList();
-        }
-
-        /** Terminates the processes and all their descendants (npx starts node as a child), forcibly after 5 s. */
-        static void destroy(List<ProcessHandle> roots) {
-            List<ProcessHandle> all = new ArrayList<>();
-            for (ProcessHandle root : roots) {
-                all.addAll(root.descendants().toList()); // before the root dies and they are re-parented
-                all.add(root);
-            }
-            all.forEach(ProcessHandle::destroy);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            for (ProcessHandle p : all) {
-                try {
-                    long left = deadline - System.nanoTime();
-                    if (left > 0) {
-                        p.onExit().get(left, TimeUnit.NANOSECONDS);
-                    }
-                } catch (Exception ignored) {
-                    // forced below
-                }
-                if (p.isAlive()) {
-                    p.destroyForcibly();
-                }
-            }
-        }
-    }
 }
