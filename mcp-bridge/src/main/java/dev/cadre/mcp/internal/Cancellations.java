@@ -54,7 +54,8 @@ public final class Cancellations {
             ObjectNode params = (ObjectNode) message.get("params");
             JsonNode meta = params.get("_meta");
             ObjectNode m = meta != null && meta.isObject() ? (ObjectNode) meta : params.putObject("_meta");
-            m.put(REQUEST_ID, message.get("id").toString());
+            JsonNode id = message.get("id"); // a number's JSON is its text, without the general tree writer
+            m.put(REQUEST_ID, id.isIntegralNumber() ? id.asText() : id.toString());
             return true;
         }
         return false;
