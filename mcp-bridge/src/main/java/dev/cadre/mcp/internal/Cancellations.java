@@ -1,5 +1,6 @@
 package dev.cadre.mcp.internal;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
@@ -54,10 +55,23 @@ public final class Cancellations {
             ObjectNode params = (ObjectNode) message.get("params");
             JsonNode meta = params.get("_meta");
             ObjectNode m = meta != null && meta.isObject() ? (ObjectNode) meta : params.putObject("_meta");
-            JsonNode id = message.get("id"); // a number's JSON is its text, without the general tree writer
-            m.put(REQUEST_ID, id.isIntegralNumber() ? id.asText() : id.toString());
+            m.put(REQUEST_ID, json(message.get("id")));
             return true;
         }
         return false;
+    }
+
+    /**
+     * The id's JSON, as {@code id.toString()} writes it, without the tree writer (a tenth of the stdio thread's time
+     * per {@code tools/call} in a profile): a number as its digits, a string quoted and escaped.
+     */
+    static String json(JsonNode id) {
+        if (id.isIntegralNumber()) {
+            return id.asText();
+        }
+        if (id.isTextual()) {
+            return '"' + new String(JsonStringEncoder.getInstance().quoteAsString(id.textValue())) + '"';
+        }
+        return id.toString();
     }
 }
