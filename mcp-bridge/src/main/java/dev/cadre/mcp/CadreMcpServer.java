@@ -11,6 +11,7 @@ import dev.cadre.mcp.internal.CrewCatalog;
 import dev.cadre.mcp.internal.CrewResults;
 import dev.cadre.mcp.internal.CrewRuns;
 import dev.cadre.mcp.internal.CrewTools;
+import dev.cadre.mcp.internal.ExperimentalTasks;
 import dev.cadre.mcp.internal.HttpGuard;
 import dev.cadre.mcp.internal.InboundMessages;
 import dev.cadre.mcp.internal.JournalResources;
@@ -21,7 +22,10 @@ import dev.cadre.mcp.internal.RunResources;
 import dev.cadre.mcp.internal.RunTools;
 import dev.cadre.mcp.internal.SessionTable;
 import dev.cadre.mcp.internal.StdioTransport;
+import dev.cadre.mcp.internal.TaskCapabilities;
+import dev.cadre.mcp.internal.TasksExtension;
 import dev.cadre.mcp.internal.ToolCalls;
+import dev.cadre.mcp.internal.ToolTasks;
 import dev.cadre.orchestrator.journal.JournalKey;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -87,15 +91,17 @@ public final class CadreMcpServer implements AutoCloseable {
     private final ObjectMapper mapper = CadreJson.newMapper();
     private final McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
     private final Cancellations cancellations = new Cancellations();
+    /** Crew calls running as tasks, on either protocol version. */
+    private final ToolTasks tasks = new ToolTasks();
     private final InboundMessages inbound = new InboundMessages(cancellations, new InboundMessages.LocalAnswers() {
         @Override
         public String answer(String method, JsonNode id, JsonNode params) {
-            return "resources/list".equals(method) ? journalResources.list(id, params) : null;
+            return "resources/list".equals(method) ? journalResources.list(id, params) : experimentalTasks.answer(method, id, params);
         }
 
         @Override
         public boolean handles(String method) {
-            return "resources/list".equals(method);
+            return "resources/list".equals(method) || ExperimentalTasks.handles(method);
         }
     });
     private final CrewRuns crewRuns;
@@ -104,6 +110,7 @@ public final class CadreMcpServer implements AutoCloseable {
     private final CrewCatalog catalog;
     private final RunResources runResources;
     private final JournalResources journalResources;
+    private final ExperimentalTasks experimentalTasks;
     private final boolean http;
     private final SessionTable sessions;
     private McpAsyncServer server;
@@ -124,6 +131,8 @@ public final class CadreMcpServer implements AutoCloseable {
         this.runs = crewRuns.all();
         this.runResources = new RunResources(config.runsDirectory(), () -> server.listResources()
                 .map(r -> (JsonNode) CadreJson.mapper().valueToTree(r)).collectList().block(Duration.ofSeconds(5)));
+        this.experimentalTasks = new ExperimentalTasks(config, catalog, crewRuns, results, tasks);
+        mapper.registerModule(TaskCapabilities.module(experimentalTasks.taskTools()));
         this.journalResources = new JournalResources(config.runsDirectory(), config.redactor(), journalKey, runResources);
         this.sessions = new SessionTable(config.httpLimits().maxSessions(), config.httpLimits().sessionIdleTimeout(), System::nanoTime);
     }
@@ -284,7 +293,7 @@ public final class CadreMcpServer implements AutoCloseable {
         List<McpServerFeatures.AsyncToolSpecification> crews = new ArrayList<>();
         Map<String, McpAsyncTool> modernCrews = new LinkedHashMap<>();
         CrewTools crewTools = new CrewTools(config, catalog, crewRuns, results, cancellations, http, () -> server);
-        ModernCrewCalls crewCalls = new ModernCrewCalls(config, catalog, crewRuns, results, json);
+        ModernCrewCalls crewCalls = new ModernCrewCalls(config, catalog, crewRuns, results, json, tasks);
         for (CrewCatalog.Entry entry : catalog.entries()) {
             McpServerFeatures.AsyncToolSpecification crew = crewTools.tool(entry);
             crews.add(crew);
@@ -305,12 +314,13 @@ public final class CadreMcpServer implements AutoCloseable {
             prompts.addAll(fixtures.prompts());
             resources.addAll(fixtures.resources());
             templates.addAll(fixtures.templates());
+            modernCrews.putAll(new ConformanceTaskFixtures(tasks).tools()); // the tasks extension's fixtures: 2026-07-28 only
         }
         McpServerFeatures.AsyncResourceTemplateSpecification journals = journalResources.template();
         spec.resourceTemplates(journals);
         templates.add(0, journals);
         modern = ModernServer.build(new ModernServer.Offer(tools, modernCrews, prompts, runResources, resources, templates),
-                json, new DefaultJsonSchemaValidator(), journalKey, NAME, VERSION, INSTRUCTIONS);
+                List.of(new TasksExtension(tasks, json)), json, new DefaultJsonSchemaValidator(), journalKey, NAME, VERSION, INSTRUCTIONS);
         return spec;
     }
 }
