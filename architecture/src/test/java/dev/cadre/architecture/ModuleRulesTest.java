@@ -28,7 +28,7 @@ class ModuleRulesTest {
             new Module("http-guard", "dev.cadre.http", Set.of()),
             new Module("orchestrator", "dev.cadre.orchestrator", Set.of("agent-api")),
             new Module("core", "dev.cadre.core", Set.of("agent-api", "orchestrator", "personas", "tools")),
-            new Module("spring-boot", "dev.cadre.spring", Set.of("agent-api", "orchestrator", "personas", "tools")),
+            new Module("spring-boot", "dev.cadre.spring", Set.of("agent-api", "orchestrator", "personas", "tools", "mcp-bridge", "console")),
             new Module("tools", "dev.cadre.tools", Set.of("agent-api")),
             new Module("personas", "dev.cadre.personas", Set.of("agent-api")),
             new Module("testkit", "dev.cadre.testkit", Set.of("agent-api")),
