@@ -3,9 +3,6 @@ package dev.cadre.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.CadreJson;
-import dev.cadre.testkit.Reply;
-import dev.cadre.testkit.ScriptedModel;
-import dev.langchain4j.model.chat.ChatModel;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -46,12 +43,7 @@ class CadreWebSecurityTest {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class App {
-        @Bean
-        ChatModel scripted() {
-            return ScriptedModel.of(Reply.text("short"));
-        }
-
+    static class App extends CadreAutoConfigurationTest.App {
         @Bean
         SecurityFilterChain security(HttpSecurity http) throws Exception {
             return http.authorizeHttpRequests(a -> a.requestMatchers("/cadre/**").hasRole("OPS").anyRequest().authenticated())
