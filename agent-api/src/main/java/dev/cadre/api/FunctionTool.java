@@ -6,9 +6,15 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Mono;
 
-/** What {@link Tool#of} makes: a tool from its specification, risk, idempotency and call. */
+/** What {@link Tool#of} and {@link Tool#nonBlocking} make: a tool from its specification, risk, idempotency and call. */
 record FunctionTool(ToolSpecification specification, RiskLevel risk, boolean idempotent,
-                    BiFunction<JsonNode, ToolContext, Mono<ToolResult>> call) implements Tool {
+                    BiFunction<JsonNode, ToolContext, Mono<ToolResult>> call, boolean mayBlock) implements Tool {
+
+    FunctionTool(ToolSpecification specification, RiskLevel risk, boolean idempotent,
+                 BiFunction<JsonNode, ToolContext, Mono<ToolResult>> call) {
+        this(specification, risk, idempotent, call, true);
+    }
+
     FunctionTool {
         Objects.requireNonNull(specification, "specification");
         Tool.requireValidName(specification.name());

@@ -29,6 +29,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = RunEvent.CheckpointRequested.class, name = "checkpoint_requested"),
         @JsonSubTypes.Type(value = RunEvent.CheckpointResolved.class, name = "checkpoint_resolved"),
         @JsonSubTypes.Type(value = RunEvent.BudgetWarning.class, name = "budget_warning"),
+        @JsonSubTypes.Type(value = RunEvent.RateLimitWait.class, name = "rate_limit_wait"),
 })
 public sealed interface RunEvent {
 
@@ -172,4 +173,13 @@ public sealed interface RunEvent {
     /** A budget limit passed its warning threshold. */
     record BudgetWarning(String runId, String stepPath, long seq, Instant timestamp, String limit, double used,
                          double max) implements RunEvent {}
+
+    /**
+     * A model call waits for its model's shared rate limit (a live event, like a streamed token: not journaled, so it
+     * carries the sequence number of the last journaled event). {@code reason} says which limit ("requests per minute",
+     * "tokens per minute", "the provider asked to wait"), {@code expectedWaitMillis} how long the wait looks from now,
+     * {@code waitingAhead} how many calls to this model wait before it, across all runs.
+     */
+    record RateLimitWait(String runId, String stepPath, long seq, Instant timestamp, String agent, String model,
+                         String reason, long expectedWaitMillis, int waitingAhead) implements RunEvent {}
 }

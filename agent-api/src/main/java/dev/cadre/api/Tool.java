@@ -12,8 +12,8 @@ import reactor.core.publisher.Mono;
  * Something an agent can do besides talking: the Tool SPI.
  *
  * <p>The specification is LangChain4j's, so its name, description and JSON-schema parameters go to any provider
- * unchanged. {@link #invoke} may block: the orchestrator always subscribes to it on a scheduler meant for
- * blocking work, never on a parallel (non-blocking) thread. A tool that fails should return
+ * unchanged. {@link #invoke} may block: the orchestrator subscribes to it on a scheduler meant for blocking work,
+ * never on a parallel (non-blocking) thread, unless the tool says it does not block ({@link #mayBlock()}). A tool that fails should return
  * {@link ToolResult#error(String)} or signal an error; either way the model sees a message and can recover.
  */
 public interface Tool {
@@ -59,6 +59,16 @@ public interface Tool {
         return Mono.empty();
     }
 
+    /**
+     * Whether subscribing to {@link #invoke} (or {@link #recoverInterruptedCall}) may block the thread. The default,
+     * {@code true}, hops to the orchestrator's blocking scheduler; a tool that answers at once or through a
+     * non-blocking client says {@code false} and runs inline on the thread that delivered the model's answer, with no
+     * hand-off. A tool that says {@code false} and blocks stalls every run on that thread.
+     */
+    default boolean mayBlock() {
+        return true;
+    }
+
     default String name() {
         return specification().name();
     }
@@ -70,6 +80,15 @@ public interface Tool {
     static Tool of(ToolSpecification specification, RiskLevel risk, boolean idempotent,
                    BiFunction<JsonNode, ToolContext, Mono<ToolResult>> call) {
         return new FunctionTool(specification, risk, idempotent, call);
+    }
+
+    /**
+     * A tool whose {@code call} never blocks (it computes in memory, or returns a Mono of a non-blocking client): the
+     * orchestrator runs it inline, on the thread that delivered the model's answer.
+     */
+    static Tool nonBlocking(ToolSpecification specification, RiskLevel risk, boolean idempotent,
+                            BiFunction<JsonNode, ToolContext, Mono<ToolResult>> call) {
+        return new FunctionTool(specification, risk, idempotent, call, false);
     }
 
     /** A tool whose call is a blocking body, run on the orchestrator's blocking scheduler. */

@@ -59,7 +59,7 @@ class RunEventJsonTest {
         }).distinct().toList();
         assertThat(tags).contains("run_started", "run_finished", "run_failed", "run_cancelled", "step_started",
                 "step_finished", "model_requested", "model_responded", "token_streamed", "tool_called", "tool_returned",
-                "checkpoint_requested", "checkpoint_resolved", "budget_warning");
+                "checkpoint_requested", "checkpoint_resolved", "budget_warning", "rate_limit_wait");
     }
 
     @Test

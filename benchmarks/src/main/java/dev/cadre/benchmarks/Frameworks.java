@@ -6,7 +6,8 @@ import java.util.List;
 /** The implementations measured side by side, by the name used in JMH's {@code framework} parameter. */
 public final class Frameworks {
 
-    public static final List<String> NAMES = List.of("cadre", "cadre-streaming", "agentic", "adk", "handwritten");
+    public static final List<String> NAMES = List.of("cadre", "cadre-streaming", "agentic", "adk", "handwritten",
+            "handwritten-journaled");
 
     private Frameworks() {}
 
@@ -26,6 +27,7 @@ public final class Frameworks {
             case "agentic" -> new AgenticWorkflows(delay);
             case "adk" -> new AdkWorkflows(delay);
             case "handwritten" -> new HandWrittenWorkflows(delay);
+            case "handwritten-journaled" -> new HandWrittenWorkflows(delay, new HandJournal());
             default -> throw new IllegalArgumentException("Unknown framework '" + name + "': use one of " + NAMES + ".");
         };
     }

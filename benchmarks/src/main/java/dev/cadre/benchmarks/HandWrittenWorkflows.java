@@ -23,7 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The floor: the same workflows as plain Java calling LangChain4j's {@code ChatModel} directly, with no framework,
  * no events, no journal. Messages are built the way a careful hand-written agent would (system prompt, the earlier
- * output as context, the tool round trip). Parallel uses a plain executor.
+ * output as context, the tool round trip). Parallel uses a plain executor. Built with a {@link HandJournal}
+ * ({@code handwritten-journaled}), W1-W4 also append the events Cadre journals for them to the default store.
  */
 public final class HandWrittenWorkflows implements Workflows {
 
@@ -36,33 +37,75 @@ public final class HandWrittenWorkflows implements Workflows {
     });
     private final List<ToolSpecification> tools = ToolSpecifications.toolSpecificationsFrom(BumpTool.class);
     private final BumpTool bump = new BumpTool();
+    private final HandJournal journal;
+    private static final dev.cadre.api.Task TASK = dev.cadre.api.Task.of("bench", "Do the benchmark task.");
 
     public HandWrittenWorkflows() {
         this(Duration.ZERO);
     }
 
     public HandWrittenWorkflows(Duration delay) {
+        this(delay, null);
+    }
+
+    /** With {@code journal} ({@code null}: none) every workflow's events are appended to it. */
+    HandWrittenWorkflows(Duration delay, HandJournal journal) {
         this.timer = delay.isZero() ? null : BenchModel.timer("handwritten-model-timer");
         this.model = new BenchModel(delay, timer);
+        this.journal = journal;
     }
 
-    private String ask(String agent, String task, String context) {
+    private HandJournal.Run start(String crew) {
+        return journal == null ? null : journal.start(crew, TASK);
+    }
+
+    private static String finish(HandJournal.Run run, String output) {
+        if (run != null) {
+            run.finished(output);
+        }
+        return output;
+    }
+
+    private String ask(HandJournal.Run run, String agent, String task, String context) {
         List<ChatMessage> messages = List.of(SystemMessage.from("You are " + agent + "."),
                 UserMessage.from(context == null ? task : task + "\n\nContext:\n" + context));
-        return model.chat(ChatRequest.builder().messages(messages).build()).aiMessage().text();
+        if (run != null) {
+            run.stepStarted(agent, agent, task);
+        }
+        ChatResponse response = model.chat(ChatRequest.builder().messages(messages).build());
+        String text = response.aiMessage().text();
+        if (run != null) {
+            run.model(agent, agent, messages, response, 1);
+            run.stepFinished(agent, text);
+        }
+        return text;
     }
 
-    private String askWithTool(String agent, String task, String context) {
+    private String askWithTool(HandJournal.Run run, String agent, String task, String context) {
         List<ChatMessage> messages = new ArrayList<>(List.of(SystemMessage.from("You are " + agent + "."),
                 UserMessage.from(context == null ? task : task + "\n\nContext:\n" + context)));
-        while (true) {
-            AiMessage ai = model.chat(ChatRequest.builder().messages(messages).toolSpecifications(tools).build()).aiMessage();
+        if (run != null) {
+            run.stepStarted(agent, agent, task);
+        }
+        for (int turn = 1; ; turn++) {
+            ChatResponse response = model.chat(ChatRequest.builder().messages(messages).toolSpecifications(tools).build());
+            AiMessage ai = response.aiMessage();
+            if (run != null) {
+                run.model(agent, agent, turn == 1 ? messages : messages.subList(messages.size() - 1, messages.size()), response, turn);
+            }
             if (!ai.hasToolExecutionRequests()) {
+                if (run != null) {
+                    run.stepFinished(agent, ai.text());
+                }
                 return ai.text();
             }
             messages.add(ai);
             for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
-                messages.add(ToolExecutionResultMessage.from(call, execute(call)));
+                String result = execute(call);
+                if (run != null) {
+                    run.tool(agent, agent, call, result, turn);
+                }
+                messages.add(ToolExecutionResultMessage.from(call, result));
             }
         }
     }
@@ -75,42 +118,46 @@ public final class HandWrittenWorkflows implements Workflows {
 
     @Override
     public String sequential() {
+        HandJournal.Run run = start("w1-sequential");
         String previous = null;
         for (int i = 1; i <= 5; i++) {
-            previous = ask("a" + i, "Step " + i + " of the task.", previous);
+            previous = ask(run, "a" + i, "Step " + i + " of the task.", previous);
         }
-        return previous;
+        return finish(run, previous);
     }
 
     @Override
     public String loop() {
+        HandJournal.Run run = start("w2-loop");
         String review = null;
         for (int i = 0; i < 3; i++) {
-            String code = askWithTool("coder", "Write the code.", review);
-            review = ask("reviewer", "Review the code.", code);
+            String code = askWithTool(run, "coder", "Write the code.", review);
+            review = ask(run, "reviewer", "Review the code.", code);
             if (review.contains("APPROVED")) {
                 break;
             }
         }
-        return review;
+        return finish(run, review);
     }
 
     @Override
     public String parallel() {
+        HandJournal.Run run = start("w3-parallel");
         List<CompletableFuture<String>> parts = new ArrayList<>();
         for (int i = 1; i <= 8; i++) {
             int k = i;
-            parts.add(CompletableFuture.supplyAsync(() -> ask("p" + k, "Part " + k + " of the task.", null), pool));
+            parts.add(CompletableFuture.supplyAsync(() -> ask(run, "p" + k, "Part " + k + " of the task.", null), pool));
         }
         StringBuilder joined = new StringBuilder();
         for (CompletableFuture<String> part : parts) {
             joined.append(part.join()).append('\n');
         }
-        return joined.toString();
+        return finish(run, joined.toString());
     }
 
     @Override
     public String debate() {
+        HandJournal.Run run = start("w4-debate");
         String[] answers = new String[3];
         for (int round = 0; round < 3; round++) {
             String[] next = new String[3];
@@ -124,11 +171,11 @@ public final class HandWrittenWorkflows implements Workflows {
                         }
                     }
                 }
-                next[d] = ask("d" + (d + 1), "Answer the question.", others == null ? null : others.toString());
+                next[d] = ask(run, "d" + (d + 1), "Answer the question.", others == null ? null : others.toString());
             }
             answers = next;
         }
-        return ask("judge", "Decide the question.", String.join("\n", answers));
+        return finish(run, ask(run, "judge", "Decide the question.", String.join("\n", answers)));
     }
 
     /** W2 as a chain of callbacks on the streaming model: no thread waits for the model. */
@@ -191,7 +238,17 @@ public final class HandWrittenWorkflows implements Workflows {
     }
 
     @Override
+    public void cleanUp() {
+        if (journal != null) {
+            journal.reset();
+        }
+    }
+
+    @Override
     public void close() {
+        if (journal != null) {
+            journal.close();
+        }
         pool.shutdownNow();
         if (timer != null) {
             timer.shutdownNow();

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class WorkflowBenchmark {
 
-    @Param({"cadre", "cadre-streaming", "agentic", "adk", "handwritten"})
+    @Param({"cadre", "cadre-streaming", "agentic", "adk", "handwritten", "handwritten-journaled"})
     public String framework;
 
     /** Cadre's journal store: {@code file} (the local segment store, the default), {@code memory}, {@code runfiles}. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WorkflowsSmokeTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"cadre", "handwritten"})
+    @ValueSource(strings = {"cadre", "handwritten", "handwritten-journaled"})
     void everyWorkflowMakesExactlyItsModelCalls(String framework) {
         try (Workflows w = Frameworks.create(framework, Duration.ZERO)) {
             for (int i = 0; i < 2; i++) {
@@ -54,6 +54,40 @@ class WorkflowsSmokeTest {
         assertThat(r.failed()).isZero();
         assertThat(r.wallMillis()).isGreaterThanOrEqualTo(r.idealMillis());
         assertThat(r.peakHeapBytes()).isPositive();
+    }
+
+    /** The hand-written floor that journals writes what Cadre journals for the loop, read back from the store. */
+    @org.junit.jupiter.api.Test
+    void theJournaledHandWrittenLoopAppendsEveryStepsEvents() {
+        HandJournal journal = new HandJournal();
+        try (Workflows w = new HandWrittenWorkflows(Duration.ZERO, journal)) {
+            w.loop();
+            assertThat(journal.runs()).isEqualTo(1);
+            java.util.List<dev.cadre.api.RunEvent> events = journal.events("hand-1");
+            assertThat(events).first().isInstanceOf(dev.cadre.api.RunEvent.RunStarted.class);
+            assertThat(events).last().isInstanceOf(dev.cadre.api.RunEvent.RunFinished.class);
+            assertThat(events).filteredOn(dev.cadre.api.RunEvent.ModelResponded.class::isInstance).hasSize(Workflows.LOOP_CALLS);
+            assertThat(events).filteredOn(dev.cadre.api.RunEvent.ToolReturned.class::isInstance).hasSize(3);
+            assertThat(events).extracting(dev.cadre.api.RunEvent::seq).doesNotHaveDuplicates().isSorted();
+            w.cleanUp();
+            assertThat(journal.runs()).isZero();
+        }
+    }
+
+    /** S2's program (100,000 runs, 2 s model in benchmarks/run) at a smoke size. */
+    @org.junit.jupiter.api.Test
+    void aShortS2RunOfCadreFinishesWithoutAThreadPerRun() {
+        ScaleBenchmark.Result r = ScaleBenchmark.measure("cadre", 500, Duration.ofMillis(50));
+        assertThat(r.failed()).isZero();
+        assertThat(r.peakThreads()).isLessThan(r.threadsBefore() + 100);
+    }
+
+    /** P1's program at a smoke size: runs park at their checkpoint, then all are resolved and finish. */
+    @org.junit.jupiter.api.Test
+    void aShortP1RunParksEveryRunThenResolvesThemAll() {
+        ParkedBenchmark.Result r = ParkedBenchmark.measure(200);
+        assertThat(r.failed()).isZero();
+        assertThat(r.retainedBytesPerRun()).isPositive();
     }
 
     private static void check(Workflows w, Function<Workflows, String> workflow, int calls) {

@@ -57,6 +57,9 @@ final class EventPrinter {
                     + clip(e.decision().editedOutput());
             return at + "checkpoint " + e.checkpointId() + " decided: " + e.decision().kind()
                     + (e.decision().feedback() == null ? "" : " (" + clip(e.decision().feedback()) + ")") + edited;
+        } else if (event instanceof RunEvent.RateLimitWait e) {
+            return at + "waiting for " + e.model() + "'s rate limit (" + e.reason() + "), about "
+                    + Math.max(1, (e.expectedWaitMillis() + 999) / 1000) + " s" + (e.waitingAhead() > 0 ? ", " + e.waitingAhead() + " calls ahead" : "");
         } else if (event instanceof RunEvent.BudgetWarning e) {
             return at + "budget warning: " + e.limit() + " at " + Math.round(100 * e.used() / Math.max(e.max(), 1e-9)) + "%";
         } else if (event instanceof RunEvent.StepFinished e) {

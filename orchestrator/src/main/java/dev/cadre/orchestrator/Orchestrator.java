@@ -33,6 +33,8 @@ import dev.cadre.orchestrator.internal.RecordedRun;
 import dev.cadre.orchestrator.internal.RunRecorder;
 import dev.cadre.orchestrator.internal.core.Core;
 import dev.cadre.orchestrator.internal.local.LocalDriver;
+import dev.cadre.orchestrator.internal.local.RateLimits;
+import dev.cadre.api.RateLimit;
 import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import java.time.Instant;
@@ -94,6 +96,7 @@ public final class Orchestrator {
     private final JsonSchemas schemas = new JsonSchemas();
     private final Cache<LocalDriver.ModelCacheKey, ChatResponse> modelCache;
     private final java.util.Map<String, Pattern<Step.Custom>> patterns;
+    private final RateLimits rateLimits;
 
     private Orchestrator(Builder b) {
         this.models = Objects.requireNonNull(b.models, "models: configure a ModelRegistry");
@@ -114,6 +117,7 @@ public final class Orchestrator {
         this.tokenEstimators = Map.copyOf(b.tokenEstimators);
         this.modelCache = Caffeine.newBuilder().maximumSize(b.modelCacheSize).build();
         this.patterns = java.util.Map.copyOf(b.patterns);
+        this.rateLimits = new RateLimits(b.rateLimits, b.rateLimitTimer, b.maxRateLimitWaiters);
         tools.forEach(t -> Tool.requireValidName(t.name()));
     }
 
@@ -138,6 +142,14 @@ public final class Orchestrator {
     /** What masks secrets in this orchestrator's runs. */
     public Redactor redactor() {
         return redactor;
+    }
+
+    /**
+     * The rate limit calls to {@code model} keep to now, shared by all this orchestrator's runs: the configured one,
+     * a crew's where stricter, or what the provider's headers said; empty when the model has none.
+     */
+    public java.util.Optional<RateLimit> rateLimit(String model) {
+        return java.util.Optional.ofNullable(rateLimits.limitOf(model));
     }
 
     /** The tools this orchestrator offers to agents. */
@@ -260,12 +272,13 @@ public final class Orchestrator {
 
     private RunHandle start(RunRecorder recorder, Crew crew, Task task, RunOptions options, Set<String> names, Instant startedAt,
                             ForkedFrom fork) {
+        rateLimits.add(crew.policy().rateLimits());
         DefaultRunHandle handle = new DefaultRunHandle(recorder, startedAt);
         HumanGate runGate = options.gate() != null ? options.gate() : gate;
         Core core = new Core(new Core.Setup(recorder.runId(), crew, task, recorder.recorded(), models, prices, schemas, redactor,
                 maxConcurrentTools, options.maxOutputRetries(), startedAt, names, options.context(), fork, patterns, interceptors,
                 tokenEstimators));
-        LocalDriver driver = new LocalDriver(core, recorder, handle, new LocalDriver.Services(models, blocking, modelCache, clock),
+        LocalDriver driver = new LocalDriver(core, recorder, handle, new LocalDriver.Services(models, blocking, modelCache, clock, rateLimits),
                 crew.policy(), options.streaming(), runGate);
         tellListeners(handle);
         driver.start();
@@ -310,8 +323,33 @@ public final class Orchestrator {
 
         private final List<TurnInterceptor> interceptors = new ArrayList<>();
         private final Map<String, TokenCountEstimator> tokenEstimators = new LinkedHashMap<>();
+        private final Map<String, RateLimit> rateLimits = new LinkedHashMap<>();
+        private Scheduler rateLimitTimer = Schedulers.parallel();
+        private int maxRateLimitWaiters = 100_000;
 
         private Builder() {}
+
+        /**
+         * A rate limit for {@code model} ({@code openai:gpt-4.1-mini}) shared by every agent and run of this
+         * orchestrator (see docs/rate-limits.md); a crew's own limit for the model applies too where it is stricter.
+         */
+        public Builder rateLimit(String model, RateLimit limit) {
+            this.rateLimits.merge(ModelRef.parse(model).toString(), Objects.requireNonNull(limit, "limit"), RateLimit::stricter);
+            return this;
+        }
+
+        /** How many calls may wait for one model's rate limit at once (default 100,000); more are refused with an error. */
+        public Builder maxRateLimitWaiters(int max) {
+            if (max < 1) throw new IllegalArgumentException("maxRateLimitWaiters is " + max + ": it must be at least 1.");
+            this.maxRateLimitWaiters = max;
+            return this;
+        }
+
+        /**
+         * Where rate-limit waits and retry backoffs are timed (default Reactor's parallel scheduler; a
+         * {@code VirtualTimeScheduler} in tests). Waiting holds no thread: one timer per model wakes its queue.
+         */
+        public Builder rateLimitTimer(Scheduler timer) { this.rateLimitTimer = Objects.requireNonNull(timer); return this; }
 
         /**
          * A stage of your own in every agent turn (guardrails, redaction); interceptors run in the order they are added.

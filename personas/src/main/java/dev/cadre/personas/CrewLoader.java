@@ -528,7 +528,7 @@ public final class CrewLoader {
     private CrewPolicy policy(Node node, Context ctx) {
         node.allowOnly(Set.of("budget", "agent_budgets", "task_budgets", "on_budget_exceeded", "cheaper_model", "retries",
                 "cache", "approve_tools_from", "ask_human", "checkpoint_timeout", "on_checkpoint_timeout",
-                "max_repeated_tool_calls", "context"), "a policy");
+                "max_repeated_tool_calls", "context", "rate_limits"), "a policy");
         CrewPolicy.Builder policy = CrewPolicy.builder();
         if (node.has("budget")) policy.runBudget(budget(node.child("budget")));
         if (node.has("agent_budgets")) {
@@ -588,6 +588,23 @@ public final class CrewLoader {
             }
         }
         if (node.has("context")) policy.context(context(node.child("context")));
+        if (node.has("rate_limits")) {
+            for (var e : node.child("rate_limits").entries("'rate_limits'").entrySet()) {
+                Node limit = e.getValue().allowOnly(Set.of("requests_per_minute", "tokens_per_minute"), "a rate limit");
+                Integer requests = limit.integer("requests_per_minute");
+                Integer tokens = limit.integer("tokens_per_minute");
+                try {
+                    dev.cadre.api.ModelRef.parse(e.getKey());
+                } catch (IllegalArgumentException ex) {
+                    throw e.getValue().keyError(ex.getMessage().replaceAll("\\.$", ""));
+                }
+                try {
+                    policy.rateLimit(e.getKey(), new dev.cadre.api.RateLimit(requests == null ? 0 : requests, tokens == null ? 0 : tokens));
+                } catch (IllegalArgumentException ex) {
+                    throw limit.error(ex.getMessage().replaceAll("\\.$", ""));
+                }
+            }
+        }
         return policy.build();
     }
 

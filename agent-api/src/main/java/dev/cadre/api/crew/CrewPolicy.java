@@ -3,6 +3,7 @@ package dev.cadre.api.crew;
 import dev.cadre.api.Budget;
 import dev.cadre.api.Decision;
 import dev.cadre.api.ModelRef;
+import dev.cadre.api.RateLimit;
 import dev.cadre.api.RiskLevel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,15 +27,18 @@ import java.util.Map;
  * @param onCheckpointTimeout  the decision taken when a checkpoint times out
  * @param maxRepeatedToolCalls the same agent calling the same tool with the same arguments this many times stops the step
  * @param context              how long tool results may be and when a conversation is compacted to fit the window
+ * @param rateLimits           shared rate limits by model reference ({@code openai:gpt-4.1-mini}): they apply to every run
+ *                             of the orchestrator that runs this crew, the stricter one where it has its own
  */
 public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map<String, Budget> taskBudgets,
                          BudgetPolicy onBudgetExceeded, String cheaperModel, RetryPolicy retry, boolean cache,
                          RiskLevel approveToolsFrom, boolean askHuman, Duration checkpointTimeout,
-                         Decision onCheckpointTimeout, int maxRepeatedToolCalls, ContextLimits context) {
+                         Decision onCheckpointTimeout, int maxRepeatedToolCalls, ContextLimits context,
+                         Map<String, RateLimit> rateLimits) {
 
     /** No limits, default retries, no cache, approval for tools that write or run processes, three repeats allowed. */
     public static final CrewPolicy DEFAULT = new CrewPolicy(Budget.UNLIMITED, Map.of(), Map.of(), BudgetPolicy.FAIL,
-            null, RetryPolicy.DEFAULT, false, RiskLevel.WRITES, false, null, null, 3, ContextLimits.DEFAULT);
+            null, RetryPolicy.DEFAULT, false, RiskLevel.WRITES, false, null, null, 3, ContextLimits.DEFAULT, Map.of());
 
     public CrewPolicy {
         runBudget = runBudget == null ? Budget.UNLIMITED : runBudget;
@@ -43,6 +47,13 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
         onBudgetExceeded = onBudgetExceeded == null ? BudgetPolicy.FAIL : onBudgetExceeded;
         retry = retry == null ? RetryPolicy.DEFAULT : retry;
         context = context == null ? ContextLimits.DEFAULT : context;
+        rateLimits = rateLimits == null ? Map.of() : Map.copyOf(rateLimits);
+        for (String model : rateLimits.keySet()) {
+            if (!ModelRef.parse(model).toString().equals(model)) {
+                throw new IllegalArgumentException("The rate limit for '" + model + "' must name the model as "
+                        + ModelRef.parse(model) + ".");
+            }
+        }
         if (onBudgetExceeded == BudgetPolicy.CHEAPER_MODEL && cheaperModel == null) {
             throw new IllegalArgumentException("The budget policy CHEAPER_MODEL needs a cheaperModel, e.g. 'openai:gpt-4.1-nano'.");
         }
@@ -55,6 +66,15 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
         if (maxRepeatedToolCalls < 2) {
             throw new IllegalArgumentException("maxRepeatedToolCalls is " + maxRepeatedToolCalls + ": it must be at least 2.");
         }
+    }
+
+    /** A policy without rate limits of its own. */
+    public CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map<String, Budget> taskBudgets,
+                      BudgetPolicy onBudgetExceeded, String cheaperModel, RetryPolicy retry, boolean cache,
+                      RiskLevel approveToolsFrom, boolean askHuman, Duration checkpointTimeout,
+                      Decision onCheckpointTimeout, int maxRepeatedToolCalls, ContextLimits context) {
+        this(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache, approveToolsFrom, askHuman,
+                checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls, context, Map.of());
     }
 
     /** A policy with the default {@link ContextLimits}. */
@@ -91,6 +111,7 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
         private Decision onCheckpointTimeout;
         private int maxRepeatedToolCalls;
         private ContextLimits context;
+        private final Map<String, RateLimit> rateLimits;
 
         private Builder(CrewPolicy from) {
             runBudget = from.runBudget;
@@ -106,6 +127,7 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
             onCheckpointTimeout = from.onCheckpointTimeout;
             maxRepeatedToolCalls = from.maxRepeatedToolCalls;
             context = from.context;
+            rateLimits = new LinkedHashMap<>(from.rateLimits);
         }
 
         public Builder runBudget(Budget budget) {
@@ -175,9 +197,18 @@ public record CrewPolicy(Budget runBudget, Map<String, Budget> agentBudgets, Map
             return this;
         }
 
+        /**
+         * A shared rate limit for the model {@code model} ({@code openai:gpt-4.1-mini}): every run of the orchestrator
+         * that runs this crew keeps to it, and to the orchestrator's own limit for the model where that is stricter.
+         */
+        public Builder rateLimit(String model, RateLimit limit) {
+            rateLimits.put(ModelRef.parse(model).toString(), java.util.Objects.requireNonNull(limit, "limit"));
+            return this;
+        }
+
         public CrewPolicy build() {
             return new CrewPolicy(runBudget, agentBudgets, taskBudgets, onBudgetExceeded, cheaperModel, retry, cache,
-                    approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls, context);
+                    approveToolsFrom, askHuman, checkpointTimeout, onCheckpointTimeout, maxRepeatedToolCalls, context, rateLimits);
         }
     }
 }

@@ -148,6 +148,11 @@ function showRun(runId) {
   }
 
   function apply(e) {
+    if (e.type === 'rate_limit_wait') {   // live, not journaled: it carries the last journaled event's seq
+      node(e.stepPath || '').items.push({ t: 'rate', e });
+      queueRender();
+      return;
+    }
     if (seen.has(e.seq)) return;
     seen.add(e.seq);
     const n = node(e.stepPath || '');
@@ -296,6 +301,7 @@ function showRun(runId) {
       return h('div', { class: 'item decision' }, h('div', { class: 'label' }, 'decided: ' + d.kind.toLowerCase() + (d.decidedBy ? ' by ' + d.decidedBy : '')),
         d.feedback ? h('pre', {}, d.feedback) : null, d.editedOutput ? h('pre', {}, d.editedOutput) : null);
     }
+    if (item.t === 'rate') return h('div', { class: 'item', 'data-test': 'rate-limit-wait' }, h('div', { class: 'label' }, 'waiting for ' + e.model + ': ' + e.reason + ', about ' + Math.ceil(e.expectedWaitMillis / 1000) + ' s' + (e.waitingAhead ? ', ' + e.waitingAhead + ' calls ahead' : '')));
     if (item.t === 'budget') return h('div', { class: 'item' }, h('div', { class: 'label' }, 'budget warning: ' + e.limit + ' ' + e.used + ' of ' + e.max));
     return null;
   }

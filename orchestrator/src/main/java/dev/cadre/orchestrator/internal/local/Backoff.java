@@ -16,7 +16,8 @@ final class Backoff {
 
     private Backoff() {}
 
-    static Retry of(RetryPolicy policy, Listener listener) {
+    /** Retries under {@code policy}, the waits timed on {@code timer}. */
+    static Retry of(RetryPolicy policy, reactor.core.scheduler.Scheduler timer, Listener listener) {
         return Retry.from(signals -> signals.concatMap(signal -> {
             Throwable error = signal.failure();
             long attempt = signal.totalRetries();
@@ -31,7 +32,7 @@ final class Backoff {
                 wait = asked;
             }
             listener.retrying(error, attempt, wait);
-            return Mono.delay(wait);
+            return Mono.delay(wait, timer);
         }));
     }
 

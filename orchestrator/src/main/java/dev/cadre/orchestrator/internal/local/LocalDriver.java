@@ -56,7 +56,8 @@ public final class LocalDriver implements DefaultRunHandle.Driven {
     private volatile boolean stopped;
 
     /** What the orchestrator gives every run's driver. */
-    public record Services(ModelRegistry models, Scheduler blocking, Cache<ModelCacheKey, ChatResponse> modelCache, Clock clock) {}
+    public record Services(ModelRegistry models, Scheduler blocking, Cache<ModelCacheKey, ChatResponse> modelCache, Clock clock,
+                           RateLimits rateLimits) {}
 
     /** A cached model answer is keyed by model and the full request. */
     public record ModelCacheKey(String model, ChatRequest request) {}
@@ -67,7 +68,7 @@ public final class LocalDriver implements DefaultRunHandle.Driven {
         this.recorder = recorder;
         this.handle = handle;
         this.models = new ModelCalls(services.models(), services.blocking(), services.modelCache(), recorder, policy.cache(),
-                policy.retry(), streaming);
+                policy.retry(), streaming, services.rateLimits());
         this.tools = new ToolCalls(services.blocking());
         this.gate = gate;
         this.clock = services.clock();

@@ -38,9 +38,10 @@ final class ModelCalls {
     private final boolean cacheOn;
     private final RetryPolicy retry;
     private final boolean streaming;
+    private final RateLimits limits;
 
     ModelCalls(ModelRegistry models, Scheduler blocking, Cache<LocalDriver.ModelCacheKey, ChatResponse> cache, RunRecorder recorder,
-               boolean cacheOn, RetryPolicy retry, boolean streaming) {
+               boolean cacheOn, RetryPolicy retry, boolean streaming, RateLimits limits) {
         this.models = models;
         this.blocking = blocking;
         this.cache = cache;
@@ -48,6 +49,7 @@ final class ModelCalls {
         this.cacheOn = cacheOn;
         this.retry = retry;
         this.streaming = streaming;
+        this.limits = limits;
     }
 
     Mono<Input> call(Command.CallModel c) {
@@ -78,7 +80,7 @@ final class ModelCalls {
         Mono<ChatResponse> once = stream.isPresent()
                 ? stream(c, stream.get(), request, options)
                 : Mono.fromCallable(() -> model.chat(request, options)).subscribeOn(blocking);
-        return once.retryWhen(Backoff.of(retry, (error, attempt, wait) -> log.info(
+        return limited(c, once).retryWhen(Backoff.of(retry, limits.timer(), (error, attempt, wait) -> log.info(
                         "Model {} failed for agent {} in run {} ({}); retry {} of {} in {} ms", ref, c.agent(), recorder.runId(),
                         Backoff.describe(error), attempt + 1, retry.maxRetries(), wait.toMillis())))
                 .<Input>map(response -> {
@@ -92,6 +94,38 @@ final class ModelCalls {
                         "Model '" + ref + "' failed for agent '" + c.agent() + "' at step '" + c.stepPath() + "'"
                                 + (Transient.isTransient(e) && retry.maxRetries() > 0 ? " after " + retry.maxRetries() + " retries" : "")
                                 + ": " + Backoff.describe(e))));
+    }
+
+    /**
+     * {@code call} once its model's shared rate limit lets it go; its usage and the provider's headers true the limit
+     * up, a 429 makes every call to the model wait (the wait the provider asked for, else the first backoff).
+     */
+    private Mono<ChatResponse> limited(Command.CallModel c, Mono<ChatResponse> call) {
+        ModelLimiter limiter = limits.forModel(c.model().toString());
+        long estimate = limiter.countsTokens() ? estimatedTokens(c.request()) : 0;
+        return limiter.admit(estimate, (reason, expected, ahead) -> recorder.publishLive((id, seq, at) -> new RunEvent.RateLimitWait(
+                        id, c.stepPath(), seq, at, c.agent(), c.model().toString(), reason, expected.toMillis(), ahead)))
+                .flatMap(permit -> call
+                        .doOnNext(response -> {
+                            limiter.settle(permit, response.tokenUsage() != null && response.tokenUsage().totalTokenCount() != null
+                                    ? response.tokenUsage().totalTokenCount() : permit.tokens());
+                            limiter.observe(ProviderLimits.from(limits.headers().of(response)));
+                        })
+                        .doOnError(error -> {
+                            if (Transient.isRateLimited(error)) {
+                                limiter.pause(Transient.retryAfter(error).orElse(retry.firstBackoff()));
+                            }
+                        }));
+    }
+
+    /** About a token per four characters of the request, and the answer's cap when it has one. */
+    private static long estimatedTokens(ChatRequest request) {
+        long chars = 0;
+        for (var message : request.messages()) {
+            chars += String.valueOf(message).length();
+        }
+        Integer answer = request.maxOutputTokens();
+        return Math.max(1, chars / 4 + (answer == null ? 0 : answer));
     }
 
     private Mono<ChatResponse> stream(Command.CallModel c, StreamingChatModel model, ChatRequest request, ChatRequestOptions options) {

@@ -10,7 +10,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The local driver's tool calls, on the blocking scheduler: a call the journal shows was interrupted asks the tool
+ * The local driver's tool calls, on the blocking scheduler, or inline on the thread that delivered the model's answer
+ * for a tool that says it does not block ({@link Tool#mayBlock()}): a call the journal shows was interrupted asks the tool
  * first whether its effect is already there; a tool that fails or gives nothing gives the model an error result.
  */
 final class ToolCalls {
@@ -26,16 +27,19 @@ final class ToolCalls {
     Mono<Input> call(Command.CallTool c) {
         Tool tool = c.tool();
         Mono<ToolResult> recovered = c.recover()
-                ? Mono.defer(() -> tool.recoverInterruptedCall(c.arguments(), c.context())).subscribeOn(blocking)
+                ? on(tool, Mono.defer(() -> tool.recoverInterruptedCall(c.arguments(), c.context())))
                         .onErrorResume(Exception.class, e -> Mono.empty())
                 : Mono.empty();
-        Mono<ToolResult> invoked = Mono.defer(() -> tool.invoke(c.arguments(), c.context()))
-                .subscribeOn(blocking)
+        Mono<ToolResult> invoked = on(tool, Mono.defer(() -> tool.invoke(c.arguments(), c.context())))
                 .switchIfEmpty(Mono.fromSupplier(() -> ToolResult.error("Tool '" + tool.name() + "' returned no result.")))
                 .onErrorResume(e -> e instanceof Exception, e -> {
                     log.debug("Tool {} failed in run {} at {}", tool.name(), c.context().runId(), c.context().stepPath(), e);
                     return Mono.just(ToolResult.error("Tool '" + tool.name() + "' failed: " + Backoff.describe(e)));
                 });
         return recovered.switchIfEmpty(invoked).map(result -> new Input.ToolDone(c.key(), result));
+    }
+
+    private Mono<ToolResult> on(Tool tool, Mono<ToolResult> call) {
+        return tool.mayBlock() ? call.subscribeOn(blocking) : call;
     }
 }

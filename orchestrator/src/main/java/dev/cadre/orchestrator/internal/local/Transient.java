@@ -45,6 +45,20 @@ final class Transient {
         return false;
     }
 
+    /** Whether {@code error} is a provider's 429 (too many requests). */
+    static boolean isRateLimited(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof dev.langchain4j.exception.RateLimitException
+                    || (e instanceof HttpException http && http.statusCode() == 429)) {
+                return true;
+            }
+            if (e.getMessage() != null && e.getMessage().matches("(?s)^\\s*429\\b.*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The wait a provider asked for, from a {@link RetryAfter} exception or a "retry after 2 seconds" message. */
     static Optional<Duration> retryAfter(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
