@@ -14,7 +14,6 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.orchestrator.journal.JournalIntegrity;
 import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.api.RunResult;
 import dev.cadre.api.RunStatus;
 import dev.cadre.api.Task;
@@ -67,7 +66,6 @@ import java.io.PipedOutputStream;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,7 +155,7 @@ public final class CadreMcpServer implements AutoCloseable {
         this.crewRuns = new CrewRuns(config, journalKey);
         this.results = new CrewResults(config.redactor());
         this.runs = crewRuns.all();
-        this.runResources = new RunResources(config.runsDirectory(), () -> server.listResources()
+        this.runResources = new RunResources(crewRuns.store(), () -> server.listResources()
                 .map(r -> (JsonNode) CadreJson.mapper().valueToTree(r)).collectList().block(Duration.ofSeconds(5)));
         this.sessions = new SessionTable(config.httpLimits().maxSessions(), config.httpLimits().sessionIdleTimeout(), System::nanoTime);
     }
@@ -649,14 +647,16 @@ public final class CadreMcpServer implements AutoCloseable {
                 throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
                         "Resource '" + uri + "' is not a run journal (cadre://runs/<run-id>).", null));
             }
-            Path file = config.runsDirectory().resolve(m.group(1) + ".jsonl");
-            if (!Files.isRegularFile(file)) {
+            String runId = m.group(1);
+            if (!crewRuns.store().contains(runId)) {
                 throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.RESOURCE_NOT_FOUND,
-                        "There is no run '" + m.group(1) + "'.", Map.of("uri", uri)));
+                        "There is no run '" + runId + "'.", Map.of("uri", uri)));
             }
+            java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+            crewRuns.store().export(runId, lines);   // the journal's lines as written, wherever the store keeps them
             McpSchema.TextResourceContents journal = new McpSchema.TextResourceContents(uri, "application/x-ndjson",
-                    config.redactor().redact(Files.readString(file)));
-            JournalIntegrity integrity = JournalReader.read(file, journalKey).integrity();
+                    config.redactor().redact(lines.toString(StandardCharsets.UTF_8)));
+            JournalIntegrity integrity = crewRuns.store().read(runId).integrity();
             if (integrity.isIntact()) {
                 return new McpSchema.ReadResourceResult(List.of(journal));
             }
