@@ -5,8 +5,8 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.orchestrator.Orchestrator;
-import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.orchestrator.journal.RunsDirectory;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.PersonaLibrary;
@@ -38,8 +38,12 @@ final class RecordedCrew {
         if (workspaceOption != null) {
             RunsDirectory.requireOutside(settings.runs(), workspaceOption);
         }
-        Path journal = JournalWriter.fileFor(settings.runs(), runId);
-        List<RunEvent> events = JournalReader.read(journal).requireVerified(trustUnverified).events();
+        StoredJournal stored;
+        try (LocalJournalStore store = settings.runsOption.store()) {
+            stored = store.read(runId).requireVerified(trustUnverified);
+        }
+        String journal = stored.location();
+        List<RunEvent> events = stored.events();
         if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
             throw new IllegalArgumentException("Run '" + runId + "' has no readable start in " + journal + ".");
         }
@@ -74,7 +78,7 @@ final class RecordedCrew {
         return recorded;
     }
 
-    static CrewSource of(String crewOption, RunEvent.RunStarted started, Path journal, String runId) {
+    static CrewSource of(String crewOption, RunEvent.RunStarted started, String journal, String runId) {
         if (crewOption != null) {
             return Runs.crewSource(crewOption);
         }

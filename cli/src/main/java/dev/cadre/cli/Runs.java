@@ -138,10 +138,9 @@ final class Runs {
      * stops, saying how to resume, and returns {@link ExitCodes#WAITING}.
      */
     static int follow(RunHandle run, Session session, RunsOption runs, PrintStream out, PrintStream err) {
-        Path runsDirectory = runs.runs();
         run.events().subscribe(session.view()::show);
         Mono<Integer> done = run.result().map(result -> {
-            session.view().summary(result, runsDirectory.resolve(run.runId() + ".jsonl").toString());
+            session.view().summary(result, journalOf(runs, run.runId()));
             return result.status() == RunStatus.SUCCEEDED ? ExitCodes.OK : ExitCodes.RUN_FAILED;
         });
         if (session.canAnswer()) {
@@ -159,6 +158,13 @@ final class Runs {
                     return ExitCodes.WAITING;
                 });
         return Mono.firstWithValue(done, waiting).block();
+    }
+
+    /** Where run {@code runId}'s journal is, for the summary: its store's location, as {@code cadre runs export} writes it out. */
+    private static String journalOf(RunsOption runs, String runId) {
+        try (var store = runs.store()) {
+            return store.location(runId) + " (`cadre runs export " + runId + "` writes it as a file)";
+        }
     }
 
     static Orchestrator orchestrator(ModelRegistry models, Map<String, String> env, Path runs, HumanGate gate) {

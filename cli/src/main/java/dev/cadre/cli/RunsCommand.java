@@ -3,8 +3,9 @@ package dev.cadre.cli;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.orchestrator.journal.JournalIntegrity;
-import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.RunsDirectory;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.orchestrator.RunOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cadre runs list | show ID | resume ID | fork ID | verify ID}. */
+/** {@code cadre runs list | show ID | resume ID | fork ID | verify ID | export ID}. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show, resume, fork and verify runs from their journals.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class, RunsFork.class, RunsCommand.Verify.class})
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class, RunsFork.class, RunsCommand.Verify.class,
+                RunsCommand.Export.class})
 final class RunsCommand implements Runnable {
 
     @Override
@@ -41,15 +43,21 @@ final class RunsCommand implements Runnable {
             boolean priced = ModelConfig.prices(System.getenv()) != dev.cadre.api.PriceTable.NONE;
             System.out.println(String.format("%-26s %-16s  %-16s %-24s %16s  %-17s %s", "RUN", "STARTED (UTC)", "CREW", "STATUS", "TOKENS",
                     "COST", "TASK"));
-            List<Path> journals;
-            try (Stream<Path> files = Files.list(runs)) {
-                journals = files.filter(f -> f.toString().endsWith(".jsonl")).sorted(java.util.Comparator.reverseOrder()).toList();
+            List<String> ids;
+            try (LocalJournalStore store = runsOption.store()) {
+                ids = store.runIds().stream().sorted(java.util.Comparator.reverseOrder()).toList();
+                for (String id : ids) {
+                    StoredJournal read = store.read(id);
+                    list(read, priced);
+                }
             }
-            for (Path journal : journals) {
-                JournalReader.Journal read = JournalReader.read(journal);
+            return ExitCodes.OK;
+        }
+
+        private static void list(StoredJournal read, boolean priced) {
                 List<RunEvent> events = read.events();
                 if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-                    continue;
+                    return;
                 }
                 String status = status(events);
                 if (read.integrity().isChanged()) {
@@ -64,8 +72,6 @@ final class RunsCommand implements Runnable {
                 System.out.println(String.format("%-26s %s  %-16s %-24s %9d tokens  cost %-12s %s", TerminalText.line(started.runId()), date,
                         TerminalText.line(started.crew()), status, usage.totalTokens(), EventPrinter.cost(usage.cost(), priced),
                         EventPrinter.clip(started.task().renderedDescription())));
-            }
-            return ExitCodes.OK;
         }
     }
 
@@ -88,7 +94,9 @@ final class RunsCommand implements Runnable {
         @Override
         public Integer call() {
             ReplayCommand replay = new ReplayCommand();
-            replay.journal = JournalWriter.fileFor(runsOption.runs(), id);
+            replay.run = id;
+            replay.runsOption = runsOption;
+            replay.byId = true;
             return replay.call();
         }
     }
@@ -138,14 +146,50 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Path journal = JournalWriter.fileFor(runsOption.runs(), id);
-            JournalIntegrity integrity = JournalReader.read(journal).integrity();
-            System.out.println(integrity.describe(journal));
+            StoredJournal journal = ReplayCommand.read(id, runsOption);
+            JournalIntegrity integrity = journal.integrity();
+            System.out.println(integrity.describe(journal.location()));
             return switch (integrity.status()) {
                 case INTACT -> ExitCodes.OK;
                 case CHANGED -> ExitCodes.JOURNAL_CHANGED;
                 case UNVERIFIED -> ExitCodes.JOURNAL_UNVERIFIED;
             };
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write a run's journal as a JSON Lines file (one event a line, as written, its MACs included):"
+                    + " readable, and checked again by `cadre runs verify FILE` and `cadre replay FILE`.")
+    static final class Export implements Callable<Integer> {
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Option(names = {"-o", "--out"}, description = "The file to write (default: standard output). An existing file is not replaced.")
+        Path out;
+
+        @picocli.CommandLine.Mixin
+        RunsOption runsOption = new RunsOption();
+
+        @Override
+        public Integer call() throws IOException {
+            try (LocalJournalStore store = runsOption.store()) {
+                if (out == null) {
+                    store.export(id, System.out);
+                    return ExitCodes.OK;
+                }
+                if (RunsDirectory.inside(out, runsOption.runs())) {
+                    throw new IllegalArgumentException("--out " + out + " is inside the runs directory " + runsOption.runs()
+                            + ", where it would read as an old run's journal; write it elsewhere.");
+                }
+                try (java.io.OutputStream file = new java.io.BufferedOutputStream(Files.newOutputStream(out,
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE))) {
+                    store.export(id, file);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    throw new IllegalArgumentException("--out " + out + " exists; name a new file.", e);
+                }
+                System.err.println("Wrote the journal of run " + id + " to " + out + ".");
+                return ExitCodes.OK;
+            }
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.cadre.cli;
 
 import dev.cadre.api.CadreState;
+import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,5 +19,10 @@ final class RunsOption {
     /** The chosen runs directory, or the state directory's. */
     Path runs() {
         return runs != null ? runs : CadreState.runsDirectory();
+    }
+
+    /** The journal store of the chosen runs directory, for reading (it creates nothing until a run is appended). */
+    LocalJournalStore store() {
+        return LocalJournalStore.open(runs(), JournalKey.fromStateDirectory(), Durability.PROCESS);
     }
 }

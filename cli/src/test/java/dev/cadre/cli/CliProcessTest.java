@@ -3,7 +3,6 @@ package dev.cadre.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.RunEvent;
-import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.cli.demo.DemoProject;
 import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.testkit.Reply;
@@ -108,11 +107,8 @@ class CliProcessTest {
                     "--workspace", Files.createDirectories(dir.resolve("ws")).toString(), "--yes");
             assertThat(debate.exit()).as(debate.stdout() + debate.stderr()).isZero();
         }
-        String parent;
-        try (Stream<Path> files = Files.list(runs)) {
-            parent = files.findFirst().orElseThrow().getFileName().toString().replace(".jsonl", "");
-        }
-        long judgeStarts = JournalReader.read(runs.resolve(parent + ".jsonl")).events().stream()
+        String parent = StoredRuns.only(runs);
+        long judgeStarts = StoredRuns.read(runs, parent).events().stream()
                 .filter(e -> e instanceof RunEvent.StepStarted s && "judge".equals(s.agent())).findFirst().orElseThrow().seq();
         try (ModelStubServer stub = new ModelStubServer(List.of(Reply.text("No: the costs outweigh it.")))) {
             Outcome fork = cadre(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "CADRE_MODEL", "openai:gpt-4.1-mini"), "",
@@ -140,17 +136,14 @@ class CliProcessTest {
                     "--runs", dir.resolve("runs").toString());
             assertThat(waiting.exit()).isEqualTo(ExitCodes.WAITING);
             assertThat(waiting.stderr()).contains("waits at checkpoint").contains("Answer it on a terminal with: cadre runs resume ");
-            String runId;
-            try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
-                runId = files.findFirst().orElseThrow().getFileName().toString().replace(".jsonl", "");
-            }
+            String runId = StoredRuns.only(dir.resolve("runs"));
             Outcome list = cadre(env, "", "runs", "list", "--runs", dir.resolve("runs").toString());
             assertThat(list.stdout()).contains(runId).contains("coder-reviewer").contains("waiting or interrupted");
             Outcome resumed = cadre(env, "", "runs", "resume", runId, "--workspace", project.toString(),
                     "--runs", dir.resolve("runs").toString(), "--yes");
             assertThat(resumed.exit()).as(resumed.stdout() + resumed.stderr()).isZero();
             assertFixed(project);
-            List<RunEvent> events = JournalReader.read(dir.resolve("runs").resolve(runId + ".jsonl")).events();
+            List<RunEvent> events = StoredRuns.read(dir.resolve("runs"), runId).events();
             assertThat(events.get(events.size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
             assertThat(events.stream().filter(RunEvent.RunStarted.class::isInstance)).hasSize(1);
         }

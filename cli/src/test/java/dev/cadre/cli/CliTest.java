@@ -3,7 +3,6 @@ package dev.cadre.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.RunEvent;
-import dev.cadre.orchestrator.journal.JournalReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -57,22 +56,33 @@ class CliTest {
                 .contains("tool run_command failed: 'java tests/RunTests.java' exited with code 1.")
                 .contains("tool run_command returned: 'java tests/RunTests.java' exited with code 0.")
                 .contains("Tokens and cost by agent:").contains("Status:  SUCCEEDED");
-        Path journal;
-        try (Stream<Path> files = Files.list(runs)) {
-            journal = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
-        }
-        List<RunEvent> events = JournalReader.read(journal).events();
+        String runId = StoredRuns.only(runs);
+        List<RunEvent> events = StoredRuns.read(runs, runId).events();
         assertThat(events.get(events.size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
         String project = printed.lines().filter(l -> l.startsWith("Project: ")).findFirst().orElseThrow()
                 .substring("Project: ".length()).split("  ")[0];
         assertThat(Files.readString(Path.of(project, "src/Calculator.java"))).contains("(double) sum");
 
         out.reset();
-        assertThat(Main.run("replay", journal.toString())).isZero();
+        assertThat(Main.run("replay", runId, "--runs", runs.toString())).isZero();
         String live = printed.substring(printed.indexOf("   1  run "), printed.indexOf("\nTokens and cost by agent:")).strip();
         String replayed = stdout();
         assertThat(replayed).contains("\nStatus:  succeeded\nOutput:\n");
         assertThat(replayed.substring(0, replayed.indexOf("\nStatus:  ")).strip()).isEqualTo(live);
+
+        // exported as a file, the run replays the same, and the file verifies
+        Path exported = Files.createTempDirectory("cadre-export").resolve("exported.jsonl");
+        out.reset();
+        assertThat(Main.run("runs", "export", runId, "--runs", runs.toString(), "--out", exported.toString())).isZero();
+        assertThat(Files.readAllLines(exported)).hasSameSizeAs(events).allSatisfy(l -> assertThat(l).startsWith("{").contains("\"mac\""));
+        out.reset();
+        assertThat(Main.run("replay", exported.toString())).isZero();
+        assertThat(stdout()).isEqualTo(replayed);
+        out.reset();
+        assertThat(Main.run("runs", "verify", exported.toString())).isZero();
+        assertThat(stdout().strip()).isEqualTo("Journal " + exported + " is intact: every line verifies.");
+        assertThat(Main.run("runs", "export", runId, "--runs", runs.toString(), "--out", exported.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr().strip()).isEqualTo("cadre: --out " + exported + " exists; name a new file.");
     }
 
     @Test

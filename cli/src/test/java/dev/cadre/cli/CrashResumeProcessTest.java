@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.api.RunEvent;
-import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.cli.demo.DemoProject;
 import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.testkit.Reply;
@@ -199,25 +200,31 @@ class CrashResumeProcessTest {
 
     record Outcome(Map<String, String> files, List<String> events, String output, String usage, int lines) {}
 
-    static Optional<Path> journal(Path trial) throws IOException {
+    /** The trial's run as the default store holds it (the killed process's segment, then the resuming one's), if any. */
+    static Optional<StoredJournal> journal(Path trial) {
         Path runs = trial.resolve("runs");
         if (!Files.isDirectory(runs)) {
             return Optional.empty();
         }
-        try (Stream<Path> files = Files.list(runs)) {
-            return files.filter(f -> f.toString().endsWith(".jsonl")).findFirst();
+        try (LocalJournalStore store = LocalJournalStore.open(runs)) {
+            return store.runIds().stream().sorted().findFirst().map(store::read);
         }
     }
 
-    static int lines(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        int n = 0;
-        for (byte b : Files.readAllBytes(file)) {
-            n += b == '\n' ? 1 : 0;
-        }
-        return n;
+    /** How many events the trial's run has journaled so far. */
+    static int lines(Path trial) {
+        return journal(trial).map(j -> j.events().size()).orElse(0);
+    }
+
+    /**
+     * Writes part of a record (a length and a CRC, then a prefix of its body, the CRC not matching) after the last whole
+     * record of the trial's newest segment, where the next record would have gone.
+     */
+    static void tear(Path trial, Random random) throws IOException {
+        int length = 200 + random.nextInt(200);
+        java.nio.ByteBuffer torn = java.nio.ByteBuffer.allocate(8 + length / 2);
+        torn.putInt(length).putInt(random.nextInt()).put(new byte[length / 2 - 1]).put((byte) '{').flip();
+        StoredRuns.writeAfterLastRecord(trial.resolve("runs"), torn);
     }
 
     static Map<String, String> files(Path workspace) throws IOException {
@@ -275,20 +282,18 @@ class CrashResumeProcessTest {
     }
 
     static Outcome outcome(Path trial) throws IOException {
-        Path file = journal(trial).orElseThrow(() -> new AssertionError("no journal in " + trial));
-        JournalReader.Journal journal = JournalReader.read(file);
+        StoredJournal journal = journal(trial).orElseThrow(() -> new AssertionError("no journal in " + trial));
         List<RunEvent> events = journal.events();
         RunEvent last = events.get(events.size() - 1);
         String output = last instanceof RunEvent.RunFinished f ? f.output() : "not finished: " + last;
         String usage = last instanceof RunEvent.RunFinished f ? String.valueOf(f.usage()) : "";
-        return new Outcome(files(trial.resolve("calculator")), identities(events), output, usage, lines(file));
+        return new Outcome(files(trial.resolve("calculator")), identities(events), output, usage, events.size());
     }
 
     /** What differs from the uninterrupted run, empty when nothing does. */
     static List<String> differences(Outcome expected, Path trial) throws IOException {
         List<String> problems = new ArrayList<>();
-        Path file = journal(trial).orElseThrow();
-        JournalReader.Journal journal = JournalReader.read(file);
+        StoredJournal journal = journal(trial).orElseThrow();
         if (journal.tornTail()) {
             problems.add("the journal still ends with a torn line");
         }
@@ -335,7 +340,7 @@ class CrashResumeProcessTest {
             DemoProject.copyTo(base.resolve("calculator"));
             long start = System.nanoTime();
             Started baseline = run(base, stub, sample);
-            while (baseline.process().isAlive() && lines(journal(base).orElse(base.resolve("none"))) == 0) {
+            while (baseline.process().isAlive() && lines(base) == 0) {
                 Thread.sleep(2);
             }
             long firstLineMillis = (System.nanoTime() - start) / 1_000_000;
@@ -364,7 +369,7 @@ class CrashResumeProcessTest {
                         int lines = 1 + random.nextInt(expected.lines());
                         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
                         while (killed.process().isAlive() && System.nanoTime() < deadline
-                                && lines(journal(trial).orElse(trial.resolve("none"))) < lines) {
+                                && lines(trial) < lines) {
                             Thread.sleep(2);
                         }
                     } else {
@@ -378,29 +383,25 @@ class CrashResumeProcessTest {
                     descendants += killTree(killed.process());
                 }
 
-                Optional<Path> file = journal(trial);
-                List<RunEvent> before = file.isPresent() ? JournalReader.read(file.get()).events() : List.of();
+                Optional<StoredJournal> file = journal(trial);
+                List<RunEvent> before = file.map(StoredJournal::events).orElse(List.of());
                 String point = before.isEmpty() ? "(nothing journaled)" : typeOf(before.get(before.size() - 1));
                 killedAfter.merge(point, 1, Integer::sum);
                 progress[Math.min(4, before.size() * 4 / Math.max(1, expected.lines()))]++;
                 boolean ended = !before.isEmpty() && isEnd(before.get(before.size() - 1));
-                if (file.isPresent() && JournalReader.read(file.get()).tornTail()) {
-                    tornByKill++; // the kill tore the last line itself
+                if (file.isPresent() && file.get().tornTail()) {
+                    tornByKill++; // the kill tore the last record itself
                 } else if (file.isPresent() && !before.isEmpty() && !ended && random.nextInt(4) == 0) {
-                    // as if the kill had landed inside the write of the next line: a prefix without its newline (never after
-                    // the run's last event: nothing is written after it)
-                    List<String> lines = Files.readAllLines(file.get());
-                    String last = lines.get(lines.size() - 1);
-                    Files.writeString(file.get(), last.substring(0, 1 + random.nextInt(last.length() - 1)), StandardOpenOption.APPEND);
-                    assertThat(JournalReader.read(file.get()).tornTail()).isTrue();
+                    // as if the kill had landed inside the copy of the next record: part of a record after the last whole
+                    // one (never after the run's last event: nothing is written after it)
+                    tear(trial, random);
+                    assertThat(journal(trial).orElseThrow().events()).as("a torn record is dropped").isEqualTo(before);
                     torn++;
                 }
 
                 Started finish;
                 if (before.isEmpty()) {
-                    if (file.isPresent()) {
-                        Files.delete(file.get()); // nothing to resume: the run starts again
-                    }
+                    // nothing to resume: the run starts again
                     finish = run(trial, stub, sample);
                     reruns++;
                 } else {

@@ -8,7 +8,7 @@ import dev.cadre.api.Decision;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.Task;
 import dev.cadre.api.Usage;
-import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.testkit.Reply;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +100,7 @@ class ForgedJournalProcessTest {
             Outcome resumed = cadre(workspace, stub, "runs", "resume", "pwn");
             assertThat(workspace.resolve("pwned")).as(resumed.stdout() + resumed.stderr()).doesNotExist();
             assertThat(resumed.exit()).isEqualTo(2);
-            assertThat(resumed.stderr()).contains("Journal " + state.resolve("runs/pwn.jsonl") + " does not exist.");
+            assertThat(resumed.stderr()).contains("There is no journal of run 'pwn' in " + state.resolve("runs") + ".");
 
             // the same journal where Cadre keeps its journals: it has no MAC chain, so it is not trusted
             Files.createDirectories(state.resolve("runs"));
@@ -134,29 +134,30 @@ class ForgedJournalProcessTest {
             Outcome waiting = cadre(dir, stub, "run", crew.toString(), "--task", "tidy up", "--workspace", workspace.toString(),
                     "--runs", runs.toString());
             assertThat(waiting.exit()).as(waiting.stdout() + waiting.stderr()).isEqualTo(3);
-            Path journal;
-            try (Stream<Path> files = Files.list(runs)) {
-                journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
-            }
-            String runId = journal.getFileName().toString().replace(".jsonl", "");
-            List<RunEvent> events = JournalReader.read(journal).events();
+            String runId = StoredRuns.only(runs);
+            StoredJournal journal = StoredRuns.read(runs, runId);
+            List<RunEvent> events = journal.events();
             RunEvent.CheckpointRequested asked = events.stream().filter(RunEvent.CheckpointRequested.class::isInstance)
                     .map(RunEvent.CheckpointRequested.class::cast).findFirst().orElseThrow();
-            int lines = Files.readAllLines(journal).size();
+            int lines = events.size();
             String approve = CadreJson.mapper().writeValueAsString(new RunEvent.CheckpointResolved(runId, asked.stepPath(),
                     events.get(events.size() - 1).seq() + 1, Instant.now(), asked.checkpoint().id(), Decision.approve("human")));
-            Files.writeString(journal, approve + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            // the attack on the default store: a whole record (its CRC right) holding the forged line, after the last one
+            StoredRuns.appendRecord(runs, runId, events.get(events.size() - 1).seq() + 1, approve);
 
             Outcome resumed = cadre(dir, stub, "runs", "resume", runId, "--crew", crew.toString(), "--workspace", workspace.toString(),
                     "--runs", runs.toString());
             assertThat(workspace.resolve("pwned")).as(resumed.stdout() + resumed.stderr()).doesNotExist();
             assertThat(resumed.exit()).isEqualTo(4);
-            assertThat(resumed.stderr().strip()).isEqualTo("cadre: Journal " + journal + " was changed at line " + (lines + 1)
+            assertThat(resumed.stderr().strip()).isEqualTo("cadre: Journal " + journal.location() + " was changed at line " + (lines + 1)
                     + ": the line has no authentication code, but the lines before it do.");
             Outcome verify = cadre(dir, stub, "runs", "verify", runId, "--runs", runs.toString());
             assertThat(verify.exit()).isEqualTo(4);
             assertThat(verify.stdout()).contains("was changed at line " + (lines + 1));
-            assertThat(cadre(dir, stub, "replay", journal.toString()).exit()).isEqualTo(4);
+            assertThat(cadre(dir, stub, "replay", runId, "--runs", runs.toString()).exit()).isEqualTo(4);
+            Path exported = dir.resolve("exported.jsonl");
+            assertThat(cadre(dir, stub, "runs", "export", runId, "--runs", runs.toString(), "--out", exported.toString()).exit()).isZero();
+            assertThat(cadre(dir, stub, "replay", exported.toString()).exit()).as("the exported file is checked as well").isEqualTo(4);
         }
     }
 
@@ -171,14 +172,12 @@ class ForgedJournalProcessTest {
         try (Stream<Path> files = Files.walk(workspace)) {
             assertThat(files.map(f -> workspace.relativize(f).toString())).containsExactlyInAnyOrder("", "helper.yaml", "pwned");
         }
-        Path journal;
-        try (Stream<Path> files = Files.list(state.resolve("runs"))) {
-            journal = files.findFirst().orElseThrow();
-        }
+        String runId = StoredRuns.only(state.resolve("runs"));
         try (ModelStubServer stub = model()) {
-            Outcome verify = cadre(workspace, stub, "runs", "verify", journal.getFileName().toString().replace(".jsonl", ""));
+            Outcome verify = cadre(workspace, stub, "runs", "verify", runId);
             assertThat(verify.exit()).isZero();
-            assertThat(verify.stdout().strip()).isEqualTo("Journal " + journal + " is intact: every line verifies.");
+            assertThat(verify.stdout().strip()).isEqualTo("Journal " + StoredRuns.read(state.resolve("runs"), runId).location()
+                    + " is intact: every line verifies.");
         }
     }
 }

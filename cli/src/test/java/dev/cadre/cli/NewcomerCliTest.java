@@ -3,7 +3,6 @@ package dev.cadre.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.RunEvent;
-import dev.cadre.orchestrator.journal.JournalReader;
 import dev.cadre.testkit.Reply;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +26,9 @@ class NewcomerCliTest {
         return CadreProcess.run(dir, env, "", args);
     }
 
-    List<Path> journals() throws Exception {
-        if (!Files.isDirectory(dir.resolve("runs"))) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
-            return files.filter(f -> f.toString().endsWith(".jsonl")).toList();
-        }
+    /** The ids of the runs journaled in the test's runs directory. */
+    List<String> journals() {
+        return StoredRuns.ids(dir.resolve("runs"));
     }
 
     @Test
@@ -52,10 +47,10 @@ class NewcomerCliTest {
             CadreProcess.Outcome started = cadre(env, "run", crew.toString(), "--task", "a note", "--workspace", workspace.toString(),
                     "--runs", dir.resolve("runs").toString());
             assertThat(started.exit()).as(started.stderr()).isEqualTo(ExitCodes.WAITING);
-            String runId = journals().get(0).getFileName().toString().replace(".jsonl", "");
+            String runId = journals().get(0);
             assertThat(started.stderr()).contains("Answer it on a terminal with: cadre runs resume " + runId + " --runs " + dir.resolve("runs")
                     + " (add --yes to approve every checkpoint).");
-            RunEvent.RunStarted first = (RunEvent.RunStarted) JournalReader.read(journals().get(0)).events().get(0);
+            RunEvent.RunStarted first = (RunEvent.RunStarted) StoredRuns.read(dir.resolve("runs"), runId).events().get(0);
             assertThat(first.workspace()).isEqualTo(workspace.toAbsolutePath().normalize().toString());
 
             // from another directory, the hint's command plus --yes
@@ -101,8 +96,8 @@ class NewcomerCliTest {
                 assertThat(stub.requests.get(0).path("tools").toString()).contains(allowed);
             }
         }
-        for (Path journal : journals()) {
-            RunEvent.RunStarted started = (RunEvent.RunStarted) JournalReader.read(journal).events().get(0);
+        for (String journal : journals()) {
+            RunEvent.RunStarted started = (RunEvent.RunStarted) StoredRuns.read(dir.resolve("runs"), journal).events().get(0);
             assertThat(started.crewSource().text()).as("the journal records what the run may do").containsAnyOf("mvn -q test", "make check")
                     .doesNotContain("RunTests");
         }

@@ -159,7 +159,8 @@ class SecretsProcessTest {
             assertThat(all.stream().filter(l -> l.contains("notifications/progress"))).as("progress notifications").isNotEmpty();
             assertClean("every JSON-RPC message from the server", messages);
             assertClean("the server's stderr", Files.readString(err.toPath()));
-            assertClean("the journal on disk", Files.readString(dir.resolve("runs").resolve(runId + ".jsonl")));
+            assertClean("the journal on disk", StoredRuns.rawFiles(dir.resolve("runs")));
+            assertClean("the exported journal", StoredRuns.text(dir.resolve("runs"), runId));
             assertThat(masks(messages)).as("tool result x2, crew result x2, journal resource").isGreaterThanOrEqualTo(6);
             assertThat(all).allSatisfy(l -> assertThat(CadreJson.mapper().readTree(l).path("jsonrpc").asText()).isEqualTo("2.0"));
         }

@@ -290,10 +290,7 @@ class ConsoleApiTest {
         post("/api/runs/" + runId + "/checkpoints", decide(waiting.checkpoint(), "\"decision\": \"abort\", \"feedback\": \"Stop.\""));
         awaitLine(waiting.events(), "event: end");
         fixture.console.close();
-        java.nio.file.Path file = fixture.runs.resolve(runId + ".jsonl");
-        java.util.List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(file));
-        lines.set(1, lines.get(1).replace("\"seq\":2", "\"seq\":2,\"x\":1"));
-        java.nio.file.Files.write(file, lines);
+        editSecondRecord(fixture.runs);
 
         try (CadreConsole watcher = CadreConsole.builder().runsDirectory(fixture.runs).build().start("127.0.0.1", 0)) {
             HttpClient client = HttpClient.newHttpClient();
@@ -302,6 +299,29 @@ class ConsoleApiTest {
             assertThat(list).hasSize(1);
             assertThat(list.get(0).get("journal").asText()).startsWith("changed at line 2: its authentication code does not match");
         }
+    }
+
+    /**
+     * Edits the second record of the default store's segment (its event's {@code "seq":2} made {@code "seq":9}) and
+     * fixes the record's CRC, as someone who knows the format would: only the line's MAC can tell.
+     */
+    static void editSecondRecord(java.nio.file.Path runs) throws Exception {
+        java.nio.file.Path segment;
+        try (var files = java.nio.file.Files.list(runs.resolve("segments"))) {
+            segment = files.filter(f -> f.toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(segment);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        int second = 16 + 8 + b.getInt(16);
+        int length = b.getInt(second);
+        String body = new String(bytes, second + 8, length, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = body.indexOf("\"seq\":2");
+        assertThat(at).as("the second record holds event 2").isPositive();
+        bytes[second + 8 + at + "\"seq\":".length()] = '9';
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, second + 8, length);
+        b.putInt(second + 4, (int) crc.getValue());
+        java.nio.file.Files.write(segment, bytes);
     }
 
     @Test

@@ -133,11 +133,11 @@ public final class CadreMcpServer implements AutoCloseable {
         this.crewRuns = new CrewRuns(config, journalKey);
         this.results = new CrewResults(config.redactor());
         this.runs = crewRuns.all();
-        this.runResources = new RunResources(config.runsDirectory(), () -> server.listResources()
+        this.runResources = new RunResources(crewRuns.store(), () -> server.listResources()
                 .map(r -> (JsonNode) CadreJson.mapper().valueToTree(r)).collectList().block(Duration.ofSeconds(5)));
         this.experimentalTasks = new ExperimentalTasks(config, catalog, crewRuns, results, tasks);
         mapper.registerModule(TaskCapabilities.module(experimentalTasks.taskTools()));
-        this.journalResources = new JournalResources(config.runsDirectory(), config.redactor(), journalKey, runResources);
+        this.journalResources = new JournalResources(crewRuns.store(), config.redactor(), runResources);
         this.sessions = new SessionTable(config.httpLimits().maxSessions(), config.httpLimits().sessionIdleTimeout(), System::nanoTime);
     }
 

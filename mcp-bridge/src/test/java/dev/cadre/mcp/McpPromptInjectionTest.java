@@ -104,7 +104,7 @@ class McpPromptInjectionTest {
                 String journal = ((McpSchema.TextResourceContents) client.readResource(
                         new McpSchema.ReadResourceRequest("cadre://runs/" + runId)).contents().get(0)).text();
                 assertThat(journal).contains("cadre_checkpoint_resolve");
-                assertThat(dev.cadre.orchestrator.journal.JournalReader.read(runs.resolve(runId + ".jsonl")).events().stream()
+                assertThat(dev.cadre.orchestrator.journal.LocalJournalStore.open(runs).read(runId).events().stream()
                         .map(e -> e.getClass().getSimpleName()))
                         .contains("ToolReturned", "CheckpointRequested").doesNotContain("CheckpointResolved");
 

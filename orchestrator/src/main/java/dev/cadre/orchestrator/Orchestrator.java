@@ -21,7 +21,7 @@ import dev.cadre.api.Tool;
 import dev.cadre.orchestrator.journal.JournalKey;
 import dev.cadre.orchestrator.journal.Durability;
 import dev.cadre.orchestrator.journal.JournalStore;
-import dev.cadre.orchestrator.journal.RunFilesJournalStore;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
 import dev.cadre.orchestrator.journal.StoredJournal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -57,7 +57,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Runs crews (and single agents) on tasks. Every run is a stream of {@link RunEvent}s, each appended to the run's
- * journal ({@code <runsDirectory>/<runId>.jsonl}) before it is published; a run can be resumed from its journal.
+ * journal (by default the {@link LocalJournalStore} in the runs directory, see docs/journal.md) before it is published;
+ * a run can be resumed from its journal.
  *
  * <pre>{@code
  * Orchestrator orchestrator = Orchestrator.builder()
@@ -106,7 +107,7 @@ public final class Orchestrator {
         this.clock = b.clock;
         this.blocking = b.blocking;
         this.prices = b.prices;
-        this.store = b.store != null ? b.store : new RunFilesJournalStore(runsDirectory, journalKey, Durability.of(b.fsync));
+        this.store = b.store != null ? b.store : LocalJournalStore.open(runsDirectory, journalKey, Durability.of(b.fsync));
         this.maxConcurrentTools = b.maxConcurrentTools;
         this.gate = b.gate;
         this.redactor = b.redactor != null ? b.redactor : Redactor.fromEnvironment(System.getenv());
@@ -411,7 +412,10 @@ public final class Orchestrator {
         /** Where blocking model clients and tools run (default Reactor's boundedElastic). */
         public Builder blockingScheduler(Scheduler scheduler) { this.blocking = Objects.requireNonNull(scheduler); return this; }
         public Builder prices(PriceTable prices) { this.prices = Objects.requireNonNull(prices); return this; }
-        /** Force each journal line to disk (survives power loss; slower). Off by default: lines survive a killed process either way. */
+        /**
+         * Force each journal line to disk before it is published (survives power loss; concurrent runs share each sync).
+         * Off by default: lines survive a killed process either way.
+         */
         public Builder fsyncJournal(boolean fsync) { this.fsync = fsync; return this; }
         /**
          * Where runs are journaled (default: the local store in {@link #runsDirectory(Path)}, durability as

@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.orchestrator.journal.StoredJournal;
 import static dev.cadre.testkit.CadreAssertions.assertThat;
 import static dev.cadre.testkit.CadreAssertions.assertThatEvents;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,7 +118,7 @@ class AgentTurnTest {
         Orchestrator orchestrator = orchestrator(model, TestTool.wordCount());
         RunHandle run = orchestrator.run(orchestrator.agent(analyst), count);
         await(run);
-        JournalReader.Journal journal = JournalReader.read(runs.resolve(run.runId() + ".jsonl"));
+        StoredJournal journal = Journals.read(runs, run.runId());
         assertThat(journal.events()).containsExactlyElementsOf(events(run));
         assertThat(journal.tornTail()).isFalse();
         assertThat(run.runId()).matches("\\d{8}-\\d{6}-[0-9a-f]{16}");

@@ -19,6 +19,10 @@ public class BlockHoundSession implements LauncherSessionListener {
                 .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "append")
                 .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "open")
                 .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "close")
-                .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "changedOnDisk"));
+                .allowBlockingCallsInside("dev.cadre.orchestrator.journal.JournalWriter", "changedOnDisk")
+                // the default store: a process's first segment is waited for once (later ones are prepared ahead), and
+                // under fsync durability an append waits for the sync it shares (group commit)
+                .allowBlockingCallsInside("dev.cadre.orchestrator.journal.SegmentLog", "roll")
+                .allowBlockingCallsInside("dev.cadre.orchestrator.journal.SegmentLog", "awaitSync"));
     }
 }

@@ -152,7 +152,7 @@ class ConcurrencyAndLifecycleTest {
         List<RunEvent> events = run.events().collectList().block(WAIT);
         assertThatEvents(events).endsWithType(RunEvent.RunCancelled.class).hasContiguousSequenceNumbers();
         assertThat(events).noneMatch(e -> e instanceof RunEvent.ModelResponded || e instanceof RunEvent.TokenStreamed);
-        assertThat(JournalReader.read(runs.resolve(run.runId() + ".jsonl")).events()).containsExactlyElementsOf(events);
+        assertThat(Journals.read(runs, run.runId()).events()).containsExactlyElementsOf(events);
         run.cancel(); // idempotent
         assertThat(run.events().collectList().block(WAIT)).hasSameSizeAs(events);
     }

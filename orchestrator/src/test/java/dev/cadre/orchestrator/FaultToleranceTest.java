@@ -91,7 +91,7 @@ class FaultToleranceTest {
         assertThat(writer.calls).as("the side effect happened once").hasSize(1);
         assertThat(model.injected().get(fault)).isEqualTo(1L);
         assertThat(model.retries()).isEqualTo(fault.isTransient() ? 1 : 0);
-        List<RunEvent> journal = JournalReader.read(runs.resolve(run.runId() + ".jsonl")).events();
+        List<RunEvent> journal = Journals.read(runs, run.runId()).events();
         assertThat(journal.get(journal.size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
     }
 
@@ -122,7 +122,7 @@ class FaultToleranceTest {
 
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         assertThat(result.reason()).isEqualTo("Agent 'scribe' gave an answer cut off at the model's output limit 3 times.");
-        List<RunEvent> journal = JournalReader.read(runs.resolve(run.runId() + ".jsonl")).events();
+        List<RunEvent> journal = Journals.read(runs, run.runId()).events();
         assertThat(journal.get(journal.size() - 1)).isInstanceOfSatisfying(RunEvent.RunFailed.class,
                 failed -> assertThat(failed.reason()).isEqualTo(result.reason()));
     }

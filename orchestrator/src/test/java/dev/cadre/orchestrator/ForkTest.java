@@ -54,7 +54,7 @@ class ForkTest {
     }
 
     List<RunEvent> journal(String runId) {
-        return JournalReader.read(JournalWriter.fileFor(runs, runId), KEY).events();
+        return Journals.read(runs, runId, KEY).events();
     }
 
     long seqOf(String runId, Class<? extends RunEvent> type, String path) {
@@ -72,7 +72,7 @@ class ForkTest {
                 .agent("editor", Reply.text("edited long draft")).build();
         RunHandle parent = orchestrator(parentModel).run(DRAFT_EDIT, Task.of("post", "Write."), RunOptions.DEFAULTS.withRunId("parent"));
         assertThat(parent.result().block(WAIT)).succeeded();
-        byte[] parentJournal = Files.readAllBytes(JournalWriter.fileFor(runs, "parent"));
+        String parentJournal = Journals.text(runs, "parent", KEY);
 
         ScriptedModel forkModel = ScriptedModel.builder().agent("editor", Reply.text("edited short draft")).build();
         long at = seqOf("parent", RunEvent.StepFinished.class, "blog/draft");
@@ -88,8 +88,8 @@ class ForkTest {
         assertThat(started.forkedFrom()).isEqualTo(new ForkedFrom("parent", at, java.util.Map.of("blog/draft", "a short draft"), java.util.Map.of()));
         assertThat(started.forkedFrom().describe()).isEqualTo("forked from parent at event " + at + " (output of blog/draft edited)");
         assertThat(journal("fork")).allSatisfy(e -> assertThat(e.runId()).isEqualTo("fork"));
-        assertThat(JournalReader.read(JournalWriter.fileFor(runs, "fork"), KEY).integrity().status()).isEqualTo(JournalIntegrity.Status.INTACT);
-        assertThat(Files.readAllBytes(JournalWriter.fileFor(runs, "parent"))).isEqualTo(parentJournal);
+        assertThat(Journals.read(runs, "fork", KEY).integrity().status()).isEqualTo(JournalIntegrity.Status.INTACT);
+        assertThat(Journals.text(runs, "parent", KEY)).isEqualTo(parentJournal);
     }
 
     static Crew reviewLoop() {
@@ -196,8 +196,8 @@ class ForkTest {
                 .hasMessage("Run 'p' has no agent 'wirter' to give model 'scripted:m'; its agents: writer, editor.");
         assertThatThrownBy(() -> orchestrator.fork("p", 2, Fork.none(), Crew.of("other", DRAFT_EDIT.process())))
                 .hasMessageContaining("was started with crew 'blog', not 'other'");
-        try (var files = Files.list(runs)) {
-            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jsonl"))).containsExactly("p.jsonl");
+        try (var store = dev.cadre.orchestrator.journal.LocalJournalStore.open(runs, KEY, dev.cadre.orchestrator.journal.Durability.PROCESS)) {
+            assertThat(store.runIds()).containsExactly("p");
         }
     }
 

@@ -81,7 +81,7 @@ class InterceptorsEndToEndTest {
     }
 
     static List<RunEvent> journal(Path directory, String runId) {
-        return JournalReader.read(directory.resolve(runId + ".jsonl")).events();
+        return Journals.read(directory, runId).events();
     }
 
     static <T extends RunEvent> List<T> events(List<RunEvent> events, Class<T> type) {
@@ -245,7 +245,7 @@ class InterceptorsEndToEndTest {
         RunResult expected = orchestrator.run(crew(orchestrator, policy), question, RunOptions.DEFAULTS.withRunId("r"))
                 .result().block(WAIT);
         assertThat(expected.output()).isEqualTo("Call [phone] for the price.");
-        List<String> lines = Files.readAllLines(baseline.resolve("r.jsonl"));
+        List<String> lines = Journals.lines(baseline, "r");
         List<RunEvent> events = journal(baseline, "r");
 
         for (int k = 1; k < events.size(); k++) {

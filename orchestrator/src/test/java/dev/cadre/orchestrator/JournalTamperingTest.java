@@ -53,9 +53,14 @@ class JournalTamperingTest {
         return state.resolve("runs");
     }
 
+    /**
+     * Journals in per-run files, as earlier versions wrote them (the default store still reads them): these attacks edit
+     * such files. The same attacks on the default store's segments are LocalJournalStoreTest's.
+     */
     Orchestrator orchestrator(ScriptedModel model, HumanGate gate, TestTool... tools) {
         return Orchestrator.builder().models(ModelRegistry.of("scripted:m", model)).tools(List.of(tools)).runsDirectory(runs())
-                .journalKey(JournalKey.in(state)).gate(gate).build();
+                .journalKey(JournalKey.in(state)).journalStore(new dev.cadre.orchestrator.journal.RunFilesJournalStore(runs(),
+                        JournalKey.in(state), dev.cadre.orchestrator.journal.Durability.PROCESS)).gate(gate).build();
     }
 
     static Crew crew(Orchestrator orchestrator, String... tools) {
@@ -142,7 +147,7 @@ class JournalTamperingTest {
         CrewSource original = CrewSource.of("helper.yaml", "name: helper\n");
         RunHandle run = orchestrator.run(crew, Task.of("go", "Go."), RunOptions.DEFAULTS.withCrewSource(original));
         run.events().ofType(RunEvent.CheckpointRequested.class).blockFirst(WAIT);
-        RunEvent.RunStarted started = (RunEvent.RunStarted) JournalReader.read(runs().resolve(run.runId() + ".jsonl"), orchestrator.journalKey())
+        RunEvent.RunStarted started = (RunEvent.RunStarted) Journals.read(runs(), run.runId(), orchestrator.journalKey())
                 .events().get(0);
         assertThat(started.crewSource()).isEqualTo(original);
 

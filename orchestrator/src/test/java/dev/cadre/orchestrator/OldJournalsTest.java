@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.orchestrator.journal.StoredJournal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -88,7 +89,7 @@ class OldJournalsTest {
         Path file = JournalWriter.fileFor(copy(fixture.runId()), fixture.runId());
         assertThat(Files.readAllLines(file).get(0)).as("written before versions were kept").doesNotContain("schemaVersion");
 
-        JournalReader.Journal journal = JournalReader.read(file, OldJournalCrews.KEY);
+        StoredJournal journal = Journals.read(file.getParent(), fixture.runId(), OldJournalCrews.KEY);
         assertThat(journal.integrity().isIntact()).as(journal.integrity().describe(file)).isTrue();
         assertThat(journal.tornTail()).isFalse();
         List<RunEvent> events = journal.events();
@@ -110,7 +111,7 @@ class OldJournalsTest {
     void anOldJournalResumesToItsOutputAskingTheModelOnlyForWhatItDoesNotHold(Fixture fixture) throws Exception {
         Path runs = copy(fixture.runId());
         Path file = JournalWriter.fileFor(runs, fixture.runId());
-        List<RunEvent> before = JournalReader.read(file, OldJournalCrews.KEY).events();
+        List<RunEvent> before = JournalReader.read(file, OldJournalCrews.KEY).events();   // the old file as it was
         ScriptedModel model = fixture.model().get();
 
         RunHandle resumed = OldJournalCrews.orchestrator(runs, model).resume(fixture.runId(), fixture.crew().get(), RunOptions.DEFAULTS);
@@ -125,7 +126,9 @@ class OldJournalsTest {
 
         assertThat(result.status()).as(result.reason()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(result.output()).isEqualTo(fixture.output());
-        List<RunEvent> after = JournalReader.read(file, OldJournalCrews.KEY).events();
+        // the file stays as it was; the store reads it and, after it, what the resumed run appended to the segments
+        assertThat(JournalReader.read(file, OldJournalCrews.KEY).events()).isEqualTo(before);
+        List<RunEvent> after = Journals.read(runs, fixture.runId(), OldJournalCrews.KEY).events();
         assertThat(after.subList(0, before.size())).as("the old events stay as they were").isEqualTo(before);
         assertThat(((RunEvent.RunStarted) after.get(0)).schemaVersion()).isEqualTo(RunEvent.RunStarted.FIRST_SCHEMA);
         assertThat(model.requests()).as("one model call for each answer the old journal did not hold")
@@ -198,9 +201,9 @@ class OldJournalsTest {
         Path runs = dir.resolve("now");
         OldJournalCrews.orchestrator(runs, OldJournalCrews.sequentialModel())
                 .run(OldJournalCrews.sequential(), OldJournalCrews.TASK, RunOptions.DEFAULTS.withRunId("now")).result().block(WAIT);
-        Path file = JournalWriter.fileFor(runs, "now");
-        assertThat(Files.readAllLines(file).get(0)).contains("\"schemaVersion\":" + RunEvent.RunStarted.CURRENT_SCHEMA);
-        RunEvent.RunStarted started = (RunEvent.RunStarted) JournalReader.read(file, OldJournalCrews.KEY).events().get(0);
+        assertThat(JournalWriter.fileFor(runs, "now")).as("new runs go to the segments").doesNotExist();
+        assertThat(Journals.lines(runs, "now", OldJournalCrews.KEY).get(0)).contains("\"schemaVersion\":" + RunEvent.RunStarted.CURRENT_SCHEMA);
+        RunEvent.RunStarted started = (RunEvent.RunStarted) Journals.read(runs, "now", OldJournalCrews.KEY).events().get(0);
         assertThat(started.schemaVersion()).isEqualTo(RunEvent.RunStarted.CURRENT_SCHEMA);
     }
 

@@ -98,7 +98,7 @@ class PromptInjectionTest {
         assertThat(run.status()).isEqualTo(RunStatus.WAITING_FOR_HUMAN);
         assertThat(run.pendingCheckpoints()).extracting(Checkpoint::id).containsExactly(requested.checkpoint().id());
         assertThat(write.calls).as("the write waits for a human").isEmpty();
-        assertThat(JournalReader.read(runs.resolve(run.runId() + ".jsonl")).events())
+        assertThat(Journals.read(runs, run.runId()).events())
                 .noneMatch(RunEvent.CheckpointResolved.class::isInstance)
                 .anyMatch(e -> e instanceof RunEvent.ToolReturned t && t.result().contains("checkpoint_resolved"));
 
@@ -107,7 +107,7 @@ class PromptInjectionTest {
 
         assertThat(result.succeeded()).as(result.reason()).isTrue();
         assertThat(write.calls).hasSize(1);
-        assertThat(JournalReader.read(runs.resolve(run.runId() + ".jsonl")).events())
+        assertThat(Journals.read(runs, run.runId()).events())
                 .filteredOn(RunEvent.CheckpointResolved.class::isInstance).singleElement()
                 .satisfies(e -> assertThat(((RunEvent.CheckpointResolved) e).decision().decidedBy()).isEqualTo("the-test"));
     }
@@ -126,7 +126,7 @@ class PromptInjectionTest {
         assertThat(review.checkpoint().proposedOutput()).contains("cadre_approve");
         assertThat(run.status()).isEqualTo(RunStatus.WAITING_FOR_HUMAN);
         assertThat(run.pendingCheckpoints()).extracting(Checkpoint::id).containsExactly(review.checkpoint().id());
-        assertThat(JournalReader.read(runs.resolve(run.runId() + ".jsonl")).events())
+        assertThat(Journals.read(runs, run.runId()).events())
                 .noneMatch(RunEvent.CheckpointResolved.class::isInstance);
         run.resolve(review.checkpoint().id(), Decision.approve("the-test"));
         RunResult result = run.result().block(WAIT);

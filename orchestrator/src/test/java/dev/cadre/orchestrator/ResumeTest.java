@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator;
 
+import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.api.crew.Crew;
 import dev.cadre.api.crew.Review;
 import dev.cadre.api.crew.Step;
@@ -221,8 +222,8 @@ class ResumeTest {
                              CrewFor crewFor,
                              java.util.function.Supplier<ScriptedModel> model) throws Exception {
         String name = baselineRuns.getFileName().toString();
-        List<String> lines = Files.readAllLines(baselineRuns.resolve("r.jsonl"));
-        List<RunEvent> events = JournalReader.read(baselineRuns.resolve("r.jsonl")).events();
+        List<String> lines = Journals.lines(baselineRuns, "r");
+        List<RunEvent> events = Journals.read(baselineRuns, "r").events();
         assertThat(lines).hasSameSizeAs(events);
         List<String> expectedKeys = keys(events);
 
@@ -268,7 +269,7 @@ class ResumeTest {
                 assertSameResult(result, expected, trial);
                 assertThat(workspace.files).as(trial).isEqualTo(baselineWorkspace.files);
                 assertThat(workspace.applied).as(trial + ": every write applied once").isEqualTo(baselineWorkspace.applied);
-                JournalReader.Journal journal = JournalReader.read(runs.resolve("r.jsonl"));
+                StoredJournal journal = Journals.read(runs, "r");
                 assertThat(keys(journal.events())).as(trial + ": the journal holds each event once")
                         .containsExactlyInAnyOrderElementsOf(expectedKeys);
                 for (int i = 0; i < journal.events().size(); i++) {
@@ -286,7 +287,7 @@ class ResumeTest {
         Path baselineRuns = dir.resolve("baseline");
         RunResult expected = orchestrator(baselineRuns, model()).run(crew(new Workspace()), TASK, RunOptions.DEFAULTS.withRunId("r"))
                 .result().block(WAIT);
-        List<String> lines = Files.readAllLines(baselineRuns.resolve("r.jsonl"));
+        List<String> lines = Journals.lines(baselineRuns, "r");
         Path runs = dir.resolve("torn");
         Files.createDirectories(runs);
         String torn = String.join("\n", lines.subList(0, 7)) + "\n" + lines.get(7).substring(0, lines.get(7).length() / 2);
@@ -295,9 +296,9 @@ class ResumeTest {
         Workspace workspace = new Workspace();
         RunResult result = orchestrator(runs, model()).resume("r", crew(workspace), RunOptions.DEFAULTS).result().block(WAIT);
         assertSameResult(result, expected, "torn line 8");
-        JournalReader.Journal journal = JournalReader.read(runs.resolve("r.jsonl"));
+        StoredJournal journal = Journals.read(runs, "r");
         assertThat(journal.tornTail()).isFalse();
-        assertThat(keys(journal.events())).containsExactlyInAnyOrderElementsOf(keys(JournalReader.read(baselineRuns.resolve("r.jsonl")).events()));
+        assertThat(keys(journal.events())).containsExactlyInAnyOrderElementsOf(keys(Journals.read(baselineRuns, "r").events()));
     }
 
     @Test
@@ -314,7 +315,7 @@ class ResumeTest {
         // "Restart": a new orchestrator reads a copy of the journal as it is now.
         Path second = dir.resolve("second");
         Files.createDirectories(second);
-        Files.copy(first.resolve("r.jsonl"), second.resolve("r.jsonl"));
+        Files.writeString(second.resolve("r.jsonl"), Journals.text(first, "r"));   // as `cadre runs export` writes it
         waiting.cancel();
         Orchestrator after = Orchestrator.builder().models(ModelRegistry.of("scripted:m", model())).runsDirectory(second)
                 .gate(HumanGate.approveReadOnly()).build();
@@ -349,7 +350,7 @@ class ResumeTest {
         RunHandle again = orchestrator.resume("r", crew(new Workspace()), RunOptions.DEFAULTS);
         assertSameResult(again.result().block(WAIT), expected, "ended");
         assertThat(again.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(again.events().collectList().block(WAIT)).hasSize(Files.readAllLines(runs.resolve("r.jsonl")).size());
+        assertThat(again.events().collectList().block(WAIT)).hasSize(Journals.lines(runs, "r").size());
 
         Files.writeString(runs.resolve("empty.jsonl"), "");
         assertThatThrownBy(() -> orchestrator.resume("empty", crew(new Workspace()), RunOptions.DEFAULTS))

@@ -66,7 +66,7 @@ class SecretRedactionTest {
         assertThat(result.succeeded()).as(result.reason()).isTrue();
         assertThat(result.output()).isEqualTo("Done. The key is [REDACTED] and the token [REDACTED].");
         assertThat(result.outputs().values()).allSatisfy(o -> assertThat(o).doesNotContain(KEY));
-        String journal = Files.readString(runs.resolve(run.runId() + ".jsonl"));
+        String journal = Journals.text(runs, run.runId());
         String published = CadreJson.mapper().writeValueAsString(events);
         for (String text : List.of(journal, published)) {
             assertThat(text).doesNotContain(KEY).doesNotContain(SHAPED);
@@ -99,7 +99,7 @@ class SecretRedactionTest {
                 .allSatisfy(t -> assertThat(t.token()).doesNotContain(openAiShaped));
         assertThat(failed.reason()).doesNotContain(openAiShaped).contains("Bearer [REDACTED]");
         for (RunHandle run : List.of(talk, fail)) {
-            assertThat(Files.readString(runs.resolve(run.runId() + ".jsonl"))).doesNotContain(openAiShaped).contains(Redactor.MASK);
+            assertThat(Journals.text(runs, run.runId())).doesNotContain(openAiShaped).contains(Redactor.MASK);
         }
     }
 
@@ -121,7 +121,7 @@ class SecretRedactionTest {
 
         RunHandle run = orchestrator.run(thief, Task.of("t", "Find the key."));
         RunResult result = run.result().block(WAIT);
-        String journal = Files.readString(runs.resolve(run.runId() + ".jsonl"));
+        String journal = Journals.text(runs, run.runId());
         String published = CadreJson.mapper().writeValueAsString(run.events().collectList().block(WAIT));
         String sentBack = ScriptedModel.lastToolResult(model.requestsFor("thief").get(1).request());
 
@@ -142,6 +142,6 @@ class SecretRedactionTest {
                 .redactor(Redactor.none()).build();
         RunHandle run = orchestrator.run(orchestrator.agent(Persona.builder("a").role("a").build()), Task.of("t", "Go."));
         assertThat(run.result().block(WAIT).output()).isEqualTo("key " + KEY);
-        assertThat(Files.readString(runs.resolve(run.runId() + ".jsonl"))).contains(KEY);
+        assertThat(Journals.text(runs, run.runId())).contains(KEY);
     }
 }

@@ -19,7 +19,7 @@ import dev.cadre.api.crew.Crew;
 import dev.cadre.api.crew.RetryPolicy;
 import dev.cadre.api.crew.Step;
 import dev.cadre.api.crew.Worker;
-import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.cli.demo.DemoProject;
 import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.orchestrator.Orchestrator;
@@ -293,7 +293,7 @@ class FaultSoakTest {
 
     /** The journal is readable, whole, ends with the run's end, and no step started twice; gives the number of failed steps. */
     static int checkJournal(Orchestrator orchestrator, RunResult result, List<String> problems) {
-        JournalReader.Journal journal = JournalReader.read(orchestrator.runsDirectory().resolve(result.runId() + ".jsonl"));
+        StoredJournal journal = orchestrator.journalStore().read(result.runId());
         if (journal.tornTail()) {
             problems.add("the journal has a torn last line");
         }

@@ -92,7 +92,7 @@ class CadreAutoConfigurationTest {
 
         assertThat(result.status()).as(result.reason()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(result.output()).isEqualTo("short");
-        assertThat(Files.exists(runs.resolve(result.runId() + ".jsonl"))).isTrue();
+        assertThat(dev.cadre.orchestrator.journal.LocalJournalStore.open(runs).contains(result.runId())).isTrue();
         assertThat(recent.find(result.runId())).isPresent();
         assertThat(meters.counter("cadre.runs.ended", "status", "succeeded").count()).isGreaterThanOrEqualTo(1);
         assertThat(meters.counter("cadre.model.calls", "model", "spring:scripted").count()).isGreaterThanOrEqualTo(1);

@@ -10,8 +10,9 @@ import dev.cadre.api.crew.Crew;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.driver.RunCore;
 import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.JournalStore;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.temporal.internal.ChatJson;
 import dev.cadre.temporal.internal.CrewWorkflow;
@@ -28,7 +29,6 @@ import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,8 +51,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * RunResult result = cadre.run(crew, task, RunOptions.DEFAULTS).result().block();
  * }</pre>
  *
- * <p>A run's workflow id is its run id; its events go to the same journal files in the same runs directory a local run
- * writes. Crews are code, as workflows are: every worker on the task queue registers the crews it may run.
+ * <p>A run's workflow id is its run id; its events go to the same journal store (the runs directory's segments) a local
+ * run writes. Crews are code, as workflows are: every worker on the task queue registers the crews it may run.
  */
 public final class TemporalCadre implements AutoCloseable {
 
@@ -65,6 +65,8 @@ public final class TemporalCadre implements AutoCloseable {
     private final Path runs;
     private final JournalKey key;
     private final boolean fsync;
+    /** This process's store in the runs directory: its workers append to it, its handles read from it. */
+    private final JournalStore store;
     private final HumanGate gate;
     private final List<Tool> tools;
     private final RunCore.Settings settings;
@@ -79,6 +81,7 @@ public final class TemporalCadre implements AutoCloseable {
         this.runs = Objects.requireNonNull(b.runs, "runsDirectory: where the runs' journals go");
         this.key = Objects.requireNonNull(b.key, "journalKey: the key every worker shares");
         this.fsync = b.fsync;
+        this.store = b.store != null ? b.store : LocalJournalStore.open(runs, key, Durability.of(fsync));
         this.continueAsNewAfter = b.continueAsNewAfter;
         this.gate = b.gate;
         this.tools = List.copyOf(b.tools);
@@ -109,7 +112,7 @@ public final class TemporalCadre implements AutoCloseable {
         WorkerSetup setup = new WorkerSetup(crews::get, settings, continueAsNewAfter);
         Worker worker = factory.newWorker(taskQueue);
         worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
-        JournalActivities journal = new JournalActivities(runs, key, fsync, gate, client);
+        JournalActivities journal = new JournalActivities(store, gate, client);
         ToolActivities toolCalls = new ToolActivities(tools);
         synchronized (opened) {
             opened.add(journal);
@@ -128,8 +131,8 @@ public final class TemporalCadre implements AutoCloseable {
         crew(crew);
         String runId = options.runId() != null ? options.runId() : newRunId();
         RunCore.started(runId, crew, task, options, settings, Instant.now());
-        if (Files.exists(JournalWriter.fileFor(runs, runId))) {
-            throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + JournalWriter.fileFor(runs, runId)
+        if (store.contains(runId)) {
+            throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + store.location(runId)
                     + " already exists.");
         }
         return start(new CrewWorkflow.Start(runId, crew.name(), task, options.context(), options.maxOutputRetries(), false, toolQueue));
@@ -141,7 +144,7 @@ public final class TemporalCadre implements AutoCloseable {
      */
     public RunHandle resume(String runId, Crew crew, RunOptions options) {
         crew(crew);
-        List<RunEvent> events = JournalReader.read(JournalWriter.fileFor(runs, runId), key)
+        List<RunEvent> events = store.read(runId)
                 .requireVerified(options.trustUnverifiedJournal()).events();
         if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
             throw new IllegalArgumentException("Run '" + runId + "' cannot be resumed: its journal does not begin with the run's start.");
@@ -158,12 +161,12 @@ public final class TemporalCadre implements AutoCloseable {
         CrewWorkflow workflow = client.newWorkflowStub(CrewWorkflow.class,
                 WorkflowOptions.newBuilder().setWorkflowId(start.runId()).setTaskQueue(taskQueue).build());
         WorkflowClient.start(workflow::run, start);
-        return new TemporalRunHandle(start.runId(), client, runs, key);
+        return new TemporalRunHandle(start.runId(), client, store);
     }
 
     /** The handle of a run on the cluster, by id (to watch it, answer its checkpoints or cancel it from another process). */
     public RunHandle handle(String runId) {
-        return new TemporalRunHandle(runId, client, runs, key);
+        return new TemporalRunHandle(runId, client, store);
     }
 
     private static String newRunId() {
@@ -194,6 +197,7 @@ public final class TemporalCadre implements AutoCloseable {
         private Path runs;
         private JournalKey key;
         private boolean fsync;
+        private JournalStore store;
         private int continueAsNewAfter = WorkerSetup.CONTINUE_AS_NEW_AFTER;
         private HumanGate gate = HumanGate.programmatic();
         private ModelRegistry models;
@@ -214,6 +218,11 @@ public final class TemporalCadre implements AutoCloseable {
         /** The key authenticating journal lines: from configuration every worker shares, not a file on one of them. */
         public Builder journalKey(JournalKey journalKey) { this.key = Objects.requireNonNull(journalKey); return this; }
         public Builder fsyncJournal(boolean on) { this.fsync = on; return this; }
+        /**
+         * Where runs are journaled (default: the local store in {@link #runsDirectory(Path)}, as local runs of that
+         * directory, durability as {@link #fsyncJournal(boolean)} says; see docs/journal.md).
+         */
+        public Builder journalStore(JournalStore journalStore) { this.store = Objects.requireNonNull(journalStore); return this; }
         /**
          * The history length (events) past which a run continues as a new workflow run that resumes from its journal
          * (default 8,000, below Temporal's warning at 10,240; Temporal's own suggestion is followed too).

@@ -14,7 +14,11 @@ import dev.cadre.orchestrator.conformance.CrewDriver;
 import dev.cadre.orchestrator.conformance.LocalCrewDriver;
 import dev.cadre.orchestrator.conformance.ResumeConformance;
 import dev.cadre.orchestrator.conformance.Runs;
+import dev.cadre.orchestrator.Orchestrator;
+import dev.cadre.orchestrator.journal.Durability;
 import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.testkit.ScriptedModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,5 +71,32 @@ class SameJournalTest {
         assertThat(resumed.outputs()).isEqualTo(onTemporal.outputs());
         assertThat(Runs.signatures(resumer.journal("t1"))).containsExactlyInAnyOrderElementsOf(Runs.signatures(temporalJournal));
         assertThat(resumer.journal("t1").subList(0, cut)).isEqualTo(temporalJournal.subList(0, cut));
+    }
+
+    @Test
+    void aTemporalRunInTheDefaultStoreIsReadAndResumedByALocalOrchestratorOfTheSameRunsDirectory() {
+        Tool read = Runs.tool("read_file", RiskLevel.READ_ONLY, new ConcurrentLinkedQueue<>());
+        CrewDriver.Setup setup = new CrewDriver.Setup(ModelRegistry.of("scripted:m", ResumeConformance.model()), List.of(read),
+                HumanGate.autoApprove(), store);
+        Path runs = store.resolve("runs");
+        RunResult onTemporal;
+        try (TemporalCrewDriver temporal = new TemporalCrewDriver(setup, key,
+                b -> b.journalStore(LocalJournalStore.open(runs, key, Durability.PROCESS)))) {
+            onTemporal = Runs.result(temporal.run(ResumeConformance.crew(read), Runs.TASK, Runs.id("t2")));
+        }
+        assertThat(onTemporal.status()).as(onTemporal.reason()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(runs.resolve("t2.jsonl")).as("no per-run file: the segments hold it").doesNotExist();
+
+        // another process's store of the same directory: it reads the worker's segments
+        StoredJournal journal = LocalJournalStore.open(runs, key, Durability.PROCESS).read("t2");
+        assertThat(journal.integrity().isIntact()).as(journal.integrity().describe(journal.location())).isTrue();
+        assertThat(journal.events().get(journal.events().size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
+
+        ScriptedModel none = ScriptedModel.builder().build();
+        Orchestrator local = Orchestrator.builder().models(ModelRegistry.of("scripted:m", none)).tools(List.of(read))
+                .runsDirectory(runs).journalKey(key).build();
+        RunResult again = local.resume("t2", ResumeConformance.crew(read), RunOptions.DEFAULTS).result().block(java.time.Duration.ofSeconds(30));
+        assertThat(again.outputs()).isEqualTo(onTemporal.outputs());
+        assertThat(none.requests()).as("an ended run is not run again").isEmpty();
     }
 }

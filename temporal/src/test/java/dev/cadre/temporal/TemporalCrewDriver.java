@@ -7,7 +7,9 @@ import dev.cadre.api.crew.Crew;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.conformance.CrewDriver;
 import dev.cadre.orchestrator.conformance.LocalCrewDriver;
+import dev.cadre.orchestrator.journal.Durability;
 import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.journal.RunFilesJournalStore;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -37,7 +39,9 @@ final class TemporalCrewDriver implements CrewDriver, AutoCloseable {
                 .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(TemporalCadre.dataConverter()).build())
                 .build());
         this.cadre = more.apply(TemporalCadre.builder(env.getWorkflowClient()).models(setup.models()).tools(setup.tools())
-                .gate(setup.gate()).runsDirectory(runs).journalKey(key)).build();
+                .gate(setup.gate()).runsDirectory(runs).journalKey(key)
+                // the per-run files the local driver's suite cuts (a Temporal run in the default store: SameJournalTest)
+                .journalStore(new RunFilesJournalStore(runs, key, Durability.PROCESS))).build();
         cadre.register(env.getWorkerFactory());
         env.start();
     }

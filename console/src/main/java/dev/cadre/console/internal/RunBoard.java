@@ -6,13 +6,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cadre.orchestrator.journal.JournalIntegrity;
 import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.journal.JournalWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -31,7 +27,7 @@ import reactor.core.publisher.Sinks;
 
 /**
  * The runs the console knows: those of this process (told by the orchestrator's run listener) and the journals in
- * the runs directory. Keeps a {@link Tally} per live run, fed by its events, and publishes a summary whenever one
+ * the runs directory's journal store (its segments and older per-run files). Keeps a {@link Tally} per live run, fed by its events, and publishes a summary whenever one
  * changes.
  */
 public final class RunBoard implements AutoCloseable {
@@ -42,21 +38,19 @@ public final class RunBoard implements AutoCloseable {
 
     private record Live(RunHandle handle, Tally tally) {}
 
-    private record Cached(FileTime modified, long size, RunSummary summary) {}
+    private record Cached(RunSummary summary) {}
 
-    private final Path runsDirectory;
-    private final JournalKey key;
+    private final LocalJournalStore store;
     private final int keepFinished;
     private final Clock clock;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
-    /** Summaries of journals read, valid while the file's time and size are unchanged (bounded: files come and go). */
-    private final Cache<Path, Cached> journals = Caffeine.newBuilder().maximumSize(10_000).build();
+    /** Summaries of ended runs' journals (bounded: runs come and go); a journal still growing is read again. */
+    private final Cache<String, Cached> journals = Caffeine.newBuilder().maximumSize(10_000).build();
     private final Sinks.Many<RunSummary> updates = Sinks.many().multicast().directBestEffort();
     private final Map<String, Disposable> watching = new ConcurrentHashMap<>();
 
     public RunBoard(Path runsDirectory, JournalKey key, int keepFinished, Clock clock) {
-        this.runsDirectory = runsDirectory;
-        this.key = key;
+        this.store = LocalJournalStore.open(runsDirectory, key, Durability.PROCESS);   // read here, never appended
         this.keepFinished = keepFinished;
         this.clock = clock;
     }
@@ -111,10 +105,9 @@ public final class RunBoard implements AutoCloseable {
     public List<RunSummary> list() {
         Map<String, RunSummary> byId = new LinkedHashMap<>();
         live.values().forEach(l -> byId.put(l.handle().runId(), l.tally().summary(l.handle().status(), clock.instant())));
-        for (Path journal : journalFiles()) {
-            String id = journal.getFileName().toString().replaceFirst("\\.jsonl$", "");
+        for (String id : journalIds()) {
             if (!byId.containsKey(id)) {
-                journalSummary(id, journal).ifPresent(s -> byId.put(id, s));
+                journalSummary(id).ifPresent(s -> byId.put(id, s));
             }
         }
         List<RunSummary> all = new ArrayList<>(byId.values());
@@ -128,53 +121,44 @@ public final class RunBoard implements AutoCloseable {
         if (l != null) {
             return Optional.of(l.tally().summary(l.handle().status(), clock.instant()));
         }
-        Path file = journalFile(runId);
-        return file == null ? Optional.empty() : journalSummary(runId, file);
+        return hasJournal(runId) ? journalSummary(runId) : Optional.empty();
     }
 
     /** The events of a run that is not live here, from its journal; empty when there is none. */
     public Optional<List<RunEvent>> journal(String runId) {
-        Path file = journalFile(runId);
-        return file == null ? Optional.empty() : Optional.of(JournalReader.read(file, key).events());
+        return hasJournal(runId) ? Optional.of(store.read(runId).events()) : Optional.empty();
     }
 
-    private Path journalFile(String runId) {
-        if (!RUN_ID.matcher(runId).matches()) {
-            return null;
-        }
-        Path file = JournalWriter.fileFor(runsDirectory, runId);
-        return Files.isRegularFile(file) ? file : null;
+    private boolean hasJournal(String runId) {
+        return RUN_ID.matcher(runId).matches() && store.contains(runId);
     }
 
-    private List<Path> journalFiles() {
-        if (!Files.isDirectory(runsDirectory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(runsDirectory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the runs directory " + runsDirectory + ": " + e.getMessage(), e);
-        }
+    private List<String> journalIds() {
+        return store.runIds().stream().filter(id -> RUN_ID.matcher(id).matches()).toList();
     }
 
-    private Optional<RunSummary> journalSummary(String runId, Path file) {
+    private Optional<RunSummary> journalSummary(String runId) {
+        Cached cached = journals.getIfPresent(runId);
+        if (cached != null) {
+            return Optional.ofNullable(cached.summary());
+        }
         try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            long size = Files.size(file);
-            Cached cached = journals.getIfPresent(file);
-            if (cached != null && cached.modified().equals(modified) && cached.size() == size) {
-                return Optional.ofNullable(cached.summary());
-            }
-            JournalReader.Journal journal = JournalReader.read(file, key);
+            StoredJournal journal = store.read(runId);
             List<RunEvent> events = journal.events();
             RunSummary summary = events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted) ? null
                     : Tally.of(runId, events).summary(null, clock.instant()).withJournal(problem(journal.integrity()));
-            journals.put(file, new Cached(modified, size, summary));
+            if (!events.isEmpty() && ended(events.get(events.size() - 1))) {
+                journals.put(runId, new Cached(summary));   // an ended run's journal gets no more events
+            }
             return Optional.ofNullable(summary);
-        } catch (IOException | RuntimeException e) {
-            log.warn("Skipping unreadable journal {}: {}", file, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("Skipping unreadable journal {}: {}", store.location(runId), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private static boolean ended(RunEvent last) {
+        return last instanceof RunEvent.RunFinished || last instanceof RunEvent.RunFailed || last instanceof RunEvent.RunCancelled;
     }
 
     /** What the page flags about a journal: {@code null} when it verifies. */
@@ -190,5 +174,6 @@ public final class RunBoard implements AutoCloseable {
     public void close() {
         watching.values().forEach(Disposable::dispose);
         updates.tryEmitComplete();
+        store.close();
     }
 }

@@ -20,7 +20,8 @@ import dev.cadre.eval.RunRecord;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.RunFilesJournalStore;
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.personas.CrewFile;
 import dev.cadre.tools.Workspace;
@@ -53,12 +54,18 @@ public final class CaseRunner {
     private final Path runs;
     private final Path workspaces;
     private final Path directory;
+    /**
+     * An eval's journals are per-run files, {@code runs/<runId>.jsonl}: its reports link to them, a cassette copies
+     * them, and a run that starts afresh replaces its own file (not the default store's shared segments; docs/journal.md).
+     */
+    private final RunFilesJournalStore store;
     private final Settings settings;
     private final Judging judging;
 
     public CaseRunner(Path directory, Settings settings) {
         this.directory = directory;
         this.runs = directory.resolve("runs");
+        this.store = new RunFilesJournalStore(runs, settings.journalKey(), Durability.PROCESS);
         this.workspaces = directory.resolve("workspaces");
         this.settings = settings;
         this.judging = new Judging(directory, runs, this::orchestrator);
@@ -67,8 +74,8 @@ public final class CaseRunner {
     public RunRecord run(RunKey key, EvalCase evalCase, EvalCrew evalCrew, Budget budget, ModelRegistry models) {
         String runId = key.runId();
         Path workspace = workspaces.resolve(runId);
-        Path journal = JournalWriter.fileFor(runs, runId);
-        boolean resume = Files.exists(journal) && Files.isDirectory(workspace);
+        Path journal = Path.of(store.location(runId));
+        boolean resume = store.contains(runId) && Files.isDirectory(workspace);
         if (!resume) {
             delete(journal);
             WorkspaceFiles.copyFresh(evalCase.workspace(), workspace);
@@ -121,7 +128,7 @@ public final class CaseRunner {
 
     /** An orchestrator journaling in the eval's {@code runs/}, as every run of the eval (and its judges) needs. */
     private Orchestrator orchestrator(ModelRegistry models) {
-        Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(runs).journalKey(settings.journalKey())
+        Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(runs).journalKey(settings.journalKey()).journalStore(store)
                 .prices(settings.prices()).gate(settings.gate());
         if (settings.redactor() != null) {
             builder.redactor(settings.redactor());

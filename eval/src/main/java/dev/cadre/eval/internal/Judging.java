@@ -21,8 +21,6 @@ import dev.cadre.eval.EvalCase;
 import dev.cadre.eval.JudgeOpinion;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
-import dev.cadre.orchestrator.journal.JournalWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,9 +68,9 @@ final class Judging {
             return new Verdict(CheckResult.fail(check.kind(), who + " was not asked: " + e.getMessage()), Usage.ZERO);
         }
         Crew crew = Crew.of("judge", Step.work(Agent.of(persona)));
-        Path journal = JournalWriter.fileFor(runs, judgeRunId);
         Orchestrator orchestrator = orchestrators.apply(models);
-        RunHandle handle = Files.exists(journal) ? orchestrator.resume(judgeRunId, crew, RunOptions.DEFAULTS)
+        Path journal = Path.of(orchestrator.journalStore().location(judgeRunId));
+        RunHandle handle = orchestrator.journalStore().contains(judgeRunId) ? orchestrator.resume(judgeRunId, crew, RunOptions.DEFAULTS)
                 : orchestrator.run(crew, Task.builder("verdict").description(prompt(check, Templates.fill(evalCase.task(), evalCase.inputs()), answer))
                         .outputSchema(schema(check)).build(), RunOptions.DEFAULTS.withRunId(judgeRunId));
         RunResult result = handle.result().block();

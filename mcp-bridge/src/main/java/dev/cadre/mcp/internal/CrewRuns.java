@@ -10,13 +10,13 @@ import dev.cadre.mcp.McpServerConfig;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
 import dev.cadre.personas.CrewFile;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +41,8 @@ public final class CrewRuns {
 
     private final McpServerConfig config;
     private final JournalKey journalKey;
+    /** One store for all of this server's runs: its appends share one writer and its segments (docs/journal.md). */
+    private final LocalJournalStore store;
     private final Cache<String, RunHandle> runs;
 
     public CrewRuns(McpServerConfig config, JournalKey journalKey) {
@@ -50,6 +52,7 @@ public final class CrewRuns {
     CrewRuns(McpServerConfig config, JournalKey journalKey, Ticker ticker, Duration retention, int maxFinished) {
         this.config = config;
         this.journalKey = journalKey;
+        this.store = LocalJournalStore.open(config.runsDirectory(), journalKey, Durability.PROCESS);
         this.runs = bounded(ticker, retention, maxFinished);
     }
 
@@ -94,9 +97,14 @@ public final class CrewRuns {
         return runs.getIfPresent(runId);
     }
 
+    /** Where this server's runs are journaled, and read back from by its resources. */
+    public LocalJournalStore store() {
+        return store;
+    }
+
     private Orchestrator orchestrator(ModelRegistry models, HumanGate gate) {
         Orchestrator.Builder builder = Orchestrator.builder().models(models).runsDirectory(config.runsDirectory()).journalKey(journalKey)
-                .gate(gate).redactor(config.redactor());
+                .journalStore(store).gate(gate).redactor(config.redactor());
         config.listeners().forEach(builder::listener);
         return builder.build();
     }
@@ -121,7 +129,7 @@ public final class CrewRuns {
         if (run != null) {
             return run;
         }
-        if (!Files.isRegularFile(JournalWriter.fileFor(config.runsDirectory(), runId))) {
+        if (!store.contains(runId)) {
             throw new IllegalArgumentException("There is no run '" + runId + "' in " + config.runsDirectory() + ".");
         }
         synchronized (runs) {

@@ -2,16 +2,14 @@ package dev.cadre.mcp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.orchestrator.journal.JournalIntegrity;
-import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.JournalStore;
 import dev.cadre.orchestrator.redaction.Redactor;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,7 +20,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Run journals as MCP resources: the template {@code cadre://runs/{id}} read from the runs directory (redacted, with
+ * Run journals as MCP resources: the template {@code cadre://runs/{id}} read from the journal store (redacted, with
  * a second part when its integrity check fails), and {@code resources/list} answered from {@link RunResources}, paged.
  */
 public final class JournalResources {
@@ -30,15 +28,13 @@ public final class JournalResources {
     private static final Logger log = LoggerFactory.getLogger(JournalResources.class);
     private static final Pattern RUN_URI = Pattern.compile("cadre://runs/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
 
-    private final Path runsDirectory;
+    private final JournalStore store;
     private final Redactor redactor;
-    private final JournalKey journalKey;
     private final RunResources list;
 
-    public JournalResources(Path runsDirectory, Redactor redactor, JournalKey journalKey, RunResources list) {
-        this.runsDirectory = runsDirectory;
+    public JournalResources(JournalStore store, Redactor redactor, RunResources list) {
+        this.store = store;
         this.redactor = redactor;
-        this.journalKey = journalKey;
         this.list = list;
     }
 
@@ -57,14 +53,16 @@ public final class JournalResources {
                 throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
                         "Resource '" + uri + "' is not a run journal (cadre://runs/<run-id>).", null));
             }
-            Path file = runsDirectory.resolve(m.group(1) + ".jsonl");
-            if (!Files.isRegularFile(file)) {
+            String runId = m.group(1);
+            if (!store.contains(runId)) {
                 throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.RESOURCE_NOT_FOUND,
-                        "There is no run '" + m.group(1) + "'.", Map.of("uri", uri)));
+                        "There is no run '" + runId + "'.", Map.of("uri", uri)));
             }
+            ByteArrayOutputStream lines = new ByteArrayOutputStream();
+            store.export(runId, lines);   // the journal's lines as written, wherever the store keeps them
             McpSchema.TextResourceContents journal = new McpSchema.TextResourceContents(uri, "application/x-ndjson",
-                    redactor.redact(Files.readString(file)));
-            JournalIntegrity integrity = JournalReader.read(file, journalKey).integrity();
+                    redactor.redact(lines.toString(StandardCharsets.UTF_8)));
+            JournalIntegrity integrity = store.read(runId).integrity();
             if (integrity.isIntact()) {
                 return new McpSchema.ReadResourceResult(List.of(journal));
             }

@@ -4,24 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cadre.api.CadreJson;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.cadre.api.RunEvent;
+import dev.cadre.orchestrator.journal.JournalStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code resources/list}, answered by Cadre rather than the SDK (whose list has no pages and knows only what was
- * registered in this process): the server's fixed resources, then every run journal in the runs directory, newest
+ * registered in this process): the server's fixed resources, then every run journal in the runs directory's store, newest
  * first, {@link #PAGE} at a time. The cursor is the last item's URI, so runs started between two pages never shift
  * the later ones.
  */
@@ -32,15 +27,13 @@ public final class RunResources {
 
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final String RUNS = "cadre://runs/";
-    /** How much of a journal's first line is read for its crew's name. */
-    private static final int FIRST_LINE_CHARS = 8 * 1024;
 
-    private final Path runsDirectory;
+    private final JournalStore store;
     private final Supplier<List<JsonNode>> fixed;
 
     /** {@code fixed}: the server's own resources (as JSON objects with at least a {@code uri}), listed first. */
-    public RunResources(Path runsDirectory, Supplier<List<JsonNode>> fixed) {
-        this.runsDirectory = runsDirectory;
+    public RunResources(JournalStore store, Supplier<List<JsonNode>> fixed) {
+        this.store = store;
         this.fixed = fixed;
     }
 
@@ -86,25 +79,16 @@ public final class RunResources {
         return result;
     }
 
-    /** The ids of the journals in the runs directory, newest first (run ids start with their time). */
+    /** The ids of the journals in the runs directory's store, newest first (run ids start with their time). */
     private List<String> runIds() {
-        if (!Files.isDirectory(runsDirectory)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(runsDirectory)) {
-            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jsonl"))
-                    .map(n -> n.substring(0, n.length() - ".jsonl".length())).filter(id -> RUN_ID.matcher(id).matches())
-                    .sorted(Comparator.reverseOrder()).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the runs directory " + runsDirectory + ": " + e.getMessage(), e);
-        }
+        return store.runIds().stream().filter(id -> RUN_ID.matcher(id).matches()).sorted(Comparator.reverseOrder()).toList();
     }
 
     private ObjectNode run(String id) {
         ObjectNode resource = JsonNodeFactory.instance.objectNode();
         resource.put("uri", RUNS + id);
         resource.put("name", id);
-        String crew = crewOf(runsDirectory.resolve(id + ".jsonl"));
+        String crew = crewOf(id);
         resource.put("title", crew == null ? "Run " + id : "Run " + id + " (crew " + crew + ")");
         resource.put("description", "The run's journal: its events as JSON Lines");
         resource.put("mimeType", "application/x-ndjson");
@@ -112,22 +96,12 @@ public final class RunResources {
     }
 
     /** The crew named by a journal's first event, or null when it cannot be read. */
-    private static String crewOf(Path journal) {
-        try (BufferedReader in = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
-            char[] buffer = new char[FIRST_LINE_CHARS];
-            int n = in.read(buffer);
-            if (n <= 0) {
-                return null;
-            }
-            String text = new String(buffer, 0, n);
-            int end = text.indexOf('\n');
-            if (end < 0) {
-                return null;
-            }
-            JsonNode first = CadreJson.mapper().readTree(text.substring(0, end));
-            JsonNode crew = first.path("crew");
-            return crew.isTextual() && crew.textValue().length() <= 64 ? crew.textValue() : null;
-        } catch (IOException | RuntimeException e) {
+    private String crewOf(String runId) {
+        try {
+            List<RunEvent> events = store.read(runId).events();
+            String crew = !events.isEmpty() && events.get(0) instanceof RunEvent.RunStarted started ? started.crew() : null;
+            return crew != null && crew.length() <= 64 ? crew : null;
+        } catch (RuntimeException e) {
             return null;
         }
     }

@@ -59,6 +59,14 @@ public final class LocalJournalStore implements JournalStore {
         return open(directory, key, durability, DEFAULT_SEGMENT_BYTES);
     }
 
+    /**
+     * The store in {@code directory} as an orchestrator opens it by default: the key of the state directory
+     * ({@link JournalKey#fromStateDirectory()}), {@link Durability#PROCESS}. E.g. to read the runs of a directory.
+     */
+    public static LocalJournalStore open(Path directory) {
+        return open(directory, JournalKey.fromStateDirectory(), Durability.PROCESS);
+    }
+
     /** {@link #open(Path, JournalKey, Durability)} with segment files of {@code segmentBytes} (at least 64 KiB). */
     public static LocalJournalStore open(Path directory, JournalKey key, Durability durability, int segmentBytes) {
         if (segmentBytes < (64 << 10)) {
@@ -147,8 +155,31 @@ public final class LocalJournalStore implements JournalStore {
         scanned = true;
     }
 
-    /** What reading a run found: its lines checked, and how its per-run file (if it has one) ended. */
-    private record Read(JournalLines lines, JournalReader.Tail fileTail, boolean continued) {}
+    /**
+     * Writes the journal of {@code runId} to {@code out} as JSON Lines, each line as it was written (its MAC included):
+     * the per-run file an earlier version wrote, if any, then the run's records in the segments. The result is a
+     * journal file that {@link JournalReader} reads and verifies under this store's key, and that a person can read.
+     * A torn last line of an old file is left out.
+     */
+    public void export(String runId, java.io.OutputStream out) throws IOException {
+        if (!contains(runId)) {
+            throw new JournalException("There is no journal of run '" + runId + "' in " + directory + ".");
+        }
+        Read read = readAll(runId);
+        if (read.fileTail != null) {
+            byte[] file = Files.readAllBytes(JournalWriter.fileFor(directory, runId));
+            out.write(file, 0, (int) Math.min(file.length, read.fileTail.validLength()));
+        }
+        for (byte[] body : read.bodies) {
+            int start = Segment.lineStart(body);
+            out.write(body, start, body.length - start);
+            out.write('\n');
+        }
+        out.flush();
+    }
+
+    /** What reading a run found: its lines checked, how its per-run file (if it has one) ended, its records in order. */
+    private record Read(JournalLines lines, JournalReader.Tail fileTail, boolean continued, List<byte[]> bodies) {}
 
     private Read readAll(String runId) {
         if (!scanned || !index.appendedHere(runId)) {
@@ -172,7 +203,7 @@ public final class LocalJournalStore implements JournalStore {
         for (byte[] body : bodies) {
             lines.accept(body, Segment.lineStart(body), body.length);
         }
-        return new Read(lines, tail, !bodies.isEmpty());
+        return new Read(lines, tail, !bodies.isEmpty(), bodies);
     }
 
     /** The record body at {@code offset} of segment {@code segment}: from this process's mapping, or read from the file. */

@@ -10,12 +10,13 @@ import java.util.zip.CRC32C;
 
 /**
  * Reads a segment file with ordinary reads (one of another process, or this process's own as the page cache holds it):
- * walks its records from an offset, checking each one's length and CRC, through a window of {@value #WINDOW} bytes
+ * walks its records from an offset, checking each one's length and CRC, through a window of up to {@value #WINDOW} bytes
  * so a scan costs a read per window, not per record.
  */
 final class SegmentFile implements AutoCloseable {
 
     private static final int WINDOW = 1 << 20;
+    private static final int FIRST_WINDOW = 16 << 10;
     /** No record body is larger than a segment can be. */
     private static final int MAX_BODY = Integer.MAX_VALUE - Segment.RECORD_HEADER;
 
@@ -30,6 +31,7 @@ final class SegmentFile implements AutoCloseable {
     private final CRC32C crc = new CRC32C();
     private ByteBuffer window = ByteBuffer.allocate(0);
     private long windowStart;
+    private int windowSize = FIRST_WINDOW / 2;
 
     private SegmentFile(Path file, FileChannel channel, long size) {
         this.file = file;
@@ -120,7 +122,9 @@ final class SegmentFile implements AutoCloseable {
     }
 
     private void fill(long offset, int length) throws IOException {
-        int capacity = Math.max(WINDOW, length);
+        // The first read is small (a rescan usually finds the end of what is written at once), later ones grow to WINDOW.
+        windowSize = Math.min(WINDOW, windowSize * 2);
+        int capacity = Math.max(windowSize, length);
         if (window.capacity() < capacity) {
             window = ByteBuffer.allocate(capacity);
         }

@@ -7,7 +7,9 @@ import dev.cadre.api.crew.Crew;
 import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.journal.Durability;
 import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.RunFilesJournalStore;
 import dev.cadre.orchestrator.journal.JournalWriter;
 import dev.cadre.orchestrator.redaction.Redactor;
 import java.io.IOException;
@@ -27,7 +29,9 @@ public final class LocalCrewDriver implements CrewDriver {
     public LocalCrewDriver(Setup setup, JournalKey key) {
         this.key = key;
         this.orchestrator = Orchestrator.builder().models(setup.models()).tools(setup.tools()).gate(setup.gate())
-                .runsDirectory(setup.store().resolve("runs")).journalKey(key).redactor(Redactor.none()).build();
+                .runsDirectory(setup.store().resolve("runs")).journalKey(key).redactor(Redactor.none())
+                // per-run files, which the suite cuts to emulate crashes (the default store reads them and continues them)
+                .journalStore(new RunFilesJournalStore(setup.store().resolve("runs"), key, Durability.PROCESS)).build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator.pattern;
 
+import dev.cadre.orchestrator.Journals;
 import static dev.cadre.testkit.CadreAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,9 +71,11 @@ class CustomPatternTest {
         ScriptedModel model = ScriptedModel.builder().agent("quick", Reply.text(""), Reply.text(""), Reply.text(""))
                 .agent("careful", Reply.text("42.")).build();
         orchestrator(model).run(FALLBACK, Task.of("q", "6 x 7?"), RunOptions.DEFAULTS.withRunId("r")).result().block(WAIT);
-        Path journal = JournalWriter.fileFor(runs, "r");
-        List<String> lines = Files.readAllLines(journal);
-        int cut = (int) JournalReader.read(journal).events().stream().filter(e -> e instanceof RunEvent.StepStarted s
+        Path whole = runs;
+        List<String> lines = Journals.lines(whole, "r");
+        runs = whole.resolve("cut");   // the journal cut, as a per-run file of an earlier version, in a new runs directory
+        Path journal = Files.createDirectories(runs).resolve("r.jsonl");
+        int cut = (int) Journals.read(whole, "r").events().stream().filter(e -> e instanceof RunEvent.StepStarted s
                 && s.stepPath().equals("answer/careful")).findFirst().orElseThrow().seq();
         Files.write(journal, lines.subList(0, cut));
 

@@ -4,12 +4,8 @@ import dev.cadre.api.Checkpoint;
 import dev.cadre.api.Decision;
 import dev.cadre.api.HumanGate;
 import dev.cadre.api.RunEvent;
-import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.JournalStore;
 import io.temporal.client.WorkflowClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,37 +16,34 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The journal side of a Temporal run: the same journal files in the same runs directory a local run writes (so
- * {@code cadre runs}, the console and MCP read Temporal runs as they read local ones), appended by the worker that runs
- * the workflow task. Workers on several machines share the directory (or, later, a shared journal store). An append that
- * Temporal retries skips the events the file already holds, so each event is journaled once. It also asks the worker's
+ * The journal side of a Temporal run: the same {@link JournalStore} a local run of the same runs directory appends to
+ * (so {@code cadre runs}, the console and MCP read Temporal runs as they read local ones), appended by the worker that
+ * runs the workflow task; each worker process writes its own segments (docs/journal.md). An append that Temporal retries
+ * skips the events the store already holds, so each event is journaled once. It also asks the worker's
  * human gate about checkpoints; a gate's answer goes to the run as a {@code decide} update, like any other answer.
  */
 public final class JournalActivities implements RunActivities.Journal, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JournalActivities.class);
 
-    private record Open(JournalWriter writer, long lastSeq) {}
+    private record Open(JournalStore.Appender writer, long lastSeq) {}
 
-    private final Path runs;
-    private final JournalKey key;
-    private final boolean fsync;
+    private final JournalStore store;
     private final HumanGate gate;
     private final WorkflowClient client;
     private final Map<String, Open> open = new ConcurrentHashMap<>();
     private final Map<String, Disposable> asking = new ConcurrentHashMap<>();
 
-    public JournalActivities(Path runs, JournalKey key, boolean fsync, HumanGate gate, WorkflowClient client) {
-        this.runs = runs;
-        this.key = key;
-        this.fsync = fsync;
+    /** {@code store}: where the runs' journals are, the store local runs of the same runs directory use. */
+    public JournalActivities(JournalStore store, HumanGate gate, WorkflowClient client) {
+        this.store = store;
         this.gate = gate;
         this.client = client;
     }
 
     @Override
     public RunActivities.Events read(String runId) {
-        return new RunActivities.Events(JournalReader.read(JournalWriter.fileFor(runs, runId), key).requireVerified(false).events());
+        return new RunActivities.Events(store.read(runId).requireVerified(false).events());
     }
 
     @Override
@@ -58,7 +51,7 @@ public final class JournalActivities implements RunActivities.Journal, AutoClose
         List<RunEvent> events = batch.events();
         open.compute(runId, (id, current) -> {
             Open o = current;
-            if (o == null || o.writer().changedOnDisk()) {
+            if (o == null || o.writer().changedSinceWritten()) {
                 if (o != null) {
                     o.writer().close();
                 }
@@ -82,13 +75,12 @@ public final class JournalActivities implements RunActivities.Journal, AutoClose
     }
 
     private Open reopen(String runId) {
-        Path file = JournalWriter.fileFor(runs, runId);
         long last = 0;
-        if (Files.exists(file)) {
-            List<RunEvent> kept = JournalReader.read(file, key).events();
+        if (store.contains(runId)) {
+            List<RunEvent> kept = store.read(runId).events();
             last = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).seq();
         }
-        return new Open(JournalWriter.open(runs, runId, fsync, key), last);
+        return new Open(store.open(runId), last);
     }
 
     @Override

@@ -9,14 +9,11 @@ import dev.cadre.api.RunStatus;
 import dev.cadre.api.Usage;
 import dev.cadre.orchestrator.driver.RunCore;
 import dev.cadre.orchestrator.journal.JournalException;
-import dev.cadre.orchestrator.journal.JournalKey;
-import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.journal.JournalWriter;
+import dev.cadre.orchestrator.journal.JournalStore;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.TemporalFailure;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +34,13 @@ public final class TemporalRunHandle implements RunHandle {
 
     private final String runId;
     private final WorkflowClient client;
-    private final Path journal;
-    private final JournalKey key;
+    private final JournalStore store;
     private final Mono<RunResult> result;
 
-    public TemporalRunHandle(String runId, WorkflowClient client, Path runs, JournalKey key) {
+    public TemporalRunHandle(String runId, WorkflowClient client, JournalStore store) {
         this.runId = runId;
         this.client = client;
-        this.journal = JournalWriter.fileFor(runs, runId);
-        this.key = key;
+        this.store = store;
         WorkflowStub stub = client.newUntypedWorkflowStub(runId);
         this.result = Mono.fromFuture(() -> stub.getResultAsync(RunResult.class))
                 .onErrorResume(e -> Mono.just(failed(e)))
@@ -100,7 +95,7 @@ public final class TemporalRunHandle implements RunHandle {
 
     private List<RunEvent> read() {
         try {
-            return JournalReader.read(journal, key).events();
+            return store.contains(runId) ? store.read(runId).events() : List.of();
         } catch (JournalException e) {
             return List.of();
         }
