@@ -34,6 +34,7 @@ class ModuleRulesTest {
             new Module("testkit", "dev.cadre.testkit", Set.of("agent-api")),
             new Module("observability", "dev.cadre.opentelemetry", Set.of("agent-api")),
             new Module("temporal", "dev.cadre.temporal", Set.of("agent-api", "orchestrator")),
+            new Module("journal-jdbc", "dev.cadre.jdbc", Set.of("agent-api", "orchestrator")),
             new Module("mcp-bridge", "dev.cadre.mcp", Set.of("agent-api", "orchestrator", "tools", "personas", "http-guard")),
             new Module("console", "dev.cadre.console", Set.of("agent-api", "orchestrator", "personas", "http-guard")),
             new Module("eval", "dev.cadre.eval", Set.of("agent-api", "orchestrator", "tools", "personas")),
