@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Assumptions;
  * a free loopback port (trust authentication, loopback only, no fsync). The binaries are found on the PATH or in
  * {@code /usr/lib/postgresql/<version>/bin} (Debian's postgresql package). As root (initdb refuses to run as root) the
  * server runs as the {@code postgres} user, else {@code nobody}, through {@code runuser}. With no PostgreSQL installed
- * the tests are skipped, unless {@code -Dcadre.postgres=required} ({@code .ci/run}), where they fail.
+ * the tests are skipped, unless {@code CADRE_POSTGRES=required} ({@code .ci/run} sets it) or
+ * {@code -Dcadre.postgres=required}, where they fail.
  */
 public final class PostgresServer implements AutoCloseable {
 
@@ -48,8 +49,8 @@ public final class PostgresServer implements AutoCloseable {
         if (bin.isEmpty()) {
             String why = "No PostgreSQL is installed (no initdb and pg_ctl on the PATH or in /usr/lib/postgresql/*/bin):"
                     + " install Debian's postgresql package to run the JDBC journal store's tests.";
-            if ("required".equals(System.getProperty("cadre.postgres"))) {
-                throw new IllegalStateException(why + " They are required here (-Dcadre.postgres=required).");
+            if ("required".equals(System.getProperty("cadre.postgres")) || "required".equals(System.getenv("CADRE_POSTGRES"))) {
+                throw new IllegalStateException(why + " They are required here (CADRE_POSTGRES=required, as .ci/run sets).");
             }
             Assumptions.abort(why);
         }

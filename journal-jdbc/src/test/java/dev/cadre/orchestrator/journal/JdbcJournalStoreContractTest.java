@@ -1,37 +1,25 @@
 package dev.cadre.orchestrator.journal;
 
 import dev.cadre.jdbc.JdbcJournalStore;
-import dev.cadre.jdbc.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.cadre.jdbc.PostgresExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The contract every JournalStore passes, on PostgreSQL (a real server, {@link PostgresServer}), in both durabilities.
+ * The contract every JournalStore passes, on PostgreSQL (a real server, {@link PostgresExtension}), in both durabilities.
  * In the contract's package: its hooks are package-private.
  */
 class JdbcJournalStoreContractTest extends JournalStoreContract {
 
     static final JournalKey KEY = JournalKey.generate();
-    static PostgresServer server;
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
     String url;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @BeforeEach
     void newDatabase() throws Exception {
-        url = server.newDatabase();
+        url = POSTGRES.newDatabase();
     }
 
     @Override
