@@ -47,6 +47,8 @@ public final class JdbcJournalStore implements JournalStore {
     private static final String APPEND = "INSERT INTO " + Schema.EVENTS + " (run_id, seq, line, mac) SELECT ?, ?, ?, ?"
             + " WHERE NOT EXISTS (SELECT 1 FROM " + Schema.EVENTS + " WHERE run_id = ? AND seq > ?)";
 
+    private static final String LAST = "SELECT seq, mac FROM " + Schema.EVENTS + " WHERE run_id = ? ORDER BY seq DESC LIMIT 1";
+
     private final String where;
     private final JournalKey key;
     private final ConnectionPool pool;
@@ -229,6 +231,19 @@ public final class JdbcJournalStore implements JournalStore {
         private JournalException duplicate(RunEvent event) {
             return new JournalException("Run '" + runId + "' already has event #" + event.seq() + " in " + where
                     + ": it was appended twice, or by two writers at once; the journal keeps the first.");
+        }
+
+        /** Whether the run's last row is no longer the one this appender wrote last (rows removed, edited or added). */
+        @Override
+        public synchronized boolean changedSinceWritten() {
+            return pool.with("check run '" + runId + "'", c -> {
+                try (PreparedStatement s = c.prepareStatement(LAST)) {
+                    s.setString(1, runId);
+                    try (ResultSet r = s.executeQuery()) {
+                        return r.next() ? r.getLong(1) != lastSeq || !r.getString(2).equals(previous) : lastSeq != 0;
+                    }
+                }
+            });
         }
 
         @Override

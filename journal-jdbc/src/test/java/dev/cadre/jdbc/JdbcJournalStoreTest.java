@@ -90,6 +90,10 @@ class JdbcJournalStoreTest {
         StoredJournal victim = store().read("victim");
         assertThat(victim.integrity().isChanged()).isTrue();
         assertThat(victim.integrity().line()).isEqualTo(7);
+        JournalStore.Appender writer = store().open("late");
+        EventsAccess.oneOfEach("late").subList(0, 3).forEach(writer::append);
+        sql("UPDATE cadre_journal_events SET mac = 'x' || mac WHERE run_id = 'late' AND seq = 3");
+        assertThat(writer.changedSinceWritten()).as("its last row was edited").isTrue();
         assertThat(victim.integrity().describe(victim.location())).contains("was changed at line 7");
         assertThat(store().read("bystander").integrity().isIntact()).isTrue();
         assertThatThrownBy(() -> store().open("victim")).isInstanceOf(JournalChangedException.class).hasMessageContaining("cannot be continued");
@@ -127,6 +131,8 @@ class JdbcJournalStoreTest {
             assertThatThrownBy(() -> other.append(next)).isInstanceOf(JournalException.class)
                     .hasMessageContaining("appended by another writer since this one opened it");
         }
+        assertThat(appender.changedSinceWritten()).isFalse();
+        assertThat(other.changedSinceWritten()).as("the other writer's view is stale").isTrue();
         assertThat(store().read("twice").events()).containsExactlyElementsOf(events.subList(0, 3));
         assertThat(store().read("twice").integrity().isIntact()).isTrue();
     }
