@@ -35,11 +35,12 @@ class ModuleRulesTest {
             new Module("testkit", "dev.cadre.testkit", Set.of("agent-api")),
             new Module("observability", "dev.cadre.opentelemetry", Set.of("agent-api")),
             new Module("temporal", "dev.cadre.temporal", Set.of("agent-api", "orchestrator")),
+            new Module("journal-jdbc", "dev.cadre.jdbc", Set.of("agent-api", "orchestrator")),
             new Module("mcp-bridge", "dev.cadre.mcp", Set.of("agent-api", "orchestrator", "tools", "personas", "http-guard")),
             new Module("console", "dev.cadre.console", Set.of("agent-api", "orchestrator", "personas", "http-guard")),
             new Module("eval", "dev.cadre.eval", Set.of("agent-api", "orchestrator", "tools", "personas")),
             new Module("cli", "dev.cadre.cli", Set.of("agent-api", "orchestrator", "tools", "personas", "http-guard", "testkit",
-                    "observability", "mcp-bridge", "console", "eval", "models")),
+                    "observability", "mcp-bridge", "console", "eval", "models", "journal-jdbc")),
             new Module("samples", "dev.cadre.samples", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit", "eval")),
             new Module("benchmarks", "dev.cadre.benchmarks", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit",
                     "mcp-bridge", "http-guard", "samples")));

@@ -32,46 +32,55 @@ final class RunsCommand implements Runnable {
     static final class ListRuns implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         RunsOption runsOption = new RunsOption();
+        @picocli.CommandLine.Mixin
+        JournalOption journalOption = new JournalOption();
 
         @Override
         public Integer call() throws IOException {
-            Path runs = runsOption.runs();
-            if (!Files.isDirectory(runs)) {
-                System.out.println("No runs in " + runs + ".");
-                return ExitCodes.OK;
+            java.util.Optional<dev.cadre.orchestrator.journal.JournalStore> shared = journalOption.sharedStore(System.getenv());
+            if (shared.isEmpty()) {
+                Path runs = runsOption.runs();
+                if (!Files.isDirectory(runs)) {
+                    System.out.println("No runs in " + runs + ".");
+                    return ExitCodes.OK;
+                }
             }
-            boolean priced = ModelConfig.prices(System.getenv()) != dev.cadre.api.PriceTable.NONE;
-            System.out.println(String.format("%-26s %-16s  %-16s %-24s %16s  %-17s %s", "RUN", "STARTED (UTC)", "CREW", "STATUS", "TOKENS",
-                    "COST", "TASK"));
-            List<String> ids;
-            try (LocalJournalStore store = runsOption.store()) {
-                ids = store.runIds().stream().sorted(java.util.Comparator.reverseOrder()).toList();
+            try (dev.cadre.orchestrator.journal.JournalStore store = shared.isPresent() ? shared.get() : runsOption.store()) {
+                header();
+                List<String> ids = new java.util.ArrayList<>(store.runIds());
+                ids.sort(java.util.Comparator.reverseOrder());
                 for (String id : ids) {
                     StoredJournal read = store.read(id);
-                    list(read, priced);
+                    row(read.events(), read.integrity());
                 }
             }
             return ExitCodes.OK;
         }
 
-        private static void list(StoredJournal read, boolean priced) {
-                List<RunEvent> events = read.events();
-                if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
-                    return;
-                }
-                String status = status(events);
-                if (read.integrity().isChanged()) {
-                    status = "CHANGED at line " + read.integrity().line();
-                } else if (!read.integrity().isIntact()) {
-                    status += " (unverified)";
-                }
-                dev.cadre.api.Usage usage = events.stream().filter(e -> e instanceof RunEvent.ModelResponded)
-                        .map(e -> ((RunEvent.ModelResponded) e).usage()).reduce(dev.cadre.api.Usage.ZERO, dev.cadre.api.Usage::plus);
-                String date = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC)
-                        .format(started.timestamp());
-                System.out.println(String.format("%-26s %s  %-16s %-24s %9d tokens  cost %-12s %s", TerminalText.line(started.runId()), date,
-                        TerminalText.line(started.crew()), status, usage.totalTokens(), EventPrinter.cost(usage.cost(), priced),
-                        EventPrinter.clip(started.task().renderedDescription())));
+        private final boolean priced = ModelConfig.prices(System.getenv()) != dev.cadre.api.PriceTable.NONE;
+
+        private static void header() {
+            System.out.println(String.format("%-26s %-16s  %-16s %-24s %16s  %-17s %s", "RUN", "STARTED (UTC)", "CREW", "STATUS", "TOKENS",
+                    "COST", "TASK"));
+        }
+
+        private void row(List<RunEvent> events, JournalIntegrity integrity) {
+            if (events.isEmpty() || !(events.get(0) instanceof RunEvent.RunStarted started)) {
+                return;
+            }
+            String status = status(events);
+            if (integrity.isChanged()) {
+                status = "CHANGED at line " + integrity.line();
+            } else if (!integrity.isIntact()) {
+                status += " (unverified)";
+            }
+            dev.cadre.api.Usage usage = events.stream().filter(e -> e instanceof RunEvent.ModelResponded)
+                    .map(e -> ((RunEvent.ModelResponded) e).usage()).reduce(dev.cadre.api.Usage.ZERO, dev.cadre.api.Usage::plus);
+            String date = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneOffset.UTC)
+                    .format(started.timestamp());
+            System.out.println(String.format("%-26s %s  %-16s %-24s %9d tokens  cost %-12s %s", TerminalText.line(started.runId()), date,
+                    TerminalText.line(started.crew()), status, usage.totalTokens(), EventPrinter.cost(usage.cost(), priced),
+                    EventPrinter.clip(started.task().renderedDescription())));
         }
     }
 

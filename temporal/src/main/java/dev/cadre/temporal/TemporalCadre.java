@@ -19,6 +19,8 @@ import dev.cadre.temporal.internal.CrewWorkflow;
 import dev.cadre.temporal.internal.CrewWorkflowImpl;
 import dev.cadre.temporal.internal.JournalActivities;
 import dev.cadre.temporal.internal.ModelActivities;
+import dev.cadre.temporal.internal.PayloadActivities;
+import dev.cadre.temporal.internal.PayloadStore;
 import dev.cadre.temporal.internal.TemporalRunHandle;
 import dev.cadre.temporal.internal.ToolActivities;
 import dev.cadre.temporal.internal.WorkerSetup;
@@ -113,12 +115,13 @@ public final class TemporalCadre implements AutoCloseable {
         Worker worker = factory.newWorker(taskQueue);
         worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
         JournalActivities journal = new JournalActivities(store, gate, client);
-        ToolActivities toolCalls = new ToolActivities(tools);
+        PayloadStore payloads = new PayloadStore(runs);
+        ToolActivities toolCalls = new ToolActivities(tools, payloads);
         synchronized (opened) {
             opened.add(journal);
             opened.add(toolCalls);
         }
-        worker.registerActivitiesImplementations(new ModelActivities(settings.models()), journal);
+        worker.registerActivitiesImplementations(new ModelActivities(settings.models(), payloads), journal, new PayloadActivities(payloads));
         if (toolQueue == null || toolQueue.equals(taskQueue)) {
             worker.registerActivitiesImplementations(toolCalls);
         } else {

@@ -37,13 +37,23 @@ class LongRunTest {
     @TempDir
     Path store;
 
+    /** A model that answers AGAIN until its {@code turns}-th answer, which approves. */
+    static ScriptedModel approvingAt(int turns) {
+        AtomicInteger answers = new AtomicInteger();
+        return ScriptedModel.builder().when(r -> true, Reply.dynamic(r -> Reply.text(
+                answers.incrementAndGet() >= turns ? "{\"verdict\":\"APPROVED\"}" : "{\"verdict\":\"AGAIN\"}"))).build();
+    }
+
+    /** A loop of one worker until it approves, at most {@code turns} + 5 times. */
+    static Crew loop(int turns) {
+        return Crew.of("long", Step.loop("grind", Until.verdict("work", "verdict", "APPROVED"), turns + 5,
+                work(agent("worker"), "work", "One more turn: {task}")));
+    }
+
     @Test
     void aLoopOfMoreThan200TurnsContinuesAsNewAndEndsAsOneRun() {
-        AtomicInteger answers = new AtomicInteger();
-        ScriptedModel model = ScriptedModel.builder().when(r -> true, Reply.dynamic(r -> Reply.text(
-                answers.incrementAndGet() >= TURNS ? "{\"verdict\":\"APPROVED\"}" : "{\"verdict\":\"AGAIN\"}"))).build();
-        Crew crew = Crew.of("long", Step.loop("grind", Until.verdict("work", "verdict", "APPROVED"), TURNS + 5,
-                work(agent("worker"), "work", "One more turn: {task}")));
+        ScriptedModel model = approvingAt(TURNS);
+        Crew crew = loop(TURNS);
         try (TemporalCrewDriver driver = new TemporalCrewDriver(new CrewDriver.Setup(ModelRegistry.of("scripted:m", model),
                 List.of(), HumanGate.autoApprove(), store), JournalKey.generate(), b -> b.continueAsNewAfter(300))) {
             RunResult result = Runs.result(driver.run(crew, Runs.TASK, Runs.id("long")));

@@ -44,8 +44,14 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
     private final Map<String, Checkpoint> pending = new LinkedHashMap<>();
     private final Deque<DriverInput> inbox = new ArrayDeque<>();
     private final Map<String, CancellationScope> timers = new HashMap<>();
-    private final RunActivities.Journal journal = Workflow.newLocalActivityStub(RunActivities.Journal.class,
-            LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+    /** Local activities whose arguments (events, chat requests) stay out of the history: only their results are in it. */
+    private static final LocalActivityOptions LOCAL = LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setDoNotIncludeArgumentsIntoMarker(true).build();
+    /** The version from which a model call's request goes by reference ({@link PayloadStore}); 1 since it was added. */
+    static final int PAYLOAD_REFS_VERSION = 1;
+
+    private final RunActivities.Journal journal = Workflow.newLocalActivityStub(RunActivities.Journal.class, LOCAL);
+    private final RunActivities.Payloads payloads = Workflow.newLocalActivityStub(RunActivities.Payloads.class, LOCAL);
     private RunActivities.Models models;
     private RunActivities.Tools tools;
     private RunCore core;
@@ -80,7 +86,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
         List<RunEvent> events;
         try {
             if (start.resume()) {
-                events = journal.read(runId).events();
+                events = readJournal();
             } else {
                 RunEvent.RunStarted first = RunCore.started(runId, crew, start.task(), options, setup.settings(), now());
                 journal.append(runId, new RunActivities.Events(List.of(first)));
@@ -108,6 +114,20 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
         }
         pending.clear();
         return result;
+    }
+
+    /** The run's journal, for a resume: in pages (each a bounded local activity result), or in one (older histories). */
+    private List<RunEvent> readJournal() {
+        if (Workflow.getVersion("cadre-journal-pages", Workflow.DEFAULT_VERSION, PAYLOAD_REFS_VERSION) == Workflow.DEFAULT_VERSION) {
+            return journal.read(runId).events();
+        }
+        List<RunEvent> events = new ArrayList<>();
+        RunActivities.Page page;
+        do {
+            page = journal.readPage(runId, events.isEmpty() ? 1 : events.get(events.size() - 1).seq() + 1);
+            events.addAll(page.events());
+        } while (!page.last() && !page.events().isEmpty());
+        return events;
     }
 
     /**
@@ -170,8 +190,14 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
     }
 
     private void callModel(DriverCommand.CallModel c) {
-        Promise<RunActivities.ModelAnswer> answer = Async.function(models::call,
-                new RunActivities.ModelCall(runId, c.stepPath(), c.agent(), c.turn(), c.model(), c.request()));
+        RunActivities.ModelCall call;
+        if (Workflow.getVersion("cadre-payload-refs", Workflow.DEFAULT_VERSION, PAYLOAD_REFS_VERSION) == Workflow.DEFAULT_VERSION) {
+            call = new RunActivities.ModelCall(runId, c.stepPath(), c.agent(), c.turn(), c.model(), c.request());
+        } else {
+            String ref = payloads.putRequest(runId, c.request());
+            call = new RunActivities.ModelCall(runId, c.stepPath(), c.agent(), c.turn(), c.model(), null, ref);
+        }
+        Promise<RunActivities.ModelAnswer> answer = Async.function(models::call, call);
         inFlight++;
         answer.handle((a, failure) -> {
             inFlight--;

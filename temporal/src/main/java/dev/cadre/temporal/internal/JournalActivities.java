@@ -46,6 +46,14 @@ public final class JournalActivities implements RunActivities.Journal, AutoClose
         return new RunActivities.Events(store.read(runId).requireVerified(false).events());
     }
 
+    /** At most this much event JSON per page of a resume (a page is one local activity result in the history). */
+    static final int PAGE_BYTES = 256 << 10;
+
+    @Override
+    public RunActivities.Page readPage(String runId, long fromSeq) {
+        return RunActivities.Page.of(read(runId).events(), fromSeq, PAGE_BYTES);
+    }
+
     @Override
     public void append(String runId, RunActivities.Events batch) {
         List<RunEvent> events = batch.events();

@@ -17,15 +17,61 @@ public final class RunActivities {
 
     private RunActivities() {}
 
-    /** A model call; {@code failure} is set (and {@code response} not) when the model cannot answer and retrying will not help. */
-    public record ModelCall(String runId, String stepPath, String agent, int turn, ModelRef model, ChatRequest request) {}
+    /**
+     * A model call: its chat request itself, or (from payload-refs version 1 on) {@code requestRef}, the request kept in
+     * the {@link PayloadStore}, so the history holds a reference, not the whole transcript.
+     */
+    public record ModelCall(String runId, String stepPath, String agent, int turn, ModelRef model, ChatRequest request, String requestRef) {
+        public ModelCall(String runId, String stepPath, String agent, int turn, ModelRef model, ChatRequest request) {
+            this(runId, stepPath, agent, turn, model, request, null);
+        }
+    }
 
+    /** {@code failure} is set (and {@code response} not) when the model cannot answer and retrying will not help. */
     public record ModelAnswer(ChatResponse response, String failure) {}
 
     /** Events as a record, so each keeps its type tag in JSON (a bare list would lose it). */
     public record Events(List<RunEvent> events) {
         public Events {
             events = List.copyOf(events);
+        }
+    }
+
+    /**
+     * One page of a run's journal, for a resume: events from a sequence number on, as many as fit {@code maxBytes} of
+     * JSON (at least one), and whether the journal ends there. Each page is one local activity result, so each stays
+     * far below Temporal's payload limit however long the journal is.
+     */
+    public record Page(List<RunEvent> events, boolean last) {
+        public Page {
+            events = List.copyOf(events);
+        }
+
+        /** The page of {@code journal} from {@code fromSeq} on. */
+        public static Page of(List<RunEvent> journal, long fromSeq, int maxBytes) {
+            List<RunEvent> page = new java.util.ArrayList<>();
+            long bytes = 0;
+            int i = 0;
+            while (i < journal.size() && journal.get(i).seq() < fromSeq) {
+                i++;
+            }
+            for (; i < journal.size(); i++) {
+                long size = size(journal.get(i));
+                if (!page.isEmpty() && bytes + size > maxBytes) {
+                    return new Page(page, false);
+                }
+                page.add(journal.get(i));
+                bytes += size;
+            }
+            return new Page(page, true);
+        }
+
+        private static long size(RunEvent event) {
+            try {
+                return ChatJson.mapper().writeValueAsBytes(event).length;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("Cannot serialise event #" + event.seq() + ": " + e.getOriginalMessage(), e);
+            }
         }
     }
 
@@ -45,12 +91,24 @@ public final class RunActivities {
         ToolResult call(ToolCall call);
     }
 
+    /** Keeps what is too large for the history beside the journals: a local activity, its argument left out of the history. */
+    @ActivityInterface(namePrefix = "Cadre")
+    public interface Payloads {
+        /** Keeps {@code request}; its reference. */
+        @ActivityMethod(name = "PutRequest")
+        String putRequest(String runId, ChatRequest request);
+    }
+
     /** The run's journal and its human gate: local activities, on the worker that runs the workflow task. */
     @ActivityInterface(namePrefix = "Cadre")
     public interface Journal {
         /** The run's journaled events (for a resume or a continue-as-new). */
         @ActivityMethod(name = "ReadJournal")
         Events read(String runId);
+
+        /** A page of the run's journal from {@code fromSeq} on (for a resume from journal-pages version 1 on). */
+        @ActivityMethod(name = "ReadJournalPage")
+        Page readPage(String runId, long fromSeq);
 
         /** Appends events; those whose sequence number the journal already holds (a retried append) are skipped. */
         @ActivityMethod(name = "AppendJournal")

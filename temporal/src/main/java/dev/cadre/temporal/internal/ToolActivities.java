@@ -25,18 +25,30 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
     static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
     private final Map<String, Tool> tools;
+    private final PayloadStore payloads;
     private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cadre-tool-heartbeats");
         t.setDaemon(true);
         return t;
     });
 
-    public ToolActivities(List<? extends Tool> tools) {
+    public ToolActivities(List<? extends Tool> tools, PayloadStore payloads) {
+        this.payloads = payloads;
         this.tools = tools.stream().collect(Collectors.toMap(Tool::name, Function.identity(), (a, b) -> a));
     }
 
+    /**
+     * Calls the tool; a result over {@link PayloadStore#INLINE_LIMIT} characters is kept in the payload store and its
+     * placeholder returned, so no result is too large for the history.
+     */
     @Override
     public ToolResult call(RunActivities.ToolCall c) {
+        ToolResult result = invoke(c);
+        String text = payloads.shrink(c.context().runId(), result.text());
+        return text.equals(result.text()) ? result : new ToolResult(text, null, result.error());
+    }
+
+    private ToolResult invoke(RunActivities.ToolCall c) {
         Tool tool = tools.get(c.tool());
         if (tool == null) {
             return ToolResult.error("Tool '" + c.tool() + "' is not on this worker; it has: "

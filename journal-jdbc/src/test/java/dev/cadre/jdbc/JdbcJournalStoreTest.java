@@ -1,0 +1,220 @@
+package dev.cadre.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cadre.api.EventsAccess;
+import dev.cadre.api.RunEvent;
+import dev.cadre.orchestrator.journal.JournalChangedException;
+import dev.cadre.orchestrator.journal.JournalException;
+import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.journal.JournalStore;
+import dev.cadre.orchestrator.journal.StoredJournal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What the PostgreSQL store adds to the JournalStore contract, against a real PostgreSQL ({@link PostgresExtension}). */
+class JdbcJournalStoreTest {
+
+    static final JournalKey KEY = JournalKey.generate();
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+    String url;
+    final List<JournalStore> opened = new ArrayList<>();
+
+    @BeforeEach
+    void newDatabase() throws Exception {
+        url = POSTGRES.newDatabase();
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(JournalStore::close);
+    }
+
+    JdbcJournalStore store(JdbcJournalBuilder builder) {
+        JdbcJournalStore store = builder.build();
+        opened.add(store);
+        return store;
+    }
+
+    JdbcJournalStore store() {
+        return store(JdbcJournalStore.builder(url).key(KEY).pageSize(4));
+    }
+
+    void write(JournalStore store, String runId, int events) {
+        try (JournalStore.Appender appender = store.open(runId)) {
+            EventsAccess.oneOfEach(runId).subList(0, events).forEach(appender::append);
+        }
+    }
+
+    void sql(String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    @Test
+    void two_machines_share_the_journal_one_appending_the_other_reading_live() {
+        JdbcJournalStore worker = store();
+        JdbcJournalStore console = store();
+        List<RunEvent> events = EventsAccess.oneOfEach("shared");
+        JournalStore.Appender appender = worker.open("shared");
+        events.subList(0, 5).forEach(appender::append);
+        assertThat(console.runIds()).containsExactly("shared");
+        assertThat(console.read("shared").events()).containsExactlyElementsOf(events.subList(0, 5));
+        events.subList(5, events.size()).forEach(appender::append);
+        appender.close();
+        assertThat(console.read("shared", 3).collectList().block()).containsExactlyElementsOf(events.subList(2, events.size()));
+    }
+
+    @Test
+    void an_edited_row_reads_as_changed_at_its_line_and_the_run_cannot_be_continued() throws SQLException {
+        write(store(), "victim", 8);
+        write(store(), "bystander", 8);
+        sql("UPDATE cadre_journal_events SET line = replace(line, 'A.java', 'B.java') WHERE run_id = 'victim' AND seq = 7");
+        StoredJournal victim = store().read("victim");
+        assertThat(victim.integrity().isChanged()).isTrue();
+        assertThat(victim.integrity().line()).isEqualTo(7);
+        JournalStore.Appender writer = store().open("late");
+        EventsAccess.oneOfEach("late").subList(0, 3).forEach(writer::append);
+        sql("UPDATE cadre_journal_events SET mac = 'x' || mac WHERE run_id = 'late' AND seq = 3");
+        assertThat(writer.changedSinceWritten()).as("its last row was edited").isTrue();
+        assertThat(victim.integrity().describe(victim.location())).contains("was changed at line 7");
+        assertThat(store().read("bystander").integrity().isIntact()).isTrue();
+        assertThatThrownBy(() -> store().open("victim")).isInstanceOf(JournalChangedException.class).hasMessageContaining("cannot be continued");
+        assertThatThrownBy(() -> store().read("victim", 6).collectList().block()).isInstanceOf(JournalChangedException.class);
+    }
+
+    @Test
+    void a_removed_row_a_moved_row_and_another_key_read_as_changed() throws SQLException {
+        write(store(), "gap", 8);
+        sql("DELETE FROM cadre_journal_events WHERE run_id = 'gap' AND seq = 3");
+        assertThat(store().read("gap").integrity().describe("gap")).contains("line 3").contains("event #3 is missing");
+
+        write(store(), "a", 4);
+        write(store(), "b", 4);
+        sql("UPDATE cadre_journal_events SET run_id = 'a', seq = 5 WHERE run_id = 'b' AND seq = 4");
+        assertThat(store().read("a").integrity().describe("a")).contains("line 5").contains("of run 'b'");
+
+        StoredJournal otherKey = store(JdbcJournalStore.builder(url).key(JournalKey.generate())).read("b");
+        assertThat(otherKey.integrity().isChanged()).isTrue();
+        assertThat(otherKey.integrity().line()).isEqualTo(1);
+    }
+
+    @Test
+    void an_event_appended_twice_is_refused_and_the_journal_keeps_the_first() {
+        List<RunEvent> events = EventsAccess.oneOfEach("twice");
+        JournalStore.Appender appender = store().open("twice");
+        appender.append(events.get(0));
+        appender.append(events.get(1));
+        assertThatThrownBy(() -> appender.append(events.get(1))).isInstanceOf(JournalException.class)
+                .hasMessageContaining("already has event #2").hasMessageContaining("appended twice");
+        // a second writer of the same run (another worker that opened it too)
+        JournalStore.Appender other = store().open("twice");
+        appender.append(events.get(2));
+        for (RunEvent next : events.subList(2, 4)) {
+            assertThatThrownBy(() -> other.append(next)).isInstanceOf(JournalException.class)
+                    .hasMessageContaining("appended by another writer since this one opened it");
+        }
+        assertThat(appender.changedSinceWritten()).isFalse();
+        assertThat(other.changedSinceWritten()).as("the other writer's view is stale").isTrue();
+        assertThat(store().read("twice").events()).containsExactlyElementsOf(events.subList(0, 3));
+        assertThat(store().read("twice").integrity().isIntact()).isTrue();
+    }
+
+    @Test
+    void workers_starting_together_on_an_empty_database_create_the_tables_once() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<JdbcJournalStore>> starts = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                starts.add(pool.submit((Callable<JdbcJournalStore>) () -> JdbcJournalStore.builder(url).key(KEY).build()));
+            }
+            for (Future<JdbcJournalStore> start : starts) {
+                opened.add(start.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        write(opened.get(0), "r", 3);
+        assertThat(opened.get(3).read("r").events()).hasSize(3);
+    }
+
+    @Test
+    void a_database_of_a_newer_cadre_is_refused_with_one_sentence() throws SQLException {
+        store();
+        sql("INSERT INTO cadre_journal_schema (version) VALUES (99)");
+        assertThatThrownBy(this::store).isInstanceOf(JournalException.class)
+                .hasMessageContaining("schema version 99, newer than this Cadre's (1)").hasMessageContaining("upgrade Cadre");
+    }
+
+    @Test
+    void retention_removes_finished_runs_by_age_and_by_count_in_bounded_batches_and_keeps_unfinished_ones() throws SQLException {
+        JdbcJournalStore store = store();
+        int all = EventsAccess.oneOfEach("x").size();
+        for (int i = 1; i <= 7; i++) {
+            write(store, "done-" + i, all);
+        }
+        write(store, "waiting", 9);
+        sql("UPDATE cadre_journal_runs SET updated_at = now() - interval '40 days' WHERE run_id IN ('done-1', 'done-2', 'done-3', 'waiting')");
+        for (int i = 4; i <= 7; i++) {
+            sql("UPDATE cadre_journal_runs SET updated_at = now() - interval '" + (10 - i) + " hours' WHERE run_id = 'done-" + i + "'");
+        }
+        assertThat(store.prune(Retention.olderThan(Duration.ofDays(30)))).isEqualTo(3);
+        assertThat(store.runIds()).containsExactlyInAnyOrder("done-4", "done-5", "done-6", "done-7", "waiting");
+        // at start, as configured; with pages of one run, so removing three takes several statements
+        JdbcJournalStore restarted = store(JdbcJournalStore.builder(url).key(KEY).pageSize(1).retention(Retention.latest(1)));
+        assertThat(restarted.runIds()).containsExactlyInAnyOrder("done-7", "waiting");
+        assertThat(restarted.read("waiting").events()).hasSize(9);
+        assertThat(rows("done-4")).isZero();
+    }
+
+    long rows(String runId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+                var r = s.executeQuery("SELECT count(*) FROM cadre_journal_events WHERE run_id = '" + runId + "'")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
+    void reading_from_a_sequence_number_pages_through_the_rows() {
+        List<RunEvent> events = EventsAccess.oneOfEach("paged");
+        write(store(), "paged", events.size());
+        for (long from : List.of(1L, 4L, 5L, 9L, 16L, 17L)) {
+            assertThat(store().read("paged", from).collectList().block()).as("from " + from)
+                    .containsExactlyElementsOf(events.subList((int) from - 1, events.size()));
+        }
+        assertThat(store().read("paged", 2).take(3).collectList().block()).containsExactlyElementsOf(events.subList(1, 4));
+    }
+
+    @Test
+    void bad_settings_are_one_sentence_and_never_show_the_password() {
+        assertThatThrownBy(() -> JdbcJournalStore.builder("postgres://db/cadre?password=s3cret"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(
+                        "The journal URL 'postgres://db/cadre' is not a PostgreSQL JDBC URL: write jdbc:postgresql://host:port/database.");
+        assertThatThrownBy(() -> JdbcJournalStore.builder(url).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs the journal key every worker shares");
+        JdbcJournalStore store = store(JdbcJournalStore.builder(url + "&password=s3cret").key(KEY));
+        assertThat(store.location("r")).doesNotContain("s3cret").contains("/t").endsWith("(run r)");
+        String unreachable = "jdbc:postgresql://127.0.0.1:1/none?password=s3cret";
+        assertThatThrownBy(() -> JdbcJournalStore.builder(unreachable).key(KEY).build()).isInstanceOf(JournalException.class)
+                .hasMessageStartingWith("Cannot create or migrate the journal tables in the journal database jdbc:postgresql://127.0.0.1:1/none:")
+                .message().doesNotContain("s3cret");
+    }
+}
