@@ -16,9 +16,11 @@ import io.temporal.failure.ApplicationFailure;
 public final class ModelActivities implements RunActivities.Models {
 
     private final ModelRegistry models;
+    private final Heartbeats beats;
 
-    public ModelActivities(ModelRegistry models) {
+    public ModelActivities(ModelRegistry models, Heartbeats beats) {
         this.models = models;
+        this.beats = beats;
     }
 
     @Override
@@ -35,6 +37,7 @@ public final class ModelActivities implements RunActivities.Models {
                 .addListenerAttribute(ModelCallAttributes.AGENT, c.agent())
                 .addListenerAttribute(ModelCallAttributes.TURN, c.turn())
                 .build();
+        java.util.concurrent.ScheduledFuture<?> beating = beats.start();
         try {
             return new RunActivities.ModelAnswer(model.chat(c.request(), options), null);
         } catch (NonRetriableException | IllegalArgumentException e) {
@@ -43,6 +46,8 @@ public final class ModelActivities implements RunActivities.Models {
         } catch (RuntimeException e) {
             int attempt = Activity.getExecutionContext().getInfo().getAttempt();
             throw ApplicationFailure.newFailureWithCause(describe(e) + " (attempt " + attempt + ")", e.getClass().getSimpleName(), e);
+        } finally {
+            beating.cancel(false);
         }
     }
 
