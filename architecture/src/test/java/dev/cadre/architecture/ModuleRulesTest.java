@@ -40,7 +40,7 @@ class ModuleRulesTest {
             new Module("console", "dev.cadre.console", Set.of("agent-api", "orchestrator", "personas", "http-guard")),
             new Module("eval", "dev.cadre.eval", Set.of("agent-api", "orchestrator", "tools", "personas")),
             new Module("cli", "dev.cadre.cli", Set.of("agent-api", "orchestrator", "tools", "personas", "http-guard", "testkit",
-                    "observability", "mcp-bridge", "console", "eval", "models", "journal-jdbc")),
+                    "observability", "mcp-bridge", "console", "eval", "models", "journal-jdbc", "temporal")),
             new Module("samples", "dev.cadre.samples", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit", "eval")),
             new Module("benchmarks", "dev.cadre.benchmarks", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit",
                     "mcp-bridge", "http-guard", "samples")));

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cadre", mixinStandardHelpOptions = true, version = "cadre 0.1.0-SNAPSHOT",
         description = "Crews of role-based LLM agents on a reactive orchestrator.",
         subcommands = {DemoCommand.class, RunCommand.class, EvalCommand.class, RunsCommand.class, ReplayCommand.class, McpCommand.class, ConsoleCommand.class,
-                PersonasCommand.Personas.class, PersonasCommand.Crews.class, ImportCommand.class, InitCommand.class})
+                PersonasCommand.Personas.class, PersonasCommand.Crews.class, ImportCommand.class, InitCommand.class,
+                WorkerCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -26,7 +26,7 @@ final class RecordedCrew {
 
     /** What going on with a journaled run needs: its crew as recorded (or as --crew says), the session and the orchestrator. */
     record Continued(CrewSource source, CrewFile file, Runs.Session session, Orchestrator orchestrator, Path workspace,
-                     OutputFiles outputFiles) {}
+                     OutputFiles outputFiles, ModelRegistry models) {}
 
     /**
      * Opens run {@code runId} to go on with it. {@code workspaceOption} is --workspace or {@code null}: the run works in
@@ -58,7 +58,7 @@ final class RecordedCrew {
         Map<String, String> inputs = new java.util.LinkedHashMap<>(file.inputs());
         inputs.putAll(started.task().inputs());
         return new Continued(source, file, session, Runs.orchestrator(models, env, settings.runs(), session.gate()), workspace,
-                OutputFiles.check(file, Workspace.at(workspace), inputs));
+                OutputFiles.check(file, Workspace.at(workspace), inputs), models);
     }
 
     private static Path workspace(String runId, RunEvent.RunStarted started, Path option, boolean sameWorkspace) {

@@ -53,6 +53,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     CrewSources sources = new CrewSources();
 
+    @Mixin
+    TemporalOptions temporal = new TemporalOptions();
+
 
     @Override
     public Integer call() {
@@ -78,6 +81,12 @@ final class RunCommand implements Callable<Integer> {
             ModelRegistry models = ModelConfig.registry(env, settings.defaultModelOnly("cadre run"));
             Runs.requireModels(file.crew(), models, env);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes, stdin);
+            if (temporal.enabled()) {
+                try (TemporalRuns cluster = TemporalRuns.connect(temporal, models, settings.runs(), env)) {
+                    RunHandle run = cluster.cadre().run(file.crew(), Task.of("task", task).withInputs(values), RunOptions.DEFAULTS);
+                    return outputFiles.afterRun(run, cluster.follow(run, session, settings.runsOption), System.err);
+                }
+            }
             Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
             RunHandle run = orchestrator.run(file.crew(), Task.of("task", task).withInputs(values),
                     RunOptions.DEFAULTS.withCrewSource(source).withWorkspace(sources.workspace)

@@ -133,11 +133,19 @@ final class RunsCommand implements Runnable {
                 + " its journal records; for journals that predate that, the current directory).")
         Path workspace;
 
+        @picocli.CommandLine.Mixin
+        TemporalOptions temporal = new TemporalOptions();
 
         @Override
         public Integer call() {
             settings.defaultModelOnly("cadre runs resume");
             RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace, true);
+            if (temporal.enabled()) {
+                try (TemporalRuns cluster = TemporalRuns.connect(temporal, go.models(), settings.runs(), System.getenv())) {
+                    RunHandle run = cluster.resume(id, go.file().crew(), RunOptions.DEFAULTS.withTrustUnverifiedJournal(trustUnverified));
+                    return go.outputFiles().afterRun(run, cluster.follow(run, go.session(), settings.runsOption), System.err);
+                }
+            }
             RunHandle run = go.orchestrator().resume(id, go.file().crew(), RunOptions.DEFAULTS.withCrewSource(go.source())
                     .withTrustUnverifiedJournal(trustUnverified).withCrewChanged(crewChanged));
             return go.outputFiles().afterRun(run, Runs.follow(run, go.session(), settings.runsOption, System.out, System.err), System.err);

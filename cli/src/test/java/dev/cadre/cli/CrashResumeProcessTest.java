@@ -317,14 +317,20 @@ class CrashResumeProcessTest {
                 problems.add("workspace files " + actual.files().keySet() + " instead of " + expected.files().keySet());
             }
         }
-        if (!actual.events().equals(expected.events())) {
-            List<String> extra = new ArrayList<>(actual.events());
-            expected.events().forEach(extra::remove);
-            List<String> missing = new ArrayList<>(expected.events());
-            actual.events().forEach(missing::remove);
-            problems.add("journal differs: extra " + extra + ", missing " + missing);
-        }
+        eventDifference(expected.events(), actual.events()).ifPresent(problems::add);
         return problems;
+    }
+
+    /** The events one list has and the other lacks, when they differ. */
+    static Optional<String> eventDifference(List<String> expected, List<String> actual) {
+        if (actual.equals(expected)) {
+            return Optional.empty();
+        }
+        List<String> extra = new ArrayList<>(actual);
+        expected.forEach(extra::remove);
+        List<String> missing = new ArrayList<>(expected);
+        actual.forEach(missing::remove);
+        return Optional.of("journal differs: extra " + extra + ", missing " + missing);
     }
 
     // ---- the trials ----

@@ -73,6 +73,7 @@ public final class TemporalCadre implements AutoCloseable {
     private final List<Tool> tools;
     private final RunCore.Settings settings;
     private final int continueAsNewAfter;
+    private final java.time.Duration heartbeatTimeout;
     private final Map<String, Crew> crews = new ConcurrentHashMap<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
 
@@ -85,6 +86,7 @@ public final class TemporalCadre implements AutoCloseable {
         this.fsync = b.fsync;
         this.store = b.store != null ? b.store : LocalJournalStore.open(runs, key, Durability.of(fsync));
         this.continueAsNewAfter = b.continueAsNewAfter;
+        this.heartbeatTimeout = b.heartbeatTimeout;
         this.gate = b.gate;
         this.tools = List.copyOf(b.tools);
         this.settings = RunCore.Settings.of(Objects.requireNonNull(b.models, "models: configure a ModelRegistry"), b.redactor);
@@ -100,6 +102,11 @@ public final class TemporalCadre implements AutoCloseable {
         return DefaultDataConverter.newDefaultInstance().withPayloadConverterOverrides(new JacksonJsonPayloadConverter(ChatJson.mapper()));
     }
 
+    /** The task queue of this process's workflows and model calls. */
+    public String taskQueue() {
+        return taskQueue;
+    }
+
     /** Registers a crew this process's workers may run (by its name); returns it. */
     public Crew crew(Crew crew) {
         crews.put(crew.name(), crew);
@@ -111,7 +118,7 @@ public final class TemporalCadre implements AutoCloseable {
      * calls on the tool queue (the same queue unless this worker holds a workspace of its own).
      */
     public void register(WorkerFactory factory) {
-        WorkerSetup setup = new WorkerSetup(crews::get, settings, continueAsNewAfter);
+        WorkerSetup setup = new WorkerSetup(crews::get, settings, continueAsNewAfter, heartbeatTimeout);
         Worker worker = factory.newWorker(taskQueue);
         worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
         JournalActivities journal = new JournalActivities(store, gate, client);
@@ -121,7 +128,7 @@ public final class TemporalCadre implements AutoCloseable {
             opened.add(journal);
             opened.add(toolCalls);
         }
-        worker.registerActivitiesImplementations(new ModelActivities(settings.models(), payloads), journal, new PayloadActivities(payloads));
+        worker.registerActivitiesImplementations(new ModelActivities(settings.models(), payloads, toolCalls.heartbeats()), journal, new PayloadActivities(payloads));
         if (toolQueue == null || toolQueue.equals(taskQueue)) {
             worker.registerActivitiesImplementations(toolCalls);
         } else {
@@ -202,6 +209,7 @@ public final class TemporalCadre implements AutoCloseable {
         private boolean fsync;
         private JournalStore store;
         private int continueAsNewAfter = WorkerSetup.CONTINUE_AS_NEW_AFTER;
+        private java.time.Duration heartbeatTimeout = WorkerSetup.HEARTBEAT_TIMEOUT;
         private HumanGate gate = HumanGate.programmatic();
         private ModelRegistry models;
         private Redactor redactor = Redactor.none();
@@ -235,6 +243,18 @@ public final class TemporalCadre implements AutoCloseable {
                 throw new IllegalArgumentException("continueAsNewAfter is " + events + ": give at least 50 history events.");
             }
             this.continueAsNewAfter = events;
+            return this;
+        }
+        /**
+         * How long a model or tool call may go without a heartbeat (calls heartbeat at a third of it) before Temporal
+         * retries it on another worker (default 30 s): how soon the calls of a killed worker go on elsewhere. The
+         * workflow sets it, so give every worker of a task queue the same.
+         */
+        public Builder heartbeatTimeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("heartbeatTimeout is " + timeout + ": give at least 1 second.");
+            }
+            this.heartbeatTimeout = timeout;
             return this;
         }
         /** Who decides checkpoints on this process's workers (default: nobody but the run's handle and the decide update). */

@@ -75,9 +75,10 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
                     + "' is not registered on this worker: register it on every worker of the task queue.", "CadreUnknownCrew");
         }
         models = Workflow.newActivityStub(RunActivities.Models.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofMinutes(10)).setRetryOptions(RetryMapping.models(crew.policy().retry())).build());
+                .setStartToCloseTimeout(Duration.ofMinutes(10)).setHeartbeatTimeout(setup.heartbeatTimeout())
+                .setRetryOptions(RetryMapping.models(crew.policy().retry())).build());
         ActivityOptions.Builder toolOptions = ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1))
-                .setHeartbeatTimeout(Duration.ofSeconds(30)).setRetryOptions(RetryMapping.tools());
+                .setHeartbeatTimeout(setup.heartbeatTimeout()).setRetryOptions(RetryMapping.tools());
         if (start.toolQueue() != null) {
             toolOptions.setTaskQueue(start.toolQueue());
         }

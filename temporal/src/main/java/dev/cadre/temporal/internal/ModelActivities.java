@@ -24,10 +24,12 @@ public final class ModelActivities implements RunActivities.Models {
 
     private final ModelRegistry models;
     private final PayloadStore payloads;
+    private final Heartbeats beats;
 
-    public ModelActivities(ModelRegistry models, PayloadStore payloads) {
+    public ModelActivities(ModelRegistry models, PayloadStore payloads, Heartbeats beats) {
         this.models = models;
         this.payloads = payloads;
+        this.beats = beats;
     }
 
     @Override
@@ -44,6 +46,7 @@ public final class ModelActivities implements RunActivities.Models {
                 .addListenerAttribute(ModelCallAttributes.AGENT, c.agent())
                 .addListenerAttribute(ModelCallAttributes.TURN, c.turn())
                 .build();
+        java.util.concurrent.ScheduledFuture<?> beating = beats.start();
         try {
             return new RunActivities.ModelAnswer(model.chat(request(c), options), null);
         } catch (NonRetriableException | IllegalArgumentException e) {
@@ -52,6 +55,8 @@ public final class ModelActivities implements RunActivities.Models {
         } catch (RuntimeException e) {
             int attempt = Activity.getExecutionContext().getInfo().getAttempt();
             throw ApplicationFailure.newFailureWithCause(describe(e) + " (attempt " + attempt + ")", e.getClass().getSimpleName(), e);
+        } finally {
+            beating.cancel(false);
         }
     }
 

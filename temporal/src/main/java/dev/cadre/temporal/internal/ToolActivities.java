@@ -4,13 +4,9 @@ import dev.cadre.api.Tool;
 import dev.cadre.api.ToolResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -22,15 +18,9 @@ import java.util.stream.Collectors;
  */
 public final class ToolActivities implements RunActivities.Tools, AutoCloseable {
 
-    static final Duration HEARTBEAT = Duration.ofSeconds(5);
-
     private final Map<String, Tool> tools;
     private final PayloadStore payloads;
-    private final ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cadre-tool-heartbeats");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Heartbeats beats = new Heartbeats();
 
     public ToolActivities(List<? extends Tool> tools, PayloadStore payloads) {
         this.payloads = payloads;
@@ -55,13 +45,7 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
                     + (tools.isEmpty() ? "none" : String.join(", ", tools.keySet().stream().sorted().toList())) + ".");
         }
         ActivityExecutionContext context = Activity.getExecutionContext();
-        ScheduledFuture<?> beating = beats.scheduleAtFixedRate(() -> {
-            try {
-                context.heartbeat(null);
-            } catch (RuntimeException e) {
-                // cancelled or the worker is shutting down: the call's own outcome decides
-            }
-        }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> beating = beats.start();
         try {
             if (c.recover() || context.getInfo().getAttempt() > 1) {
                 ToolResult recovered = recover(tool, c);
@@ -90,8 +74,13 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
         }
     }
 
+    /** The heartbeats of this worker's activities (model calls beat with them too). */
+    public Heartbeats heartbeats() {
+        return beats;
+    }
+
     @Override
     public void close() {
-        beats.shutdownNow();
+        beats.close();
     }
 }

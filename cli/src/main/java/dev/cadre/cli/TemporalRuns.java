@@ -1,0 +1,131 @@
+package dev.cadre.cli;
+
+import dev.cadre.api.Checkpoint;
+import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.RunEvent;
+import dev.cadre.api.RunHandle;
+import dev.cadre.api.crew.Crew;
+import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.redaction.Redactor;
+import dev.cadre.temporal.TemporalCadre;
+import dev.cadre.temporal.TemporalConnection;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowNotFoundException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@code cadre run --temporal} and {@code cadre runs resume --temporal}: the run goes to the cluster's workers, this
+ * process shows it from the shared runs directory as a local run is shown and answers its checkpoints with the
+ * invocation's gate (the terminal, or {@code --yes}) through the workflow's {@code decide} update.
+ */
+final class TemporalRuns implements AutoCloseable {
+
+    /** How long a checkpoint the journal shows may take to be pending on the workflow before it is taken as answered. */
+    static final Duration SETTLE = Duration.ofSeconds(5);
+
+    private final TemporalConnection.Open open;
+    private final TemporalCadre cadre;
+    private final String target;
+
+    private TemporalRuns(TemporalOptions options, ModelRegistry models, Path runs, Map<String, String> env) {
+        TemporalConnection connection = options.connection(env);
+        this.target = connection.target();
+        this.open = connection.connect();
+        this.cadre = TemporalCadre.builder(open.client()).taskQueue(options.taskQueue).models(models).runsDirectory(runs)
+                .journalKey(JournalKey.fromStateDirectory()).redactor(Redactor.fromEnvironment(env)).build();
+    }
+
+    static TemporalRuns connect(TemporalOptions options, ModelRegistry models, Path runs, Map<String, String> env) {
+        return new TemporalRuns(options, models, runs, env);
+    }
+
+    TemporalCadre cadre() {
+        return cadre;
+    }
+
+    /**
+     * The run on the cluster: its workflow when one is open (a run waiting at a checkpoint, or still running), else
+     * resumed from its journal as a new workflow (every worker was gone, or the run was local).
+     */
+    RunHandle resume(String runId, Crew crew, dev.cadre.orchestrator.RunOptions options) {
+        try {
+            WorkflowExecutionStatus status = open.client().newUntypedWorkflowStub(runId).describe().getStatus();
+            if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+                return cadre.handle(runId);
+            }
+        } catch (WorkflowNotFoundException e) {
+            // never on this cluster: resumed from its journal
+        }
+        return cadre.resume(runId, crew, options);
+    }
+
+    /** Follows {@code run} to its end as {@link Runs#follow} does, answering its checkpoints here when this session can. */
+    int follow(RunHandle run, Runs.Session session, RunsOption runs) {
+        System.err.println("Run " + run.runId() + " is on " + target + " (task queue " + cadre.taskQueue() + ").");
+        Disposable answering = session.canAnswer() ? answer(run, session) : null;
+        try {
+            return Runs.follow(run, session, runs, System.out, System.err);
+        } finally {
+            if (answering != null) {
+                answering.dispose();
+            }
+        }
+    }
+
+    /**
+     * Asks the session's gate each checkpoint the run's journal shows and the workflow is waiting on, one at a time, and
+     * sends the decision; a checkpoint decided meanwhile elsewhere (the console, MCP, a timeout) is not asked.
+     */
+    private static Disposable answer(RunHandle run, Runs.Session session) {
+        Set<String> asked = ConcurrentHashMap.newKeySet();
+        return run.events().filter(e -> e instanceof RunEvent.CheckpointRequested)
+                .map(e -> ((RunEvent.CheckpointRequested) e).checkpoint())
+                .filter(c -> asked.add(c.id()))
+                .concatMap(c -> Mono.fromCallable(() -> isPending(run, c)).subscribeOn(Schedulers.boundedElastic())
+                        .filter(Boolean::booleanValue)
+                        .flatMap(yes -> session.gate().decide(c))
+                        .doOnNext(d -> {
+                            try {
+                                run.resolve(c.id(), d);
+                            } catch (IllegalArgumentException decidedElsewhere) {
+                                System.err.println("cadre: " + TerminalText.line(decidedElsewhere.getMessage()));
+                            }
+                        }))
+                .subscribe();
+    }
+
+    /**
+     * Whether the workflow waits on {@code c}: asked until a worker answers the query (none may be up now), then for at
+     * most {@link #SETTLE} (the journal may show the checkpoint a moment before the workflow holds it).
+     */
+    private static boolean isPending(RunHandle run, Checkpoint c) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (!run.result().toFuture().isDone()) {
+            try {
+                if (run.pendingCheckpoints().stream().anyMatch(p -> p.id().equals(c.id()))) {
+                    return true;
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+            } catch (RuntimeException noWorkerToAnswer) {
+                deadline = System.nanoTime() + SETTLE.toNanos();
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        cadre.close();
+        open.close();
+    }
+}

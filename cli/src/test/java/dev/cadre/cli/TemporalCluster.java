@@ -1,0 +1,132 @@
+package dev.cadre.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Temporal's Java test server as its own JVM on a loopback port, and {@code cadre} JVMs against it (workers, runs):
+ * each with the test's class path, the given state directory (so every process has the same journal key) and a model
+ * stub on loopback as its only model.
+ */
+final class TemporalCluster implements AutoCloseable {
+
+    record Started(Process process, Path stdout, Path stderr) {
+        String err() throws IOException {
+            return Files.exists(stderr) ? Files.readString(stderr) : "";
+        }
+    }
+
+    private final Path dir;
+    final Path state;
+    private final String modelUrl;
+    private final Process server;
+    final int port;
+    private final List<Process> started = new ArrayList<>();
+
+    TemporalCluster(Path dir, String modelUrl) throws Exception {
+        this.dir = dir;
+        this.state = Files.createDirectories(dir.resolve("state"));
+        this.modelUrl = modelUrl;
+        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        server = java(List.of("io.temporal.testserver.TestServer", String.valueOf(port)), "test-server").process();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                if (!server.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("Temporal's test server did not listen on " + port);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    String target() {
+        return "127.0.0.1:" + port;
+    }
+
+    Started java(List<String> mainAndArgs, String name) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
+        command.addAll(mainAndArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("CADRE_") || k.startsWith("OPENAI_") || k.startsWith("OLLAMA_")
+                || k.startsWith("ANTHROPIC_") || k.startsWith("TEMPORAL_") || k.startsWith("JAVA_TOOL_OPTIONS") || k.startsWith("JDK_JAVA_OPTIONS"));
+        builder.environment().putAll(Map.of("OPENAI_BASE_URL", modelUrl, "OPENAI_API_KEY", "sk-test", "CADRE_MODEL", "openai:gpt-4.1-mini",
+                "CADRE_STATE_DIR", state.toString(), "CADRE_OTEL", "off",
+                "JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -Xshare:auto"));
+        String file = name + "-" + System.nanoTime();
+        File out = dir.resolve(file + ".out").toFile();
+        File err = dir.resolve(file + ".err").toFile();
+        builder.redirectOutput(out).redirectError(err).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process p = builder.start();
+        synchronized (started) {
+            started.add(p);
+        }
+        return new Started(p, out.toPath(), err.toPath());
+    }
+
+    /** {@code cadre ARGS} in a child JVM. */
+    Started cadre(String name, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("dev.cadre.cli.Main"));
+        all.addAll(List.of(args));
+        return java(all, name);
+    }
+
+    /** {@code cadre worker} on {@code queue} with {@code workspace} and {@code runs}, once it polls. */
+    Started worker(String queue, Path workspace, Path runs) throws Exception {
+        Started w = cadre("worker", "worker", "--temporal", target(), "--task-queue", queue, "--workspace", workspace.toString(),
+                "--runs", runs.toString(), "--crew", "coder-reviewer", "--heartbeat-timeout", "2");
+        return w;
+    }
+
+    /** Waits until {@code worker} says it polls its task queue. */
+    static Started ready(Started worker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!worker.err().contains("cadre worker: polling")) {
+            if (!worker.process().isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("the worker did not start: " + worker.err());
+            }
+            Thread.sleep(20);
+        }
+        return worker;
+    }
+
+    static int exit(Started p, long seconds) throws Exception {
+        if (!p.process().waitFor(seconds, TimeUnit.SECONDS)) {
+            p.process().destroyForcibly();
+            throw new AssertionError("cadre did not finish in " + seconds + " s: " + p.err());
+        }
+        return p.process().exitValue();
+    }
+
+    @Override
+    public void close() {
+        synchronized (started) {
+            for (Process p : started) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+            for (Process p : started) {
+                try {
+                    p.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package dev.cadre.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadre.api.RunEvent;
+import dev.cadre.cli.demo.DemoProject;
+import dev.cadre.orchestrator.journal.JournalReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cadre on Temporal across processes: Temporal's test server in its own JVM, {@code cadre worker} JVMs sharing a
+ * workspace and a runs directory, {@code cadre run --temporal} and {@code cadre runs resume --temporal} in others, a
+ * coder-reviewer run on the loopback model stub (it answers by request content, as a resumed run needs).
+ *
+ * <p>{@code -Dtemporal.kills=N} SIGKILL trials (default 3; {@code .ci/run}'s soak runs 50), {@code -Dtemporal.seed=S}.
+ */
+class TemporalWorkersProcessTest {
+
+    static final int KILLS = Integer.getInteger("temporal.kills", 3);
+    static final long SEED = Long.getLong("temporal.seed", 20261201L);
+    static final long WAIT_SECONDS = 180;
+
+    @TempDir
+    static Path dir;
+    static ModelStubServer stub;
+    static TemporalCluster cluster;
+    static CrashResumeProcessTest.Sample sample = CrashResumeProcessTest.sample("coder-reviewer");
+
+    @BeforeAll
+    static void start() throws Exception {
+        stub = new ModelStubServer(sample::answer);
+        cluster = new TemporalCluster(dir, stub.openAiUrl());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (stub != null) {
+            stub.close();
+        }
+    }
+
+    record Outcome(Map<String, String> files, List<String> events, String output, String usage, int lines, Path journal) {}
+
+    static Outcome outcome(Path workspace, Path journal) throws Exception {
+        List<RunEvent> events = JournalReader.read(journal, key()).events();
+        RunEvent last = events.get(events.size() - 1);
+        String output = last instanceof RunEvent.RunFinished f ? f.output() : "not finished: " + last;
+        String usage = last instanceof RunEvent.RunFinished f ? String.valueOf(f.usage()) : "";
+        return new Outcome(CrashResumeProcessTest.files(workspace), CrashResumeProcessTest.identities(events), output, usage,
+                CrashResumeProcessTest.lines(journal), journal);
+    }
+
+    /** The key every process of the cluster shares (its state directory's). */
+    static dev.cadre.orchestrator.journal.JournalKey key() {
+        return dev.cadre.orchestrator.journal.JournalKey.in(cluster.state);
+    }
+
+    static Set<Path> journals(Path runs) throws Exception {
+        if (!Files.isDirectory(runs)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(runs)) {
+            return files.filter(f -> f.toString().endsWith(".jsonl")).collect(Collectors.toSet());
+        }
+    }
+
+    static Path newJournal(Path runs, Set<Path> before) throws Exception {
+        Set<Path> now = new java.util.HashSet<>(journals(runs));
+        now.removeAll(before);
+        assertThat(now).as("one new journal in " + runs).hasSize(1);
+        return now.iterator().next();
+    }
+
+    /** A fresh copy of the demo project at {@code workspace} (workers keep the directory: shared storage). */
+    static void reset(Path workspace) throws Exception {
+        if (Files.exists(workspace)) {
+            try (Stream<Path> all = Files.walk(workspace)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    if (!p.equals(workspace)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
+        DemoProject.copyTo(workspace);
+    }
+
+    TemporalCluster.Started run(String queue, Path workspace, Path runs, boolean yes) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", sample.crew(), "--task", sample.task(), "--workspace", workspace.toString(),
+                "--runs", runs.toString(), "--temporal", cluster.target(), "--task-queue", queue));
+        if (yes) {
+            args.add("--yes");
+        }
+        return cluster.cadre("run", args.toArray(String[]::new));
+    }
+
+    /** The uninterrupted local run: what every Temporal run must end as. */
+    static Outcome local(Path base) throws Exception {
+        Path workspace = base.resolve("calculator");
+        reset(workspace);
+        TemporalCluster.Started run = cluster.cadre("local", "run", sample.crew(), "--task", sample.task(), "--workspace",
+                workspace.toString(), "--runs", base.resolve("runs").toString(), "--yes");
+        assertThat(TemporalCluster.exit(run, WAIT_SECONDS)).as(run.err()).isZero();
+        return outcome(workspace, newJournal(base.resolve("runs"), Set.of()));
+    }
+
+    static List<String> differences(Outcome expected, Outcome actual) throws Exception {
+        List<String> problems = new ArrayList<>();
+        JournalReader.Journal journal = JournalReader.read(actual.journal(), key());
+        if (!journal.integrity().isIntact()) {
+            problems.add("the journal does not verify: " + journal.integrity().describe(actual.journal()));
+        }
+        for (int i = 0; i < journal.events().size(); i++) {
+            if (journal.events().get(i).seq() != i + 1) {
+                problems.add("event " + (i + 1) + " has seq " + journal.events().get(i).seq());
+                break;
+            }
+        }
+        if (!actual.output().equals(expected.output()) || !actual.usage().equals(expected.usage())) {
+            problems.add("result " + actual.output() + " " + actual.usage() + " instead of " + expected.output() + " " + expected.usage());
+        }
+        if (!actual.files().equals(expected.files())) {
+            problems.add("workspace " + actual.files() + " instead of " + expected.files());
+        }
+        CrashResumeProcessTest.eventDifference(expected.events(), actual.events()).ifPresent(problems::add);
+        return problems;
+    }
+
+    @Test
+    void aWorkerKilledMidRunLeavesTheRunToTheOtherWithTheResultAndWorkspaceOfAnUninterruptedRun() throws Exception {
+        Outcome expected = local(dir.resolve("local"));
+        assertThat(expected.output()).doesNotStartWith("not finished");
+
+        Path trials = dir.resolve("kills");
+        Path workspace = trials.resolve("calculator");
+        Path runs = trials.resolve("runs");
+        reset(workspace);
+        String queue = "kills";
+        TemporalCluster.Started[] workers = {cluster.worker(queue, workspace, runs), cluster.worker(queue, workspace, runs)};
+        TemporalCluster.ready(workers[0]);
+        TemporalCluster.ready(workers[1]);
+
+        // uninterrupted on the cluster first: the same as the local run
+        Set<Path> before = journals(runs);
+        TemporalCluster.Started clean = run(queue, workspace, runs, true);
+        assertThat(TemporalCluster.exit(clean, WAIT_SECONDS)).as(clean.err()).isZero();
+        assertThat(differences(expected, outcome(workspace, newJournal(runs, before)))).as("an uninterrupted run on Temporal").isEmpty();
+
+        Random random = new Random(SEED);
+        Map<String, Integer> killedAfter = new TreeMap<>();
+        List<String> mismatches = new ArrayList<>();
+        for (int t = 0; t < KILLS; t++) {
+            TemporalCluster.ready(workers[0]);
+            TemporalCluster.ready(workers[1]);
+            reset(workspace);
+            before = journals(runs);
+            TemporalCluster.Started run = run(queue, workspace, runs, true);
+            int lines = 1 + random.nextInt(expected.lines() - 1);
+            int victim = random.nextInt(2);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            Path journal = null;
+            while (run.process().isAlive() && System.nanoTime() < deadline) {
+                Set<Path> now = new java.util.HashSet<>(journals(runs));
+                now.removeAll(before);
+                if (!now.isEmpty()) {
+                    journal = now.iterator().next();
+                    if (CrashResumeProcessTest.lines(journal) >= lines) {
+                        break;
+                    }
+                }
+                Thread.sleep(2);
+            }
+            CrashResumeProcessTest.killTree(workers[victim].process());
+            List<RunEvent> atKill = journal == null ? List.of() : JournalReader.read(journal, key()).events();
+            killedAfter.merge(atKill.isEmpty() ? "(nothing journaled)" : atKill.get(atKill.size() - 1).getClass().getSimpleName(), 1,
+                    Integer::sum);
+            workers[victim] = cluster.worker(queue, workspace, runs); // the replacement starts while the other carries on
+
+            int exit = TemporalCluster.exit(run, WAIT_SECONDS);
+            if (exit != 0) {
+                mismatches.add("trial " + t + ": cadre run exited " + exit + ": " + run.err());
+                continue;
+            }
+            List<String> problems = differences(expected, outcome(workspace, newJournal(runs, before)));
+            if (!problems.isEmpty()) {
+                mismatches.add("trial " + t + " (killed worker " + victim + " after " + lines + " lines): " + problems);
+            }
+        }
+        System.err.println("Temporal worker kills: " + KILLS + " trials, killed after " + killedAfter);
+        assertThat(mismatches).as("trials that differ from the uninterrupted run").isEmpty();
+    }
+}
