@@ -109,7 +109,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
 
     /**
      * Mounts the console at {@code path} (for example {@code /cadre/console}; the page is {@code path + "/"}) in a
-     * servlet container someone else runs, such as a Spring Boot application's embedded Tomcat or Jetty (Servlet 6.0
+     * servlet container someone else runs, such as a Spring Boot application's embedded Tomcat (Servlet 6.0
      * is enough), behind the same guard as {@link #handler}: Host must be loopback and the request's own port, a
      * foreign Origin is refused, and the token is required when one is set. Request bodies are bounded in size (1 MiB);
      * how long a client may take to send one is the container's connection timeout. Call it while the container

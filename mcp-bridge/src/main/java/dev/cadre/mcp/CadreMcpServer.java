@@ -210,7 +210,7 @@ public final class CadreMcpServer implements AutoCloseable {
 
     /**
      * Serves streamable HTTP at {@code path} (for example {@code /cadre/mcp}) in a servlet container someone else runs,
-     * such as a Spring Boot application's embedded Tomcat or Jetty (Servlet 6.0 is enough), under the guard of
+     * such as a Spring Boot application's embedded Tomcat (Servlet 6.0 is enough), under the guard of
      * {@link #http}: Host must be loopback and the request's own port, an Origin other than that server's and
      * {@code allowedOrigins} is refused, and {@code token}, when not null, is required. Bodies are bounded in size
      * ({@link McpHttpLimits#maxBodyBytes()}); how long a client may take to send one is the container's connection
