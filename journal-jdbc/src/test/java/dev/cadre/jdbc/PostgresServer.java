@@ -45,14 +45,9 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts a server (a few seconds), or skips the test when there is no PostgreSQL and it is not required. */
     public static PostgresServer start() throws IOException, InterruptedException {
-        Optional<Path> bin = binaries();
+        Optional<Path> bin = binaries(System.getenv().getOrDefault("PATH", ""), Path.of("/usr/lib/postgresql"));
         if (bin.isEmpty()) {
-            String why = "No PostgreSQL is installed (no initdb and pg_ctl on the PATH or in /usr/lib/postgresql/*/bin):"
-                    + " install Debian's postgresql package to run the JDBC journal store's tests.";
-            if ("required".equals(System.getProperty("cadre.postgres")) || "required".equals(System.getenv("CADRE_POSTGRES"))) {
-                throw new IllegalStateException(why + " They are required here (CADRE_POSTGRES=required, as .ci/run sets).");
-            }
-            Assumptions.abort(why);
+            missing("required".equals(System.getProperty("cadre.postgres")) || "required".equals(System.getenv("CADRE_POSTGRES")));
         }
         Path dir = Files.createTempDirectory("cadre-pg");
         List<String> asUser = new ArrayList<>();
@@ -120,14 +115,27 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static Optional<Path> binaries() throws IOException {
-        for (String entry : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path dir = Path.of(entry.isEmpty() ? "." : entry);
+    /** No PostgreSQL: the test fails when it is {@code required}, else it is skipped; either way with the same sentence. */
+    static void missing(boolean required) {
+        String why = "No PostgreSQL is installed (no initdb and pg_ctl on the PATH or in /usr/lib/postgresql/*/bin):"
+                + " install Debian's postgresql package to run the JDBC journal store's tests.";
+        if (required) {
+            throw new IllegalStateException(why + " They are required here (CADRE_POSTGRES=required, as .ci/run sets).");
+        }
+        Assumptions.abort(why);
+    }
+
+    /** The directory of initdb and pg_ctl: the first on {@code path}, else the newest {@code <debian>/<version>/bin}. */
+    static Optional<Path> binaries(String path, Path debian) throws IOException {
+        for (String entry : path.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            Path dir = Path.of(entry);
             if (Files.isExecutable(dir.resolve("initdb")) && Files.isExecutable(dir.resolve("pg_ctl"))) {
                 return Optional.of(dir.resolve("initdb").toRealPath().getParent());
             }
         }
-        Path debian = Path.of("/usr/lib/postgresql");
         if (!Files.isDirectory(debian)) {
             return Optional.empty();
         }
