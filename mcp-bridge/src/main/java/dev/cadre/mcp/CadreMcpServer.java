@@ -372,6 +372,7 @@ public final class CadreMcpServer implements AutoCloseable {
             resources.addAll(fixtures.resources());
             templates.addAll(fixtures.templates());
             modernCrews.putAll(new ConformanceTaskFixtures(tasks).tools()); // the tasks extension's fixtures: 2026-07-28 only
+            modernCrews.putAll(ConformanceInputFixtures.tools()); // input_required: 2026-07-28 only
         }
         McpServerFeatures.AsyncResourceTemplateSpecification journals = journalResources.template();
         spec.resourceTemplates(journals);

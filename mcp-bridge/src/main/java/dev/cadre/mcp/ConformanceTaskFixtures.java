@@ -22,7 +22,8 @@ import reactor.core.publisher.Sinks;
  * (never a task), {@code slow_compute} (a task when the request declares the extension, else answered in place),
  * {@code failing_job} (a task that ends with a tool error; it requires the extension), {@code protocol_error_job}
  * (a task that fails with a protocol error), {@code confirm_delete} and {@code multi_input} (tasks that wait on one and
- * on two forms). Each task's work is a timer or a form here: nothing of Cadre's runs.
+ * on two forms), {@code test_tool_with_task} (asks a name by {@code input_required}, then greets it as a task). Each
+ * task's work is a timer or a form here: nothing of Cadre's runs.
  */
 final class ConformanceTaskFixtures {
 
@@ -68,6 +69,20 @@ final class ConformanceTaskFixtures {
                         : Mono.error(TasksExtension.missing()));
         add(tools, "confirm_delete", "A task that asks to confirm, then deletes nothing.", NO_ARGS, (ctx, request) ->
                 asking(ctx, List.of("Delete the file?")));
+        add(tools, "test_tool_with_task", "Asks a name (input_required), then runs as a task that greets it.", NO_ARGS, (ctx, request) -> {
+            if (!TasksExtension.negotiated(ctx)) {
+                return Mono.error(TasksExtension.missing());
+            }
+            Object answer = request.inputResponses() == null ? null : request.inputResponses().get("user_name");
+            if (answer instanceof Map<?, ?> given && given.get("content") instanceof Map<?, ?> content && content.get("name") != null) {
+                String name = String.valueOf(content.get("name"));
+                return created(() -> Mono.delay(Duration.ofMillis(200)).map(x -> legacy("Hello, " + name + "!", false)));
+            }
+            return Mono.just(McpAsyncResponse.<McpSchema.CallToolOutcome>result(McpSchema.InputRequiredResult.builder()
+                    .elicit("user_name", McpSchema.ElicitFormRequest.builder("What is your name?", Map.of("type", "object",
+                            "properties", Map.of("name", Map.of("type", "string")), "required", List.of("name"))).build())
+                    .requestState("{\"round\":1}").build()));
+        });
         add(tools, "multi_input", "A task that asks two questions at once.", NO_ARGS, (ctx, request) ->
                 asking(ctx, List.of("First question?", "Second question?")));
         return tools;

@@ -148,6 +148,9 @@ class Tasks20260728Test {
         assertThat(requests.get(key)).containsEntry("method", "elicitation/create");
         assertThat(String.valueOf(requests.get(key).get("params"))).contains("Review the output of agent 'writer'", "decision");
 
+        assertThat(request(transport, "tasks/update", Map.of("taskId", taskId, "inputResponses", Map.of("not-asked", 42)), TASKS))
+                .as("an answer to a key not asked is ignored, whatever its shape").isEqualTo(Map.of("resultType", "complete"));
+        assertThat(pollUntil(transport, taskId, "input_required")).containsKey("inputRequests");
         Map<String, Object> ack = request(transport, "tasks/update",
                 Map.of("taskId", taskId, "inputResponses", Map.of(key, Map.of("action", "accept", "content", Map.of("decision", "approve")))),
                 TASKS);
@@ -198,6 +201,21 @@ class Tasks20260728Test {
     @Test
     void overStdioTasksCancelCancelsTheRun() throws Exception {
         cancelled(stdio(ScriptedModel.builder().agent("writer", Reply.text("Draft.")).build()));
+    }
+
+    @Test
+    void overHttpTheMcpNameHeaderMustNameTheTask() throws Exception {
+        McpClientTransport transport = http(ScriptedModel.builder().agent("writer", Reply.text("Draft.")).build());
+        String taskId = (String) crewCall(transport, TASKS).get("taskId");
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tasks/get\",\"params\":{\"taskId\":\"" + taskId + "\",\"_meta\":{"
+                + "\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":"
+                + CadreJson.mapper().writeValueAsString(TASKS) + "}}}";
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(server.endpoint()).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", "tasks/get").header("Mcp-Name", "another-task")
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.body()).contains("-32020", "does not match params.taskId");
     }
 
     @Test

@@ -5,6 +5,8 @@ import io.modelcontextprotocol.modern.McpException;
 import io.modelcontextprotocol.modern.McpSchema;
 import io.modelcontextprotocol.modern.server.McpAsyncResponse;
 import io.modelcontextprotocol.modern.server.McpFeature;
+import io.modelcontextprotocol.modern.server.McpHeader;
+import io.modelcontextprotocol.modern.server.McpHeaders;
 import io.modelcontextprotocol.modern.server.McpRequestContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +18,8 @@ import reactor.core.publisher.Mono;
  * (a {@link McpFeature}; the SDK 2.2.0 has no tasks): advertised under {@code capabilities.extensions}, it serves
  * {@code tasks/get} (the task with its result, error or input requests inlined), {@code tasks/update} (answers to the
  * input requests) and {@code tasks/cancel}, each only for a request that declares the extension
- * ({@code -32021} otherwise), an unknown or expired task id being {@code -32602}.
+ * ({@code -32021} otherwise), an unknown or expired task id being {@code -32602}; over HTTP the {@code Mcp-Name} header
+ * must name the task ({@code -32020} otherwise).
  */
 public final class TasksExtension implements McpFeature {
 
@@ -24,6 +27,9 @@ public final class TasksExtension implements McpFeature {
 
     /** JSON-RPC code: the request lacks a client capability the server needs. */
     public static final int MISSING_CAPABILITY = -32021;
+
+    /** JSON-RPC code: an HTTP header does not match the body (SEP-2243). */
+    public static final int HEADER_MISMATCH = -32020;
 
     private final ToolTasks tasks;
     private final McpJsonMapper json;
@@ -65,6 +71,7 @@ public final class TasksExtension implements McpFeature {
             if (!(p.get("taskId") instanceof String taskId)) {
                 throw McpException.invalidParams(ctx.method() + " needs params.taskId, a string.");
             }
+            routedBy(ctx, taskId);
             return McpAsyncResponse.result(switch (ctx.method()) {
                 case "tasks/get" -> TaskWire.Result.complete(TaskWire.v2026(known(tasks.get(taskId), taskId), true));
                 case "tasks/cancel" -> {
@@ -79,12 +86,30 @@ public final class TasksExtension implements McpFeature {
         });
     }
 
+    /** Over HTTP, a task request names its task in the {@code Mcp-Name} header too (SEP-2663, for routing): they must match. */
+    private static void routedBy(McpRequestContext ctx, String taskId) {
+        Object headers = ctx.transportContext() == null ? null : ctx.transportContext().get(McpHeaders.TRANSPORT_CONTEXT_KEY);
+        if (!(headers instanceof McpHeaders mirrored) || mirrored == McpHeaders.NOT_MIRRORED) {
+            return; // stdio: no headers
+        }
+        McpHeader name = mirrored.get("Mcp-Name");
+        if (name == null || name.isMalformed() || name.value() == null || !name.value().strip().equals(taskId)) {
+            throw new McpException(HEADER_MISMATCH, "The Mcp-Name header (" + (name == null ? "missing" : "'" + name.value() + "'")
+                    + ") does not match params.taskId '" + taskId + "' of " + ctx.method() + ".");
+        }
+    }
+
     private void update(McpRequestContext ctx, String taskId, Object inputResponses) {
         if (!(inputResponses instanceof Map<?, ?> responses)) {
             throw McpException.invalidParams("tasks/update needs params.inputResponses, an object of answers by input request key.");
         }
+        // answers to keys not outstanding are ignored, whatever their shape (SEP-2663)
+        Map<String, ToolTasks.Question> outstanding = known(tasks.get(taskId), taskId).questions();
         Map<String, ToolTasks.Answer> answers = new LinkedHashMap<>();
         responses.forEach((key, value) -> {
+            if (!outstanding.containsKey(String.valueOf(key))) {
+                return;
+            }
             if (!(value instanceof Map<?, ?> answer) || !(answer.get("action") instanceof String action)) {
                 throw McpException.invalidParams("inputResponses." + key + " is not an elicitation result (an object with an action).");
             }
