@@ -17,10 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cadre runs list | show ID | resume ID | fork ID | verify ID | export ID}. */
+/** {@code cadre runs list | show ID | resume ID | fork ID | verify ID | export ID | prune --older-than AGE}. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show, resume, fork and verify runs from their journals.",
         subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class, RunsFork.class, RunsCommand.Verify.class,
-                RunsCommand.Export.class})
+                RunsCommand.Export.class, RunsCommand.Prune.class})
 final class RunsCommand implements Runnable {
 
     @Override
@@ -207,6 +207,59 @@ final class RunsCommand implements Runnable {
                 System.err.println("Wrote the journal of run " + id + " to " + out + ".");
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = "Remove the runs whose last event is older than --older-than, with the journal files that hold them"
+                    + " (a segment goes only with every run in it). Export what you want to keep first.")
+    static final class Prune implements Callable<Integer> {
+        @Option(names = "--older-than", required = true, paramLabel = "AGE",
+                description = "How old a run's last event must be: a number and a unit (30d, 12h, 90m), or ISO-8601 (P30D).")
+        String olderThan;
+
+        @Option(names = "--dry-run", description = "Only say what would be removed.")
+        boolean dryRun;
+
+        @picocli.CommandLine.Mixin
+        RunsOption runsOption = new RunsOption();
+
+        @Override
+        public Integer call() {
+            java.time.Instant before = java.time.Instant.now().minus(age(olderThan));
+            LocalJournalStore.Pruned pruned;
+            try (LocalJournalStore store = runsOption.store()) {
+                pruned = store.prune(before, dryRun);
+            }
+            String verb = dryRun ? "Would remove" : "Removed";
+            pruned.runIds().forEach(id -> System.out.println(verb + " run " + TerminalText.line(id)));
+            System.out.println(verb + " " + pruned.runIds().size() + " run" + (pruned.runIds().size() == 1 ? "" : "s") + " ("
+                    + pruned.files().size() + " file" + (pruned.files().size() == 1 ? "" : "s") + ") from " + runsOption.runs() + ".");
+            return ExitCodes.OK;
+        }
+
+        /** {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, or an ISO-8601 duration; else one sentence saying what is expected. */
+        static java.time.Duration age(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([dhms])").matcher(text.strip());
+            try {
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    return switch (m.group(2)) {
+                        case "d" -> java.time.Duration.ofDays(n);
+                        case "h" -> java.time.Duration.ofHours(n);
+                        case "m" -> java.time.Duration.ofMinutes(n);
+                        default -> java.time.Duration.ofSeconds(n);
+                    };
+                }
+                java.time.Duration parsed = java.time.Duration.parse(text.strip());
+                if (!parsed.isNegative()) {
+                    return parsed;
+                }
+            } catch (java.time.format.DateTimeParseException e) {
+                // the sentence below says what is expected
+            }
+            throw new IllegalArgumentException("--older-than '" + text + "' is not an age: use a number and a unit (30d, 12h, 90m, 45s)"
+                    + " or an ISO-8601 duration (P30D).");
         }
     }
 }

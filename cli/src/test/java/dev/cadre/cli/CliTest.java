@@ -81,8 +81,34 @@ class CliTest {
         out.reset();
         assertThat(Main.run("runs", "verify", exported.toString())).isZero();
         assertThat(stdout().strip()).isEqualTo("Journal " + exported + " is intact: every line verifies.");
+        err.reset();
         assertThat(Main.run("runs", "export", runId, "--runs", runs.toString(), "--out", exported.toString())).isEqualTo(ExitCodes.USAGE);
         assertThat(stderr().strip()).isEqualTo("cadre: --out " + exported + " exists; name a new file.");
+    }
+
+    @Test
+    void runsPruneRemovesRunsOlderThanTheAgeWithTheirSegmentsAndADryRunOnlySays() throws Exception {
+        java.time.Instant longAgo = java.time.Instant.now().minus(java.time.Duration.ofDays(60));
+        for (String[] run : new String[][] {{"20260101-000000-old", "old"}, {"29990101-000000-new", "new"}}) {
+            java.time.Instant at = run[1].equals("old") ? longAgo : java.time.Instant.now();
+            try (var store = dev.cadre.orchestrator.journal.LocalJournalStore.open(runs);
+                 var appender = store.open(run[0])) {
+                appender.append(new RunEvent.RunStarted(run[0], "", 1, at, "crew", dev.cadre.api.Task.of("t", "A " + run[1] + " run.")));
+                appender.append(new RunEvent.RunFinished(run[0], "", 2, at, "done", dev.cadre.api.Usage.ZERO));
+            }
+        }
+        assertThat(Main.run("runs", "prune", "--older-than", "30d", "--dry-run", "--runs", runs.toString())).isZero();
+        assertThat(stdout()).isEqualTo("Would remove run 20260101-000000-old\nWould remove 1 run (1 file) from " + runs + ".\n");
+        assertThat(StoredRuns.ids(runs)).hasSize(2);
+        out.reset();
+        assertThat(Main.run("runs", "prune", "--older-than", "P30D", "--runs", runs.toString())).isZero();
+        assertThat(stdout()).isEqualTo("Removed run 20260101-000000-old\nRemoved 1 run (1 file) from " + runs + ".\n");
+        assertThat(StoredRuns.ids(runs)).containsExactly("29990101-000000-new");
+        assertThat(StoredRuns.read(runs, "29990101-000000-new").integrity().isIntact()).isTrue();
+        err.reset();
+        assertThat(Main.run("runs", "prune", "--older-than", "a month", "--runs", runs.toString())).isEqualTo(ExitCodes.USAGE);
+        assertThat(stderr().strip()).isEqualTo("cadre: --older-than 'a month' is not an age: use a number and a unit (30d, 12h, 90m, 45s)"
+                + " or an ISO-8601 duration (P30D).");
     }
 
     @Test

@@ -387,7 +387,10 @@ class OpenTelemetryListenerTest {
                 .map(e -> ((RunEvent.CheckpointRequested) e).checkpoint().id()).block(WAIT);
         // "Restart": a new, traced orchestrator resumes a copy of the journal as it is now
         Path second = java.nio.file.Files.createDirectories(runs.resolve("second"));
-        java.nio.file.Files.copy(first.resolve("r.jsonl"), second.resolve("r.jsonl"));
+        try (var store = dev.cadre.orchestrator.journal.LocalJournalStore.open(first);
+             var copy = java.nio.file.Files.newOutputStream(second.resolve("r.jsonl"))) {
+            store.export("r", copy);   // as `cadre runs export r --out` writes it: the second reads it as an older run's file
+        }
         waiting.cancel();
         ScriptedModel rest = ScriptedModel.builder().agent("p", Reply.text("Done.").withUsage(7, 3)).build();
         Orchestrator after = orchestrator(rest).runsDirectory(second).tool(write).build();

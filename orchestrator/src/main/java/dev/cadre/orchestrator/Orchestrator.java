@@ -187,7 +187,8 @@ public final class Orchestrator {
         if (options.runId() != null) {
             requireFree(runId);
         }
-        RunRecorder recorder = new RunRecorder(runId, store, store.open(runId), clock, redactor);
+        JournalStore.Appender journal = options.runId() != null ? store.open(runId) : store.create(runId);   // a made-up id is new
+        RunRecorder recorder = new RunRecorder(runId, store, journal, clock, redactor);
         recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, crew.name(), task, options.crewSource(), null,
                 RunEvent.RunStarted.CURRENT_SCHEMA, options.workspace()));
         return start(recorder, crew, task, options, names, clock.instant(), null);

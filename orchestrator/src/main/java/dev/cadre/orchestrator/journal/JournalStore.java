@@ -22,6 +22,15 @@ public interface JournalStore extends AutoCloseable {
      */
     Appender open(String runId);
 
+    /**
+     * Opens the journal of a run the caller knows is new (a run id it has just made up, unique by construction): as
+     * {@link #open}, but the store need not look for a journal of that id first (the local store then reads no other
+     * process's segments when a run starts).
+     */
+    default Appender create(String runId) {
+        return open(runId);
+    }
+
     /** Whether the store holds a journal of {@code runId}. */
     boolean contains(String runId);
 

@@ -43,7 +43,7 @@ public final class LocalJournalStore implements JournalStore {
     private final SegmentIndex index;
     private final SegmentLog log;
     private final ObjectMapper mapper = CadreJson.mapper();
-    private boolean scanned;
+    private volatile boolean scanned;
 
     private LocalJournalStore(Path directory, JournalKey key, Durability durability, int segmentBytes) {
         this.directory = directory;
@@ -86,7 +86,14 @@ public final class LocalJournalStore implements JournalStore {
             throw new IllegalArgumentException("Run id '" + runId.substring(0, 40) + "...' is too long for a journal (" + id.length + " bytes).");
         }
         byte[] previous = JournalChain.START;
-        if (contains(runId)) {
+        // Other processes' segments are scanned once per store here, not at every run's start: a run written elsewhere
+        // since then is found by contains() or read(), which resume, fork and an explicit run id go through first.
+        boolean known = index.contains(runId) || oldFiles.contains(runId);
+        if (!known && !scanned) {
+            refresh();
+            known = index.contains(runId);
+        }
+        if (known) {
             Read read = readAll(runId);
             if (read.lines.integrity().isChanged()) {
                 throw new JournalChangedException(read.lines.integrity().describe(location(runId)) + " It cannot be continued.",
@@ -99,6 +106,17 @@ public final class LocalJournalStore implements JournalStore {
         }
         log.prepare();
         return new LocalAppender(runId, id, previous);
+    }
+
+    @Override
+    public Appender create(String runId) {
+        byte[] id = runId.getBytes(StandardCharsets.UTF_8);
+        if (id.length > Short.MAX_VALUE) {
+            return open(runId);   // refused there, in one sentence
+        }
+        index.created(runId);
+        log.prepare();
+        return new LocalAppender(runId, id, JournalChain.START);
     }
 
     private void cutTornLine(String runId, long validLength) {
@@ -178,12 +196,37 @@ public final class LocalJournalStore implements JournalStore {
         out.flush();
     }
 
+    /** What {@link #prune} removed (or, for a dry run, would remove): whole runs, and the files that held them. */
+    public record Pruned(List<String> runIds, List<Path> files) {
+        public Pruned {
+            runIds = List.copyOf(runIds);
+            files = List.copyOf(files);
+        }
+    }
+
+    /**
+     * Removes the runs whose last event is older than {@code before}, with the segment files that hold them and their
+     * per-run files of earlier versions. A segment is removed whole, so a run goes only when every run sharing its
+     * segments goes too (none is cut: what stays verifies); this process's own segments stay. Runs being appended
+     * elsewhere have recent events and stay; do not resume an old run while it is pruned. With {@code dryRun} nothing
+     * is removed: the result says what would be.
+     */
+    public synchronized Pruned prune(Instant before, boolean dryRun) {
+        refresh();
+        return SegmentRetention.prune(this, index, oldFiles::contains, runId -> JournalWriter.fileFor(directory, runId), before, dryRun);
+    }
+
+    /** Whether this process appends {@code runId} (such a run is never pruned). */
+    boolean appendsHere(String runId) {
+        return index.appendedHere(runId);
+    }
+
     /** What reading a run found: its lines checked, how its per-run file (if it has one) ended, its records in order. */
     private record Read(JournalLines lines, JournalReader.Tail fileTail, boolean continued, List<byte[]> bodies) {}
 
     private Read readAll(String runId) {
-        if (!scanned || !index.appendedHere(runId)) {
-            refresh();
+        if (!index.createdHere(runId) && (!scanned || !index.appendedHere(runId))) {
+            refresh();   // a run created here has all its records in this process's segments
         }
         JournalLines lines = new JournalLines(key, location(runId));
         JournalReader.Tail tail = null;

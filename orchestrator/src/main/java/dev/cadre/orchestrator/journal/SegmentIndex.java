@@ -23,6 +23,8 @@ final class SegmentIndex {
         final Path file;
         final Segment own;
         long scannedTo = Segment.FILE_HEADER;
+        /** Deleted by {@link LocalJournalStore#prune}: no longer scanned. */
+        boolean removed;
 
         Entry(Path file, Segment own) {
             this.file = file;
@@ -35,6 +37,7 @@ final class SegmentIndex {
         long[] at = new long[8];
         int size;
         boolean appendedHere;
+        boolean createdHere;
 
         void add(int segment, long offset) {
             if (size == at.length) {
@@ -90,6 +93,16 @@ final class SegmentIndex {
         return runs.containsKey(runId);
     }
 
+    /** Records that {@code runId} is a new run of this process's: none of its records are in other processes' segments. */
+    synchronized void created(String runId) {
+        runs.computeIfAbsent(runId, id -> new Records()).createdHere = true;
+    }
+
+    synchronized boolean createdHere(String runId) {
+        Records records = runs.get(runId);
+        return records != null && records.createdHere;
+    }
+
     /** Whether {@code runId} is appended by this process (so what other processes wrote of it is already indexed). */
     synchronized boolean appendedHere(String runId) {
         Records records = runs.get(runId);
@@ -98,6 +111,29 @@ final class SegmentIndex {
 
     synchronized List<String> runIds() {
         return new ArrayList<>(runs.keySet());
+    }
+
+    /** The ids of the segments each run has records in. */
+    synchronized Map<String, java.util.Set<Integer>> segmentsByRun() {
+        Map<String, java.util.Set<Integer>> bySegment = new HashMap<>();
+        runs.forEach((run, records) -> {
+            java.util.Set<Integer> ids = new java.util.HashSet<>();
+            for (int i = 0; i < records.size; i++) {
+                ids.add((int) (records.at[i] >>> 32));
+            }
+            bySegment.put(run, ids);
+        });
+        return bySegment;
+    }
+
+    synchronized int size() {
+        return segments.size();
+    }
+
+    /** Forgets runs and segments that were deleted. */
+    synchronized void forget(java.util.Collection<String> runIds, java.util.Collection<Integer> segmentIds) {
+        runIds.forEach(runs::remove);
+        segmentIds.forEach(id -> segments.get(id).removed = true);
     }
 
     /** Scans segment files of other processes: new ones, and what was added to known ones since the last scan. */
@@ -118,7 +154,7 @@ final class SegmentIndex {
         }
         for (int id = 0; id < segments.size(); id++) {
             Entry entry = segments.get(id);
-            if (entry.own == null) {
+            if (entry.own == null && !entry.removed) {
                 scan(id, entry);
             }
         }

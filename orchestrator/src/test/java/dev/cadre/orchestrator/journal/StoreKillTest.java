@@ -3,17 +3,12 @@ package dev.cadre.orchestrator.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.RunEvent;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,26 +27,12 @@ class StoreKillTest {
     @ParameterizedTest
     @EnumSource(Durability.class)
     void a_killed_writer_loses_no_committed_event_and_its_runs_continue(Durability durability) throws Exception {
-        byte[] keyBytes = new byte[32];
-        ThreadLocalRandom.current().nextBytes(keyBytes);
+        byte[] keyBytes = WriterProcesses.randomKey();
         JournalKey key = JournalKey.of(keyBytes);
         Map<String, Long> acknowledged = new HashMap<>();
         for (int kill = 0; kill < 3; kill++) {
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), StoreWriterProcess.class.getName(),
-                    runs.toString(), HexFormat.of().formatHex(keyBytes), durability.name(), String.valueOf(RUNS))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            int target = 300 + ThreadLocalRandom.current().nextInt(700);
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (int i = 0; i < target; i++) {
-                    String line = out.readLine();
-                    assertThat(line).as("the writer's acknowledgement %d", i).isNotNull();
-                    String[] parts = line.split(" ");
-                    acknowledged.merge(parts[0], Long.parseLong(parts[1]), Math::max);
-                }
-                child.destroyForcibly();
-                assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            }
+            Process child = WriterProcesses.start(StoreWriterProcess.class, runs, keyBytes, durability, RUNS);
+            WriterProcesses.killAfter(child, 300 + ThreadLocalRandom.current().nextInt(700), acknowledged);
             LocalJournalStore store = LocalJournalStore.open(runs, key, Durability.PROCESS, 64 << 10);
             for (Map.Entry<String, Long> run : acknowledged.entrySet()) {
                 StoredJournal journal = store.read(run.getKey());

@@ -1,9 +1,7 @@
 package dev.cadre.orchestrator.journal;
 
 import dev.cadre.api.RunEvent;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,11 +14,9 @@ public final class StoreWriterProcess {
     private StoreWriterProcess() {}
 
     public static void main(String[] args) throws Exception {
-        Path runs = Path.of(args[0]);
-        JournalKey key = JournalKey.of(HexFormat.of().parseHex(args[1]));
-        Durability durability = Durability.valueOf(args[2]);
-        int count = Integer.parseInt(args[3]);
-        LocalJournalStore store = LocalJournalStore.open(runs, key, durability, 64 << 10);
+        WriterProcesses.Args a = WriterProcesses.Args.parse(args);
+        int count = a.count();
+        LocalJournalStore store = LocalJournalStore.open(a.runs(), a.key(), a.durability(), 64 << 10);
         Thread[] threads = new Thread[count];
         for (int i = 0; i < count; i++) {
             String runId = "run-" + i;
