@@ -103,19 +103,20 @@ final class ModelCalls {
     private Mono<ChatResponse> limited(Command.CallModel c, Mono<ChatResponse> call) {
         ModelLimiter limiter = limits.forModel(c.model().toString());
         long estimate = limiter.countsTokens() ? estimatedTokens(c.request()) : 0;
-        return limiter.admit(estimate, (reason, expected, ahead) -> recorder.publishLive((id, seq, at) -> new RunEvent.RateLimitWait(
-                        id, c.stepPath(), seq, at, c.agent(), c.model().toString(), reason, expected.toMillis(), ahead)))
-                .flatMap(permit -> call
-                        .doOnNext(response -> {
-                            limiter.settle(permit, response.tokenUsage() != null && response.tokenUsage().totalTokenCount() != null
-                                    ? response.tokenUsage().totalTokenCount() : permit.tokens());
-                            limiter.observe(ProviderLimits.from(limits.headers().of(response)));
-                        })
-                        .doOnError(error -> {
-                            if (Transient.isRateLimited(error)) {
-                                limiter.pause(Transient.retryAfter(error).orElse(retry.firstBackoff()));
-                            }
-                        }));
+        Mono<ChatResponse> observed = call
+                .doOnNext(response -> limiter.observe(ProviderLimits.from(limits.headers().of(response))))
+                .doOnError(error -> {
+                    if (Transient.isRateLimited(error)) {
+                        limiter.pause(Transient.retryAfter(error).orElse(retry.firstBackoff()));
+                    }
+                });
+        Mono<ChatResponse> admitted = limiter.admit(estimate, (reason, expected, ahead) -> recorder.publishLive((id, seq, at) ->
+                        new RunEvent.RateLimitWait(id, c.stepPath(), seq, at, c.agent(), c.model().toString(), reason,
+                                expected.toMillis(), ahead)))
+                .flatMap(permit -> observed.doOnNext(response -> limiter.settle(permit,
+                        response.tokenUsage() != null && response.tokenUsage().totalTokenCount() != null
+                                ? response.tokenUsage().totalTokenCount() : permit.tokens())));
+        return Mono.defer(() -> limiter.open() ? observed : admitted);   // decided anew on every attempt
     }
 
     /** About a token per four characters of the request, and the answer's cap when it has one. */

@@ -64,6 +64,11 @@ final class ModelLimiter {
         return limit;
     }
 
+    /** Whether a call may go at once without being counted: no limit, no pause in force, nobody waiting. */
+    synchronized boolean open() {
+        return limit == null && now() >= pausedUntil && waiting.isEmpty();
+    }
+
     /** Whether calls must say how many tokens they are about to use. */
     synchronized boolean countsTokens() {
         return limit != null && limit.tokensPerMinute() > 0;
