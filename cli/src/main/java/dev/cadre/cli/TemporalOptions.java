@@ -38,6 +38,23 @@ final class TemporalOptions {
             + " (default: TEMPORAL_TLS_CA).")
     Path ca;
 
+    @Option(names = "--workspace-host", paramLabel = "NAME", description = "The host that holds the workspace: the run's tool calls go"
+            + " to the task queue QUEUE@NAME, which that host's worker polls (default: any worker of the task queue, which then"
+            + " all hold the workspace, e.g. on shared storage).")
+    String workspaceHost;
+
+    /** The task queue of tool calls, or {@code null} for the task queue itself. */
+    String toolQueue() {
+        if (workspaceHost == null) {
+            return null;
+        }
+        if (!workspaceHost.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("--workspace-host '" + workspaceHost + "' is not a host name: give 1 to 100 letters,"
+                    + " digits, '.', '_' or '-'.");
+        }
+        return taskQueue + "@" + workspaceHost;
+    }
+
     boolean enabled() {
         return target != null;
     }

@@ -38,8 +38,12 @@ final class TemporalRuns implements AutoCloseable {
         TemporalConnection connection = options.connection(env);
         this.target = connection.target();
         this.open = connection.connect();
-        this.cadre = TemporalCadre.builder(open.client()).taskQueue(options.taskQueue).models(models).runsDirectory(runs)
-                .journalKey(JournalKey.fromStateDirectory()).redactor(Redactor.fromEnvironment(env)).build();
+        TemporalCadre.Builder builder = TemporalCadre.builder(open.client()).taskQueue(options.taskQueue).models(models)
+                .runsDirectory(runs).journalKey(JournalKey.fromStateDirectory()).redactor(Redactor.fromEnvironment(env));
+        if (options.toolQueue() != null) {
+            builder.toolQueue(options.toolQueue());
+        }
+        this.cadre = builder.build();
     }
 
     static TemporalRuns connect(TemporalOptions options, ModelRegistry models, Path runs, Map<String, String> env) {
@@ -70,14 +74,36 @@ final class TemporalRuns implements AutoCloseable {
     int follow(RunHandle run, Runs.Session session, RunsOption runs) {
         System.err.println("Run " + run.runId() + " is on " + target + " (task queue " + cadre.taskQueue() + ").");
         Disposable answering = session.canAnswer() ? answer(run, session) : null;
+        Disposable watching = watchWorkspaceHost(run, session);
         try {
             return Runs.follow(run, session, runs, System.out, System.err);
         } finally {
+            watching.dispose();
             if (answering != null) {
                 answering.dispose();
             }
         }
     }
+
+    /** Says once when the run's tool call waits on a workspace host no worker serves, and again when one took it. */
+    private Disposable watchWorkspaceHost(RunHandle run, Runs.Session session) {
+        java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
+        return reactor.core.publisher.Flux.interval(WORKSPACE_CHECK, WORKSPACE_CHECK, Schedulers.boundedElastic())
+                .subscribe(tick -> {
+                    java.util.Optional<String> why = cadre.workspaceHostUnavailable(run.runId(), WORKSPACE_WAIT);
+                    if (why.isPresent() && !said.getAndSet(true)) {
+                        session.view().clearStatus();
+                        System.err.println("cadre: " + TerminalText.line(why.get()));
+                    } else if (why.isEmpty() && said.getAndSet(false)) {
+                        session.view().clearStatus();
+                        System.err.println("cadre: the run's workspace host took its tool call; the run goes on.");
+                    }
+                });
+    }
+
+    /** How often, and after how long a wait, a tool call waiting on no worker is said. */
+    static final Duration WORKSPACE_CHECK = Duration.ofSeconds(5);
+    static final Duration WORKSPACE_WAIT = Duration.ofSeconds(15);
 
     /**
      * Asks the session's gate each checkpoint the run's journal shows and the workflow is waiting on, one at a time, and

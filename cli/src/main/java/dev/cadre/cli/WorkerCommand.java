@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * {@code cadre worker --temporal HOST:PORT}: a Temporal worker for Cadre runs until it is stopped (SIGTERM, Ctrl-C). It
  * runs the crews it registers (crews are code, as workflows are: the built-in crews and {@code --crew} files, loaded in
  * its workspace) and their model calls, and the tool calls of their workspace: every worker of a task queue must hold
- * the same workspace (shared storage), or take a {@code --workspace-queue} of its own (docs/temporal.md).
+ * the same workspace (shared storage), or name its host ({@code --workspace-host}: its tool calls on a queue of their own,
+ * for runs started with the same {@code --workspace-host}; docs/temporal.md).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true, description = "Run a Temporal worker for Cadre runs (docs/temporal.md).")
 final class WorkerCommand implements Callable<Integer> {
@@ -92,6 +93,9 @@ final class WorkerCommand implements Callable<Integer> {
             TemporalCadre.Builder builder = TemporalCadre.builder(open.client()).taskQueue(temporal.taskQueue).models(models)
                     .tools(tools(ws, loaded)).runsDirectory(runsOption.runs()).journalKey(JournalKey.fromStateDirectory())
                     .redactor(Redactor.fromEnvironment(env)).heartbeatTimeout(java.time.Duration.ofSeconds(heartbeatSeconds));
+            if (temporal.toolQueue() != null) {
+                builder.toolQueue(temporal.toolQueue());
+            }
             loaded.forEach(f -> builder.crew(f.crew()));
             try (TemporalCadre cadre = builder.build()) {
                 WorkerFactory factory = WorkerFactory.newInstance(open.client());
@@ -103,7 +107,8 @@ final class WorkerCommand implements Callable<Integer> {
                     stopped.countDown();
                 }, "cadre-worker-stop");
                 Runtime.getRuntime().addShutdownHook(hook);
-                System.err.println("cadre worker: polling task queue '" + TerminalText.line(cadre.taskQueue()) + "' on " + connection
+                System.err.println("cadre worker: polling task queue '" + TerminalText.line(cadre.taskQueue()) + "'"
+                        + (temporal.toolQueue() == null ? "" : " (tool calls on '" + TerminalText.line(temporal.toolQueue()) + "')") + " on " + connection
                         + "; crews " + String.join(", ", loaded.stream().map(f -> f.crew().name()).toList()) + "; workspace "
                         + workspace.toAbsolutePath().normalize() + "; journals in " + runsOption.runs() + ".");
                 stopped.await();

@@ -179,6 +179,35 @@ public final class TemporalCadre implements AutoCloseable {
         return new TemporalRunHandle(runId, client, store);
     }
 
+    /**
+     * Why run {@code runId} waits, when a tool call of it has waited longer than {@code after} on the tool queue with no
+     * worker taking it: "Workspace host H is unavailable: ..." (the worker that holds the run's workspace is gone; the
+     * run waits until it returns). Empty while no tool call waits that long (or the run is not open).
+     */
+    public java.util.Optional<String> workspaceHostUnavailable(String runId, java.time.Duration after) {
+        String queue = toolQueue != null ? toolQueue : taskQueue;
+        io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse described;
+        try {
+            described = client.newUntypedWorkflowStub(runId).describe().getRawDescription();
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        long now = Instant.now().toEpochMilli();
+        for (io.temporal.api.workflow.v1.PendingActivityInfo a : described.getPendingActivitiesList()) {
+            long waited = Math.max(0, now - com.google.protobuf.util.Timestamps.toMillis(a.getScheduledTime()));
+            if (a.getActivityType().getName().endsWith("CallTool")
+                    && a.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED
+                    && waited >= after.toMillis()) {
+                String host = queue.contains("@") ? queue.substring(queue.lastIndexOf('@') + 1) : "of task queue " + queue;
+                return java.util.Optional.of("Workspace host " + host + " is unavailable: a tool call of run " + runId + " has waited "
+                        + java.time.Duration.ofMillis(waited).toSeconds() + " s on task queue " + queue
+                        + " and no worker took it. The run waits until that worker returns; or move the run to another host, or"
+                        + " put the workspace on shared storage (docs/temporal.md).");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static String newRunId() {
         return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(Instant.now())
                 + "-" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
