@@ -74,11 +74,12 @@ class LauncherTest {
         Result help = launch(launcher.toAbsolutePath(), Map.of("JAVA_OPTS", "-Xshare:on"), "", "--help");
         assertThat(help.exit()).as(help.err()).isZero();
         assertThat(help.out()).startsWith("Usage: cadre ").contains("mcp", "run", "demo");
-        Result mcp = launch(launcher.toAbsolutePath(), Map.of("JAVA_OPTS", "-Xshare:on -Xlog:cds=info:stderr"), INITIALIZE,
-                "mcp", "--stdio", "--profile", "conformance");
+        Result mcp = launch(launcher.toAbsolutePath(), Map.of("JAVA_OPTS", "-Xshare:on -Xlog:cds=info:stderr -Xlog:gc=info:stderr"),
+                INITIALIZE, "mcp", "--stdio", "--profile", "conformance");
         assertThat(mcp.exit()).as(mcp.err()).isZero();
         onlyJsonRpc(mcp.out());
         assertThat(mcp.err()).contains("cadre.jsa");
+        assertThat(mcp.err()).as("the MCP server runs with the launcher's quick options").contains("Using Serial");
     }
 
     @Test
