@@ -39,6 +39,9 @@ import reactor.core.publisher.Mono;
  * each tool becomes {@code <server>__<tool>}, made to fit the provider-safe name rule. A server starts when its
  * tools are first listed; a server that died is restarted once before a call fails with a clear error; closing
  * stops every server and kills the whole process tree of stdio servers (npx starts children of its own).
+ *
+ * <p>Over 300 lines: the file, one connection per server (its start in either protocol version, restart and process
+ * tree) and the tool conversion; the connection is the part to move out next.
  */
 public final class McpClientTools implements AutoCloseable {
 
