@@ -30,11 +30,11 @@ final class Events {
                 new RunEvent.CheckpointRequested(run, "review/coder", 9, t, checkpoint),
                 new RunEvent.CheckpointResolved(run, "review/coder", 10, t, "cp-1", Decision.edit("better", "alice")),
                 new RunEvent.BudgetWarning(run, "review", 11, t, "tokens", 8_100, 10_000),
-                new RunEvent.RateLimitWait(run, "review/coder", 11, t, "coder", "openai:gpt-4.1-mini", "requests per minute", 1_500, 3),
-                new RunEvent.StepFinished(run, "review/coder", 12, t, "done", usage, "converged after 2 iterations"),
-                new RunEvent.StepFailed(run, "review/reviewer", 13, t, "Model failed", Usage.ZERO),
-                new RunEvent.RunFinished(run, "", 14, t, "done", usage),
-                new RunEvent.RunFailed(run, "", 15, t, "Budget exhausted", usage),
-                new RunEvent.RunCancelled(run, "", 16, t, "Cancelled by the user.", usage));
+                new RunEvent.RateLimitWait(run, "review/coder", 12, t, "coder", "openai:gpt-4.1-mini", "requests per minute", 1_500, 3),
+                new RunEvent.StepFinished(run, "review/coder", 13, t, "done", usage, "converged after 2 iterations"),
+                new RunEvent.StepFailed(run, "review/reviewer", 14, t, "Model failed", Usage.ZERO),
+                new RunEvent.RunFinished(run, "", 15, t, "done", usage),
+                new RunEvent.RunFailed(run, "", 16, t, "Budget exhausted", usage),
+                new RunEvent.RunCancelled(run, "", 17, t, "Cancelled by the user.", usage));
     }
 }
