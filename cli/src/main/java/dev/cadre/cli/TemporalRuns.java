@@ -117,14 +117,40 @@ final class TemporalRuns implements AutoCloseable {
                 .concatMap(c -> Mono.fromCallable(() -> isPending(run, c)).subscribeOn(Schedulers.boundedElastic())
                         .filter(Boolean::booleanValue)
                         .flatMap(yes -> session.gate().decide(c))
-                        .doOnNext(d -> {
-                            try {
-                                run.resolve(c.id(), d);
-                            } catch (IllegalArgumentException decidedElsewhere) {
-                                System.err.println("cadre: " + TerminalText.line(decidedElsewhere.getMessage()));
-                            }
+                        .publishOn(Schedulers.boundedElastic())
+                        .doOnNext(d -> send(run, c, d))
+                        .onErrorResume(e -> {
+                            System.err.println("cadre: checkpoint " + TerminalText.line(c.id()) + " was not answered here: "
+                                    + TerminalText.line(String.valueOf(e.getMessage())));
+                            return Mono.empty();
                         }))
                 .subscribe();
+    }
+
+    /**
+     * Sends a decision; while the workflow has no worker to take the update (they are being restarted) it is sent again,
+     * for as long as the checkpoint stays pending. One decided elsewhere meanwhile is said, not sent.
+     */
+    private static void send(RunHandle run, Checkpoint c, dev.cadre.api.Decision d) {
+        while (true) {
+            try {
+                run.resolve(c.id(), d);
+                return;
+            } catch (IllegalArgumentException decidedElsewhere) {
+                System.err.println("cadre: " + TerminalText.line(decidedElsewhere.getMessage()));
+                return;
+            } catch (RuntimeException noWorkerYet) {
+                try {
+                    Thread.sleep(SETTLE.toMillis() / 5);
+                    if (!isPending(run, c)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /**
