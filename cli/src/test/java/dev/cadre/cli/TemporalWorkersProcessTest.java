@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.api.RunEvent;
 import dev.cadre.cli.demo.DemoProject;
-import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.StoredJournal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +16,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,12 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
  * workspace and a runs directory, {@code cadre run --temporal} and {@code cadre runs resume --temporal} in others, a
  * coder-reviewer run on the loopback model stub (it answers by request content, as a resumed run needs).
  *
- * <p>{@code -Dtemporal.kills=N} SIGKILL trials (default 2; {@code .ci/run}'s soak runs 50), {@code -Dtemporal.seed=S}. The
+ * <p>{@code -Dtemporal.kills=N} SIGKILL trials (default 10, the issue's per-build count; {@code .ci/run}'s soak runs 20 more), {@code -Dtemporal.seed=S}. The
  * first trial also shows that an uninterrupted run on Temporal ends as the local run: each trial is compared with it.
  */
 class TemporalWorkersProcessTest {
 
-    static final int KILLS = Integer.getInteger("temporal.kills", 2);
+    static final int KILLS = Integer.getInteger("temporal.kills", 10);
     static final long SEED = Long.getLong("temporal.seed", 20261201L);
     static final long WAIT_SECONDS = 180;
 
@@ -57,15 +58,24 @@ class TemporalWorkersProcessTest {
         }
     }
 
-    record Outcome(Map<String, String> files, List<String> events, String output, String usage, int lines, Path journal) {}
+    /** A run of a runs directory: where its journal is read from (the default store, segments shared by processes). */
+    record Journal(Path runs, String runId) {
+        StoredJournal read() {
+            try (LocalJournalStore store = LocalJournalStore.open(runs, key(), Durability.PROCESS)) {
+                return store.read(runId);
+            }
+        }
+    }
 
-    static Outcome outcome(Path workspace, Path journal) throws Exception {
-        List<RunEvent> events = JournalReader.read(journal, key()).events();
+    record Outcome(Map<String, String> files, List<String> events, String output, String usage, int lines, Journal journal) {}
+
+    static Outcome outcome(Path workspace, Journal journal) throws Exception {
+        List<RunEvent> events = journal.read().events();
         RunEvent last = events.get(events.size() - 1);
         String output = last instanceof RunEvent.RunFinished f ? f.output() : "not finished: " + last;
         String usage = last instanceof RunEvent.RunFinished f ? String.valueOf(f.usage()) : "";
         return new Outcome(CrashResumeProcessTest.files(workspace), CrashResumeProcessTest.identities(events), output, usage,
-                CrashResumeProcessTest.lines(journal), journal);
+                events.size(), journal);
     }
 
     /** The key every process of the cluster shares (its state directory's). */
@@ -73,20 +83,21 @@ class TemporalWorkersProcessTest {
         return dev.cadre.orchestrator.journal.JournalKey.in(cluster.state);
     }
 
-    static Set<Path> journals(Path runs) throws Exception {
+    /** The run ids the runs directory's store holds. */
+    static Set<String> journals(Path runs) throws Exception {
         if (!Files.isDirectory(runs)) {
             return Set.of();
         }
-        try (Stream<Path> files = Files.list(runs)) {
-            return files.filter(f -> f.toString().endsWith(".jsonl")).collect(Collectors.toSet());
+        try (LocalJournalStore store = LocalJournalStore.open(runs, key(), Durability.PROCESS)) {
+            return Set.copyOf(store.runIds());
         }
     }
 
-    static Path newJournal(Path runs, Set<Path> before) throws Exception {
-        Set<Path> now = new java.util.HashSet<>(journals(runs));
+    static Journal newJournal(Path runs, Set<String> before) throws Exception {
+        Set<String> now = new java.util.HashSet<>(journals(runs));
         now.removeAll(before);
-        assertThat(now).as("one new journal in " + runs).hasSize(1);
-        return now.iterator().next();
+        assertThat(now).as("one new run in " + runs).hasSize(1);
+        return new Journal(runs, now.iterator().next());
     }
 
     /** A fresh copy of the demo project at {@code workspace} (workers keep the directory: shared storage). */
@@ -124,9 +135,9 @@ class TemporalWorkersProcessTest {
 
     static List<String> differences(Outcome expected, Outcome actual) throws Exception {
         List<String> problems = new ArrayList<>();
-        JournalReader.Journal journal = JournalReader.read(actual.journal(), key());
+        StoredJournal journal = actual.journal().read();
         if (!journal.integrity().isIntact()) {
-            problems.add("the journal does not verify: " + journal.integrity().describe(actual.journal()));
+            problems.add("the journal does not verify: " + journal.integrity().describe(journal.location()));
         }
         for (int i = 0; i < journal.events().size(); i++) {
             if (journal.events().get(i).seq() != i + 1) {
@@ -158,7 +169,7 @@ class TemporalWorkersProcessTest {
         TemporalCluster.ready(workers[0]);
         TemporalCluster.ready(workers[1]);
 
-        Set<Path> before;
+        Set<String> before;
         Random random = new Random(SEED);
         Map<String, Integer> killedAfter = new TreeMap<>();
         List<String> mismatches = new ArrayList<>();
@@ -168,23 +179,24 @@ class TemporalWorkersProcessTest {
             reset(workspace);
             before = journals(runs);
             TemporalCluster.Started run = run(queue, workspace, runs, true);
-            int lines = 1 + random.nextInt(expected.lines() - 1);
+            // a kill after 1 .. lines-2 events: never after the run's last event, when there is nothing left to take over
+            int lines = 1 + random.nextInt(Math.max(1, expected.lines() - 2));
             int victim = random.nextInt(2);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            Path journal = null;
+            Journal journal = null;
             while (run.process().isAlive() && System.nanoTime() < deadline) {
-                Set<Path> now = new java.util.HashSet<>(journals(runs));
-                now.removeAll(before);
-                if (!now.isEmpty()) {
-                    journal = now.iterator().next();
-                    if (CrashResumeProcessTest.lines(journal) >= lines) {
-                        break;
-                    }
+                if (journal == null) {
+                    Set<String> now = new java.util.HashSet<>(journals(runs));
+                    now.removeAll(before);
+                    journal = now.isEmpty() ? null : new Journal(runs, now.iterator().next());
                 }
-                Thread.sleep(2);
+                if (journal != null && journal.read().events().size() >= lines) {
+                    break;
+                }
+                Thread.sleep(5);
             }
             CrashResumeProcessTest.killTree(workers[victim].process());
-            List<RunEvent> atKill = journal == null ? List.of() : JournalReader.read(journal, key()).events();
+            List<RunEvent> atKill = journal == null ? List.of() : journal.read().events();
             killedAfter.merge(atKill.isEmpty() ? "(nothing journaled)" : atKill.get(atKill.size() - 1).getClass().getSimpleName(), 1,
                     Integer::sum);
             workers[victim] = cluster.worker(queue, workspace, runs); // the replacement starts while the other carries on
@@ -222,8 +234,8 @@ class TemporalWorkersProcessTest {
         TemporalCluster.Started run = run(queue, workspace, runs, false);
         assertThat(TemporalCluster.exit(run, WAIT_SECONDS)).as(run.err()).isEqualTo(ExitCodes.WAITING);
         assertThat(run.err()).contains("waits at checkpoint");
-        Path journal = newJournal(runs, Set.of());
-        String runId = journal.getFileName().toString().replace(".jsonl", "");
+        Journal journal = newJournal(runs, Set.of());
+        String runId = journal.runId();
 
         first.process().destroy(); // one stopped as an operator would, the other killed
         CrashResumeProcessTest.killTree(second.process());

@@ -12,7 +12,7 @@ import dev.cadre.orchestrator.driver.RunCore;
 import dev.cadre.orchestrator.journal.JournalKey;
 import dev.cadre.orchestrator.journal.Durability;
 import dev.cadre.orchestrator.journal.JournalStore;
-import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.RunFilesJournalStore;
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.temporal.internal.ChatJson;
 import dev.cadre.temporal.internal.CrewWorkflow;
@@ -84,7 +84,11 @@ public final class TemporalCadre implements AutoCloseable {
         this.runs = Objects.requireNonNull(b.runs, "runsDirectory: where the runs' journals go");
         this.key = Objects.requireNonNull(b.key, "journalKey: the key every worker shares");
         this.fsync = b.fsync;
-        this.store = b.store != null ? b.store : LocalJournalStore.open(runs, key, Durability.of(fsync));
+        // Per-run files by default, not the local segment store: a run's workflow tasks move between workers, so several
+        // processes append one run in turn, and per-run files show each appender what the others wrote (a segment
+        // store's reader in one process does not see another's later appends to the same run; docs/journal.md).
+        // Local runs, the console and `cadre runs` read these files through their own (segment) store.
+        this.store = b.store != null ? b.store : new RunFilesJournalStore(runs, key, Durability.of(fsync));
         this.continueAsNewAfter = b.continueAsNewAfter;
         this.heartbeatTimeout = b.heartbeatTimeout;
         this.gate = b.gate;
@@ -259,8 +263,9 @@ public final class TemporalCadre implements AutoCloseable {
         public Builder journalKey(JournalKey journalKey) { this.key = Objects.requireNonNull(journalKey); return this; }
         public Builder fsyncJournal(boolean on) { this.fsync = on; return this; }
         /**
-         * Where runs are journaled (default: the local store in {@link #runsDirectory(Path)}, as local runs of that
-         * directory, durability as {@link #fsyncJournal(boolean)} says; see docs/journal.md).
+         * Where runs are journaled (default: per-run files in {@link #runsDirectory(Path)}, which every worker sharing the
+         * directory appends in turn and local runs of that directory read; durability as {@link #fsyncJournal(boolean)}
+         * says; a shared PostgreSQL store for workers on machines without a shared directory; see docs/journal.md).
          */
         public Builder journalStore(JournalStore journalStore) { this.store = Objects.requireNonNull(journalStore); return this; }
         /**
