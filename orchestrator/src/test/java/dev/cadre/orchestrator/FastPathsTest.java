@@ -90,8 +90,19 @@ class FastPathsTest {
         ScriptedModel scripted = ScriptedModel.builder().anyAgent(
                 Reply.toolCall("quick_note", "{\"text\":\"a\"}"), Reply.toolCall("slow_note", "{\"text\":\"b\"}"),
                 Reply.text("done")).build();
+        // The first answer comes once the caller's thread has left the run's mailbox: while a thread drains it, that
+        // thread takes what arrives (the mailbox's rule), so an answer racing the caller's drain could be taken on it.
+        java.util.concurrent.CountDownLatch callerLeft = new java.util.concurrent.CountDownLatch(1);
+        java.util.function.Function<ChatRequest, ChatResponse> answers = request -> {
+            try {
+                callerLeft.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return scripted.chat(request);
+        };
         Orchestrator orchestrator = Orchestrator.builder()
-                .models(ModelRegistry.builder().model("test:m", scripted).streamingModel("test:m", onItsOwnThreads(scripted::chat, null))
+                .models(ModelRegistry.builder().model("test:m", scripted).streamingModel("test:m", onItsOwnThreads(answers, null))
                         .defaultModel("test:m").build())
                 .tools(List.of(tool("quick_note", false, inline), tool("slow_note", true, hopped)))
                 .journalStore(new MemoryJournalStore()).blockingScheduler(blocking)
@@ -106,6 +117,7 @@ class FastPathsTest {
         Persona writer = Persona.builder("writer").role("Writer").goal("Note").tools("quick_note", "slow_note").build();
 
         RunHandle run = orchestrator.run(orchestrator.agent(writer), Task.of("t", "Note twice."), RunOptions.DEFAULTS.withStreaming(true));
+        callerLeft.countDown();
 
         assertThat(run.result().block(WAIT).status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(inline).singleElement().asString().as("no hand-off: the callback thread of the answer that asked")
