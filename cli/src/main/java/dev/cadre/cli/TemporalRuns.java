@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -27,7 +28,7 @@ import reactor.core.scheduler.Schedulers;
  */
 final class TemporalRuns implements AutoCloseable {
 
-    /** How long a checkpoint the journal shows may take to be pending on the workflow before it is taken as answered. */
+    /** How long a refused or undelivered decision waits, five times over, before it is sent again. */
     static final Duration SETTLE = Duration.ofSeconds(5);
 
     private final TemporalConnection.Open open;
@@ -109,66 +110,79 @@ final class TemporalRuns implements AutoCloseable {
      * Asks the session's gate each checkpoint the run's journal shows and the workflow is waiting on, one at a time, and
      * sends the decision; a checkpoint decided meanwhile elsewhere (the console, MCP, a timeout) is not asked.
      */
-    private static Disposable answer(RunHandle run, Runs.Session session) {
+    static Disposable answer(RunHandle run, Runs.Session session) {
         Set<String> asked = ConcurrentHashMap.newKeySet();
-        return run.events().filter(e -> e instanceof RunEvent.CheckpointRequested)
+        Set<String> closed = ConcurrentHashMap.newKeySet();
+        Disposable closing = run.events().filter(e -> e instanceof RunEvent.CheckpointResolved)
+                .subscribe(e -> closed.add(((RunEvent.CheckpointResolved) e).checkpointId()));
+        Disposable asking = run.events().filter(e -> e instanceof RunEvent.CheckpointRequested)
                 .map(e -> ((RunEvent.CheckpointRequested) e).checkpoint())
                 .filter(c -> asked.add(c.id()))
-                .concatMap(c -> Mono.fromCallable(() -> isPending(run, c)).subscribeOn(Schedulers.boundedElastic())
+                .concatMap(c -> Mono.fromCallable(() -> isPending(run, c, closed)).subscribeOn(Schedulers.boundedElastic())
                         .filter(Boolean::booleanValue)
                         .flatMap(yes -> session.gate().decide(c))
                         .publishOn(Schedulers.boundedElastic())
-                        .doOnNext(d -> send(run, c, d))
+                        .doOnNext(d -> send(run, c, d, closed))
                         .onErrorResume(e -> {
                             System.err.println("cadre: checkpoint " + TerminalText.line(c.id()) + " was not answered here: "
                                     + TerminalText.line(String.valueOf(e.getMessage())));
                             return Mono.empty();
                         }))
                 .subscribe();
+        return Disposables.composite(closing, asking);
     }
 
     /**
      * Sends a decision; while the workflow has no worker to take the update (they are being restarted) it is sent again,
-     * for as long as the checkpoint stays pending. One decided elsewhere meanwhile is said, not sent.
+     * for as long as the checkpoint stays open. One decided elsewhere meanwhile is said, not sent.
      */
-    private static void send(RunHandle run, Checkpoint c, dev.cadre.api.Decision d) {
+    private static void send(RunHandle run, Checkpoint c, dev.cadre.api.Decision d, Set<String> closed) {
         while (true) {
             try {
                 run.resolve(c.id(), d);
                 return;
             } catch (IllegalArgumentException decidedElsewhere) {
-                System.err.println("cadre: " + TerminalText.line(decidedElsewhere.getMessage()));
-                return;
-            } catch (RuntimeException noWorkerYet) {
-                try {
-                    Thread.sleep(SETTLE.toMillis() / 5);
-                    if (!isPending(run, c)) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (closed.contains(c.id()) || run.result().toFuture().isDone()) {
+                    System.err.println("cadre: " + TerminalText.line(decidedElsewhere.getMessage()));
                     return;
                 }
+                pause(); // refused while the workflow is between workers: it holds the checkpoint again once one replays it
+            } catch (RuntimeException noWorkerYet) {
+                pause();
+            }
+            try {
+                if (!isPending(run, c, closed)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
 
+    private static void pause() {
+        try {
+            Thread.sleep(SETTLE.toMillis() / 5);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /**
-     * Whether the workflow waits on {@code c}: asked until a worker answers the query (none may be up now), then for at
-     * most {@link #SETTLE} (the journal may show the checkpoint a moment before the workflow holds it).
+     * Whether the workflow waits on {@code c}, asked until it does, the journal shows {@code c} resolved ({@code closed}:
+     * decided elsewhere, or timed out) or the run ends. A checkpoint the journal shows may be missing from the workflow for
+     * a while: the worker that journaled it died before it reported its workflow task, so the workflow holds it again only
+     * once that task timed out and another worker replayed it (Temporal's workflow task timeout, 10 s by default).
      */
-    private static boolean isPending(RunHandle run, Checkpoint c) throws InterruptedException {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        while (!run.result().toFuture().isDone()) {
+    private static boolean isPending(RunHandle run, Checkpoint c, Set<String> closed) throws InterruptedException {
+        while (!run.result().toFuture().isDone() && !closed.contains(c.id()) && !Thread.currentThread().isInterrupted()) {
             try {
                 if (run.pendingCheckpoints().stream().anyMatch(p -> p.id().equals(c.id()))) {
-                    return true;
-                }
-                if (System.nanoTime() > deadline) {
-                    return false;
+                    return !closed.contains(c.id());
                 }
             } catch (RuntimeException noWorkerToAnswer) {
-                deadline = System.nanoTime() + SETTLE.toNanos();
+                // asked again below
             }
             Thread.sleep(50);
         }

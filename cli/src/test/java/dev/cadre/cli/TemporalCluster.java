@@ -31,6 +31,7 @@ final class TemporalCluster implements AutoCloseable {
     private final Process server;
     final int port;
     private final List<Process> started = new ArrayList<>();
+    private final List<Started> workers = new ArrayList<>();
 
     TemporalCluster(Path dir, String modelUrl) throws Exception {
         this.dir = dir;
@@ -90,6 +91,9 @@ final class TemporalCluster implements AutoCloseable {
     Started worker(String queue, Path workspace, Path runs) throws Exception {
         Started w = cadre("worker", "worker", "--temporal", target(), "--task-queue", queue, "--workspace", workspace.toString(),
                 "--runs", runs.toString(), "--crew", "coder-reviewer", "--heartbeat-timeout", "2");
+        synchronized (workers) {
+            workers.add(w);
+        }
         return w;
     }
 
@@ -111,6 +115,54 @@ final class TemporalCluster implements AutoCloseable {
             throw new AssertionError("cadre did not finish in " + seconds + " s: " + p.err());
         }
         return p.process().exitValue();
+    }
+
+    /** Like {@link #exit}, but a run that does not finish fails with the logs of every worker kept (copied to {@code keep}). */
+    int exitOrKeepLogs(Started p, long seconds, Path keep) throws Exception {
+        try {
+            return exit(p, seconds);
+        } catch (AssertionError stuck) {
+            Files.createDirectories(keep);
+            StringBuilder tails = new StringBuilder(stuck.getMessage());
+            synchronized (workers) {
+                for (Started w : workers) {
+                    Path copy = keep.resolve(w.stderr().getFileName());
+                    Files.copy(w.stderr(), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    String err = w.err();
+                    tails.append("\n--- ").append(copy).append(w.process().isAlive() ? " (alive)" : " (ended)").append(", last lines:\n")
+                            .append(err.substring(Math.max(0, err.length() - 3000)));
+                }
+            }
+            tails.append("\n--- the workflows on the server: ").append(describeAll(keep));
+            throw new AssertionError(tails.toString(), stuck);
+        }
+    }
+
+    /** What the server holds of every open workflow: its pending activities and workflow task, its history in {@code keep}. */
+    private String describeAll(Path keep) {
+        StringBuilder out = new StringBuilder();
+        io.temporal.serviceclient.WorkflowServiceStubs service = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+                io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget(target()).build());
+        try {
+            io.temporal.client.WorkflowClient client = io.temporal.client.WorkflowClient.newInstance(service);
+            var open = service.blockingStub().listOpenWorkflowExecutions(io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest
+                    .newBuilder().setNamespace("default").setMaximumPageSize(100).build());
+            for (var info : open.getExecutionsList()) {
+                var execution = info.getExecution();
+                var described = service.blockingStub().describeWorkflowExecution(io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest
+                        .newBuilder().setNamespace("default").setExecution(execution).build());
+                out.append("\n").append(execution.getWorkflowId()).append(" pending activities ")
+                        .append(described.getPendingActivitiesList()).append(" pending workflow task ")
+                        .append(described.hasPendingWorkflowTask() ? described.getPendingWorkflowTask() : "none");
+                Files.writeString(keep.resolve(execution.getWorkflowId() + "-history.json"),
+                        client.fetchHistory(execution.getWorkflowId(), execution.getRunId()).toJson(true));
+            }
+        } catch (Exception e) {
+            out.append("(could not describe: ").append(e).append(')');
+        } finally {
+            service.shutdownNow();
+        }
+        return out.toString();
     }
 
     @Override

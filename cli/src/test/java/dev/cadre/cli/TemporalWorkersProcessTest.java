@@ -202,7 +202,7 @@ class TemporalWorkersProcessTest {
             workers[victim] = cluster.worker(queue, workspace, runs); // the replacement starts while the other carries on
 
             long killedAt = System.nanoTime();
-            int exit = TemporalCluster.exit(run, WAIT_SECONDS);
+            int exit = cluster.exitOrKeepLogs(run, WAIT_SECONDS, Path.of("target", "temporal-workers-trial-" + t));
             System.err.println("trial " + t + ": killed after " + lines + " lines, run ended " + (System.nanoTime() - killedAt) / 1_000_000 + " ms later");
             if (exit != 0) {
                 mismatches.add("trial " + t + ": cadre run exited " + exit + ": " + run.err());
