@@ -39,6 +39,9 @@ import reactor.core.publisher.Mono;
  * each tool becomes {@code <server>__<tool>}, made to fit the provider-safe name rule. A server starts when its
  * tools are first listed; a server that died is restarted once before a call fails with a clear error; closing
  * stops every server and kills the whole process tree of stdio servers (npx starts children of its own).
+ *
+ * <p>Over 300 lines: the file, one connection per server (its start in either protocol version, restart and process
+ * tree) and the tool conversion; the connection is the part to move out next.
  */
 public final class McpClientTools implements AutoCloseable {
 
@@ -100,7 +103,7 @@ public final class McpClientTools implements AutoCloseable {
         Map<String, String> seen = new LinkedHashMap<>();
         List<Tool> all = new ArrayList<>();
         for (Connection c : connections) {
-            for (McpSchema.Tool t : c.client().listTools().tools()) {
+            for (McpSchema.Tool t : c.listTools()) {
                 String name = safeName(c.spec.name(), t.name());
                 String original = c.spec.name() + "/" + t.name();
                 String clash = seen.put(name, original);
@@ -130,10 +133,25 @@ public final class McpClientTools implements AutoCloseable {
         connections.forEach(Connection::stop);
     }
 
-    /** One server: its client, started on first use and restarted once when it died. */
+    /** The protocol version spoken to {@code server} (for tests): 2026-07-28 or 2025-11-25; null before it started. */
+    synchronized String protocolVersion(String server) {
+        return connections.stream().filter(c -> c.spec.name().equals(server)).findFirst()
+                .map(c -> c.modern != null ? MODERN : c.client != null ? "2025-11-25" : null).orElse(null);
+    }
+
+    private static final String MODERN = "2026-07-28";
+
+    /**
+     * One server: its client, started on first use and restarted once when it died. An HTTP server is asked
+     * {@code server/discover} first: one that answers is spoken to in MCP 2026-07-28 (stateless, the SDK's
+     * {@code modern} client), the others in 2025-11-25 (a session opened with {@code initialize}). A stdio server is
+     * spoken to in 2025-11-25.
+     */
     private static final class Connection {
         final ServerSpec spec;
         McpSyncClient client;
+        io.modelcontextprotocol.modern.client.McpSyncClient modern;
+        final JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(CadreJson.newMapper());
         ProcessHandle process;
         int restarts;
 
@@ -142,14 +160,51 @@ public final class McpClientTools implements AutoCloseable {
         }
 
         synchronized McpSyncClient client() {
-            if (client == null) {
+            if (client == null && modern == null) {
                 start();
             }
             return client;
         }
 
+        /** The server's tools, as 2025-11-25 records (the two versions' tools share their JSON). */
+        synchronized List<McpSchema.Tool> listTools() {
+            McpSyncClient legacy = client();
+            if (modern != null) {
+                return modern.listTools().list().tools().stream().map(t -> json.convertValue(t, McpSchema.Tool.class)).toList();
+            }
+            return legacy.listTools().tools();
+        }
+
+        private McpSchema.CallToolResult callOnce(McpSchema.CallToolRequest request) {
+            McpSyncClient legacy = client();
+            io.modelcontextprotocol.modern.client.McpSyncClient stateless;
+            synchronized (this) {
+                stateless = modern;
+            }
+            if (stateless != null) {
+                return json.convertValue(stateless.tool(request.name()).arguments(request.arguments()).call(), McpSchema.CallToolResult.class);
+            }
+            return legacy.callTool(request);
+        }
+
+        /** A 2026-07-28 client, when the HTTP server answers {@code server/discover}; else null. */
+        private io.modelcontextprotocol.modern.client.McpSyncClient discovered(java.net.URI uri) {
+            io.modelcontextprotocol.modern.client.McpSyncClient stateless = io.modelcontextprotocol.modern.client.McpClient.sync(
+                            io.modelcontextprotocol.modern.client.transport.HttpClientMcpTransport.builder(uri).jsonMapper(json)
+                                    .requestCustomizer(io.modelcontextprotocol.modern.client.transport.McpHttpRequestCustomizer.fromSync(
+                                            (request, headers, context) -> spec.headers().forEach(headers::set))).build())
+                    .jsonMapper(json).callTimeout(Duration.ofMinutes(2))
+                    .clientInfo(io.modelcontextprotocol.modern.McpSchema.Implementation.builder("cadre", "0.1.0").build()).build();
+            try {
+                stateless.discover();
+                return stateless;
+            } catch (RuntimeException e) {
+                log.debug("MCP server {} does not speak 2026-07-28 ({}): using 2025-11-25", spec.name(), e.getMessage());
+                return null;
+            }
+        }
+
         synchronized void start() {
-            JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(CadreJson.newMapper());
             if (spec.command() != null) {
                 Set<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toCollection(HashSet::new));
                 StdioClientTransport transport = new StdioClientTransport(ServerParameters.builder(spec.command()).args(spec.args())
@@ -167,6 +222,10 @@ public final class McpClientTools implements AutoCloseable {
                 HttpRequest.Builder request = HttpRequest.newBuilder();
                 spec.headers().forEach(request::header);
                 java.net.URI uri = java.net.URI.create(spec.url());
+                modern = discovered(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? uri.resolve("/mcp") : uri);
+                if (modern != null) {
+                    return;
+                }
                 String base = uri.getScheme() + "://" + uri.getAuthority();
                 String endpoint = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/mcp" : uri.getRawPath();
                 client = McpClient.sync(HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint).jsonMapper(json)
@@ -189,6 +248,7 @@ public final class McpClientTools implements AutoCloseable {
                 }
                 client = null;
             }
+            modern = null; // stateless: nothing to close
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
@@ -198,11 +258,11 @@ public final class McpClientTools implements AutoCloseable {
 
         McpSchema.CallToolResult call(McpSchema.CallToolRequest request) {
             try {
-                return client().callTool(request);
+                return callOnce(request);
             } catch (RuntimeException first) {
                 boolean dead;
                 synchronized (this) {
-                    dead = process != null && !process.isAlive() || client == null;
+                    dead = process != null && !process.isAlive() || client == null && modern == null;
                     if (restarts >= 1) {
                         throw new IllegalStateException("MCP server '" + spec.name() + "' failed and was already restarted once: "
                                 + first.getMessage(), first);
@@ -212,7 +272,7 @@ public final class McpClientTools implements AutoCloseable {
                     stop();
                     start();
                 }
-                return client().callTool(request);
+                return callOnce(request);
             }
         }
     }

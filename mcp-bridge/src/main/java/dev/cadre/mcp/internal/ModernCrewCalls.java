@@ -31,7 +31,9 @@ import reactor.core.publisher.Mono;
  * run id and checkpoint id in {@code requestState} (sealed by the SDK with a key kept beside the journals, so it
  * outlives the process); the client's retry with {@code inputResponses} decides the checkpoint and carries on. A retry
  * that reaches a server that does not have the run resumes it from its journal. A client that cannot fill forms gets
- * the run's id and checkpoint as a result, for {@code cadre_checkpoint_resolve}, as on 2025-11-25.
+ * the run's id and checkpoint as a result, for {@code cadre_checkpoint_resolve}, as on 2025-11-25. A request that
+ * declares the tasks extension ({@link TasksExtension}) gets a task at once instead, its checkpoints as the task's
+ * input requests.
  */
 public final class ModernCrewCalls {
 
@@ -43,9 +45,12 @@ public final class ModernCrewCalls {
     private final CrewRuns runs;
     private final CrewResults results;
     private final McpJsonMapper json;
+    private final ToolTasks tasks;
 
-    public ModernCrewCalls(McpServerConfig config, CrewCatalog catalog, CrewRuns runs, CrewResults results, McpJsonMapper json) {
+    public ModernCrewCalls(McpServerConfig config, CrewCatalog catalog, CrewRuns runs, CrewResults results, McpJsonMapper json,
+                           ToolTasks tasks) {
         this.config = config;
+        this.tasks = tasks;
         this.catalog = catalog;
         this.runs = runs;
         this.results = results;
@@ -82,6 +87,11 @@ public final class ModernCrewCalls {
                 given.forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
             }
             Task task = Task.of("task", String.valueOf(args.getOrDefault("task", ""))).withInputs(values);
+            if (TasksExtension.negotiated(ctx)) {
+                // a client of the tasks extension gets a task at once; the run's checkpoints become its input requests
+                return Mono.fromCallable(() -> McpAsyncResponse.<McpSchema.CallToolOutcome>result(TaskWire.Result.created(
+                        tasks.start(new CrewWork(runs.start(entry, crew, task, models, HumanGate.programmatic()), results)))));
+            }
             return Mono.fromCallable(() -> runs.start(entry, crew, task, models, HumanGate.programmatic()))
                     .map(run -> respond(ctx, run, Set.of()));
         }

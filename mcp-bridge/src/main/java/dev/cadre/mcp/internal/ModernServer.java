@@ -7,6 +7,7 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.modern.McpSchema;
 import io.modelcontextprotocol.modern.server.HmacRequestStateCodec;
 import io.modelcontextprotocol.modern.server.McpAsyncResponse;
+import io.modelcontextprotocol.modern.server.McpFeature;
 import io.modelcontextprotocol.modern.server.McpRequestContext;
 import io.modelcontextprotocol.modern.server.McpServer;
 import io.modelcontextprotocol.modern.server.feature.McpAsyncPrompt;
@@ -38,7 +39,8 @@ import reactor.core.publisher.Mono;
  * The same server on MCP 2026-07-28 (the SDK's stateless {@code io.modelcontextprotocol.modern} server): the tools,
  * prompts and resources the 2025-11-25 server offers, each answered by the same code and converted (the two protocols'
  * records share their JSON), with crews as {@link ModernCrewCalls}. Lists are one page, except resources (the run
- * journals, {@link RunResources#PAGE} a page); caches are told {@link #LIST_TTL_MS} ms.
+ * journals, {@link RunResources#PAGE} a page); caches are told {@link #LIST_TTL_MS} ms. Extensions (the tasks
+ * extension) are further features.
  */
 public final class ModernServer {
 
@@ -57,8 +59,8 @@ public final class ModernServer {
     private ModernServer() {}
 
     /** The 2026-07-28 server for {@code offer}; its request states are sealed with a key derived from {@code journalKey}. */
-    public static McpServer build(Offer offer, McpJsonMapper json, JsonSchemaValidator validator, JournalKey journalKey,
-                                  String name, String version, String instructions) {
+    public static McpServer build(Offer offer, List<? extends McpFeature> extensions, McpJsonMapper json, JsonSchemaValidator validator,
+                                  JournalKey journalKey, String name, String version, String instructions) {
         byte[] stateKey = journalKey.newMac().doFinal("cadre/mcp/request-state".getBytes(StandardCharsets.UTF_8));
         return McpServer.builder().serverInfo(McpSchema.Implementation.builder(name, version).build()).instructions(instructions)
                 .jsonMapper(json)
@@ -66,6 +68,7 @@ public final class ModernServer {
                 .feature(ToolsFeature.ofAsync(tools(offer, json), json, validator, LIST_TTL_MS, McpSchema.CacheScope.PUBLIC))
                 .feature(PromptsFeature.ofAsync(prompts(offer, json), json, LIST_TTL_MS, McpSchema.CacheScope.PUBLIC))
                 .feature(ResourcesFeature.ofAsync(resources(offer, json), json, 0, McpSchema.CacheScope.PRIVATE))
+                .features(extensions)
                 .build();
     }
 

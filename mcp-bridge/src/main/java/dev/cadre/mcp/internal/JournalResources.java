@@ -1,0 +1,89 @@
+package dev.cadre.mcp.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.orchestrator.journal.JournalIntegrity;
+import dev.cadre.orchestrator.journal.JournalKey;
+import dev.cadre.orchestrator.journal.JournalReader;
+import dev.cadre.orchestrator.redaction.Redactor;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Run journals as MCP resources: the template {@code cadre://runs/{id}} read from the runs directory (redacted, with
+ * a second part when its integrity check fails), and {@code resources/list} answered from {@link RunResources}, paged.
+ */
+public final class JournalResources {
+
+    private static final Logger log = LoggerFactory.getLogger(JournalResources.class);
+    private static final Pattern RUN_URI = Pattern.compile("cadre://runs/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
+
+    private final Path runsDirectory;
+    private final Redactor redactor;
+    private final JournalKey journalKey;
+    private final RunResources list;
+
+    public JournalResources(Path runsDirectory, Redactor redactor, JournalKey journalKey, RunResources list) {
+        this.runsDirectory = runsDirectory;
+        this.redactor = redactor;
+        this.journalKey = journalKey;
+        this.list = list;
+    }
+
+    /** The resource template of the run journals. */
+    public McpServerFeatures.AsyncResourceTemplateSpecification template() {
+        return new McpServerFeatures.AsyncResourceTemplateSpecification(
+                McpSchema.ResourceTemplate.builder("cadre://runs/{id}", "run-journal").title("Run journal")
+                        .description("A run's journal: its events as JSON Lines").mimeType("application/x-ndjson").build(),
+                (exchange, request) -> read(request.uri()));
+    }
+
+    private Mono<McpSchema.ReadResourceResult> read(String uri) {
+        return Mono.fromCallable(() -> {
+            Matcher m = RUN_URI.matcher(URLDecoder.decode(uri, StandardCharsets.UTF_8));
+            if (!m.matches()) {
+                throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INVALID_PARAMS,
+                        "Resource '" + uri + "' is not a run journal (cadre://runs/<run-id>).", null));
+            }
+            Path file = runsDirectory.resolve(m.group(1) + ".jsonl");
+            if (!Files.isRegularFile(file)) {
+                throw new McpError(new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.RESOURCE_NOT_FOUND,
+                        "There is no run '" + m.group(1) + "'.", Map.of("uri", uri)));
+            }
+            McpSchema.TextResourceContents journal = new McpSchema.TextResourceContents(uri, "application/x-ndjson",
+                    redactor.redact(Files.readString(file)));
+            JournalIntegrity integrity = JournalReader.read(file, journalKey).integrity();
+            if (integrity.isIntact()) {
+                return new McpSchema.ReadResourceResult(List.of(journal));
+            }
+            // flagged: a second, plain-text part says what is wrong (the journal itself stays JSON Lines)
+            return new McpSchema.ReadResourceResult(List.of(journal, new McpSchema.TextResourceContents(uri + "#integrity", "text/plain",
+                    redactor.redact(integrity.describe("cadre://runs/" + m.group(1))))));
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** The whole JSON-RPC response to a 2025-11-25 {@code resources/list}: the run journals in the runs directory, paged. */
+    public String list(JsonNode id, JsonNode params) {
+        JsonNode cursor = params == null ? null : params.get("cursor");
+        try {
+            return InboundMessages.resultResponse(id, list.page(cursor == null || cursor.isNull() ? null : cursor.asText()));
+        } catch (IllegalArgumentException e) {
+            return InboundMessages.errorResponse(id, InboundMessages.INVALID_PARAMS, "Invalid params for resources/list: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("resources/list failed", e);
+            return InboundMessages.errorResponse(id, -32603, "Cannot list the runs: " + e.getMessage());
+        }
+    }
+}

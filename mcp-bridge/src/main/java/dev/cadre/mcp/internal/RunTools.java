@@ -1,0 +1,98 @@
+package dev.cadre.mcp.internal;
+
+import dev.cadre.api.CadreJson;
+import dev.cadre.api.Decision;
+import dev.cadre.api.RunHandle;
+import dev.cadre.api.RunResult;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import reactor.core.publisher.Mono;
+
+/**
+ * The tools that follow this server's runs, for clients without elicitation: {@code cadre_run_status},
+ * {@code cadre_checkpoints_list} and {@code cadre_checkpoint_resolve}.
+ */
+public final class RunTools {
+
+    private final Map<String, RunHandle> runs;
+    private final CrewResults results;
+
+    public RunTools(Map<String, RunHandle> runs, CrewResults results) {
+        this.runs = runs;
+        this.results = results;
+    }
+
+    /** The three tools, in this order: status, checkpoints, resolve. */
+    public List<McpServerFeatures.AsyncToolSpecification> specifications() {
+        return List.of(status(), checkpoints(), resolve());
+    }
+
+    private McpServerFeatures.AsyncToolSpecification status() {
+        return ToolCalls.simple("cadre_run_status", "A run's status, output and pending checkpoints.",
+                Map.of("type", "object", "properties", Map.of("run_id", Map.of("type", "string")), "required", List.of("run_id")),
+                (exchange, args) -> {
+                    RunHandle run = runs.get(String.valueOf(args.get("run_id")));
+                    if (run == null) {
+                        return Mono.just(CrewResults.error("There is no run '" + args.get("run_id") + "' in this server; runs: "
+                                + (runs.isEmpty() ? "none" : String.join(", ", runs.keySet())) + "."));
+                    }
+                    Map<String, Object> s = new LinkedHashMap<>();
+                    s.put("runId", run.runId());
+                    s.put("status", run.status().name());
+                    s.put("pendingCheckpoints", run.pendingCheckpoints().stream().map(c -> CadreJson.mapper().convertValue(c, Map.class)).toList());
+                    RunResult result = run.status().isFinal() ? run.result().block(Duration.ofSeconds(1)) : null;
+                    if (result != null && result.output() != null) s.put("output", result.output());
+                    if (result != null && result.reason() != null) s.put("reason", result.reason());
+                    return Mono.just(McpSchema.CallToolResult.builder().addTextContent(CadreJson.mapper().valueToTree(s).toString())
+                            .structuredContent(s).build());
+                });
+    }
+
+    private McpServerFeatures.AsyncToolSpecification checkpoints() {
+        return ToolCalls.simple("cadre_checkpoints_list", "Checkpoints waiting for a decision, in every run of this server.",
+                Map.of("type", "object", "properties", Map.of()),
+                (exchange, args) -> {
+                    List<Object> pending = runs.values().stream().flatMap(r -> r.pendingCheckpoints().stream())
+                            .map(c -> (Object) CadreJson.mapper().convertValue(c, Map.class)).toList();
+                    Map<String, Object> s = Map.of("checkpoints", pending);
+                    return Mono.just(McpSchema.CallToolResult.builder()
+                            .addTextContent(pending.isEmpty() ? "No checkpoint is waiting." : CadreJson.mapper().valueToTree(s).toString())
+                            .structuredContent(s).build());
+                });
+    }
+
+    private McpServerFeatures.AsyncToolSpecification resolve() {
+        return ToolCalls.simple("cadre_checkpoint_resolve", "Decide a checkpoint, then wait for the run to end or stop at its next checkpoint.",
+                Map.of("type", "object", "properties", Map.of(
+                        "run_id", Map.of("type", "string"),
+                        "checkpoint_id", Map.of("type", "string"),
+                        "decision", Map.of("type", "string", "enum", List.of("approve", "reject", "edit", "abort")),
+                        "feedback", Map.of("type", "string"),
+                        "edited_output", Map.of("type", "string")), "required", List.of("run_id", "checkpoint_id", "decision")),
+                (exchange, args) -> {
+                    RunHandle run = runs.get(String.valueOf(args.get("run_id")));
+                    if (run == null) {
+                        return Mono.just(CrewResults.error("There is no run '" + args.get("run_id") + "' in this server."));
+                    }
+                    try {
+                        String by = exchange == null || exchange.getClientInfo() == null ? "mcp-client"
+                                : "mcp:" + exchange.getClientInfo().name();
+                        Decision decision = ElicitationGate.toDecision(args, by);
+                        // the answer is the run's end or a checkpoint it reaches after this decision: not one already waiting
+                        Set<String> before = new LinkedHashSet<>();
+                        run.pendingCheckpoints().forEach(c -> before.add(c.id()));
+                        run.resolve(String.valueOf(args.get("checkpoint_id")), decision);
+                        return Mono.firstWithValue(run.result().map(results::finished),
+                                CrewRuns.nextCheckpoint(run, before).map(c -> results.waiting(run, c)));
+                    } catch (IllegalArgumentException e) {
+                        return Mono.just(CrewResults.error(e.getMessage()));
+                    }
+                });
+    }
+}
