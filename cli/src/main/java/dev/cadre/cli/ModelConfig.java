@@ -4,15 +4,11 @@ import dev.cadre.api.ModelRef;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.PriceTable;
 import dev.cadre.api.UnknownModelException;
-import dev.langchain4j.model.anthropic.AnthropicChatModel;
-import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.cadre.models.ModelSettings;
+import dev.cadre.models.ProviderModels;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.ollama.OllamaChatModel;
-import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
-import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,30 +33,11 @@ final class ModelConfig {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     /** The providers the CLI makes models for. */
-    static final List<String> PROVIDERS = List.of("openai", "ollama", "anthropic");
+    static final List<String> PROVIDERS = ProviderModels.PROVIDERS;
 
     /** The provider {@code typed} is most likely a typo of (at most two letters off). */
     static Optional<String> nearestProvider(String typed) {
-        String best = null;
-        int bestDistance = 3;
-        for (String p : PROVIDERS) {
-            int[] row = new int[p.length() + 1];
-            for (int j = 0; j <= p.length(); j++) row[j] = j;
-            for (int i = 1; i <= typed.length(); i++) {
-                int diagonal = row[0];
-                row[0] = i;
-                for (int j = 1; j <= p.length(); j++) {
-                    int above = row[j];
-                    row[j] = Math.min(Math.min(row[j] + 1, row[j - 1] + 1), diagonal + (typed.charAt(i - 1) == p.charAt(j - 1) ? 0 : 1));
-                    diagonal = above;
-                }
-            }
-            if (row[p.length()] < bestDistance) {
-                best = p;
-                bestDistance = row[p.length()];
-            }
-        }
-        return Optional.ofNullable(best);
+        return ProviderModels.nearestProvider(typed);
     }
 
     private ModelConfig() {}
@@ -73,16 +50,12 @@ final class ModelConfig {
 
     static ModelRegistry registry(Map<String, String> env, String override) {
         ModelRegistry.Builder builder = ModelRegistry.builder()
-                .provider("openai", name -> openAi(env, name))
-                .streamingProvider("openai", name -> OpenAiStreamingChatModel.builder().baseUrl(openAiUrl(env))
-                        .apiKey(key(env, "OPENAI_API_KEY", "openai:" + name)).modelName(name).timeout(TIMEOUT).build())
-                .provider("ollama", name -> OllamaChatModel.builder().baseUrl(ollamaUrl(env)).modelName(name).timeout(TIMEOUT).build())
-                .streamingProvider("ollama", name -> OllamaStreamingChatModel.builder().baseUrl(ollamaUrl(env)).modelName(name)
-                        .timeout(TIMEOUT).build())
-                .provider("anthropic", name -> AnthropicChatModel.builder().apiKey(key(env, "ANTHROPIC_API_KEY", "anthropic:" + name))
-                        .modelName(name).timeout(TIMEOUT).build())
-                .streamingProvider("anthropic", name -> AnthropicStreamingChatModel.builder()
-                        .apiKey(key(env, "ANTHROPIC_API_KEY", "anthropic:" + name)).modelName(name).timeout(TIMEOUT).build());
+                .provider("openai", name -> ProviderModels.chatModel(openAi(env, name), "OPENAI_BASE_URL/OPENAI_API_KEY"))
+                .streamingProvider("openai", name -> ProviderModels.streamingChatModel(openAi(env, name), "OPENAI_BASE_URL/OPENAI_API_KEY"))
+                .provider("ollama", name -> ProviderModels.chatModel(ollama(env, name), "OLLAMA_BASE_URL"))
+                .streamingProvider("ollama", name -> ProviderModels.streamingChatModel(ollama(env, name), "OLLAMA_BASE_URL"))
+                .provider("anthropic", name -> ProviderModels.chatModel(anthropic(env, name), "ANTHROPIC_API_KEY"))
+                .streamingProvider("anthropic", name -> ProviderModels.streamingChatModel(anthropic(env, name), "ANTHROPIC_API_KEY"));
         Optional<String> ref = defaultReference(env, override);
         if (ref.isPresent()) {
             String value = ref.get();
@@ -104,9 +77,16 @@ final class ModelConfig {
         return builder.build();
     }
 
-    private static ChatModel openAi(Map<String, String> env, String name) {
-        return OpenAiChatModel.builder().baseUrl(openAiUrl(env)).apiKey(key(env, "OPENAI_API_KEY", "openai:" + name))
-                .modelName(name).timeout(TIMEOUT).maxRetries(0).build();
+    private static ModelSettings openAi(Map<String, String> env, String name) {
+        return new ModelSettings("openai", name, openAiUrl(env), key(env, "OPENAI_API_KEY", "openai:" + name), TIMEOUT);
+    }
+
+    private static ModelSettings ollama(Map<String, String> env, String name) {
+        return new ModelSettings("ollama", name, ollamaUrl(env), null, TIMEOUT);
+    }
+
+    private static ModelSettings anthropic(Map<String, String> env, String name) {
+        return new ModelSettings("anthropic", name, null, key(env, "ANTHROPIC_API_KEY", "anthropic:" + name), TIMEOUT);
     }
 
     private static String openAiUrl(Map<String, String> env) {

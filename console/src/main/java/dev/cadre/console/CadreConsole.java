@@ -15,6 +15,9 @@ import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.personas.CrewFile;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,8 +46,8 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>The console is a {@link RunListener}: register it with every orchestrator whose runs it should show
  * ({@code Orchestrator.builder().listener(console)}), or give it an orchestrator builder to start crews with
- * ({@link Builder#orchestrator}), which it registers itself with. Serve it on its own port ({@link #start}) or mount
- * {@link #handler} in another Jetty server. It binds to loopback, checks Host and Origin, and requires the token when
+ * ({@link Builder#orchestrator}), which it registers itself with. Serve it on its own port ({@link #start}), mount
+ * {@link #handler} in another Jetty server, or {@link #mount} it in any servlet container (a Spring Boot application's). It binds to loopback, checks Host and Origin, and requires the token when
  * one is set (browsers bring it once as {@code ?token=}, then keep an HttpOnly, SameSite=Strict cookie).
  */
 public final class CadreConsole implements RunListener, AutoCloseable {
@@ -94,9 +97,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
     public ServletContextHandler handler(String contextPath) {
         ServletContextHandler context = new BoundedContext(guard, bodyTimeout);
         context.setContextPath(contextPath);
-        ApiServlet.Launcher launcher = orchestrator == null ? null
-                : (crew, task) -> orchestrator.run(crew.crew(), task, RunOptions.DEFAULTS);
-        ServletHolder api = new ServletHolder(new ApiServlet(board, crews, launcher, sse));
+        ServletHolder api = new ServletHolder(new ApiServlet(board, crews, launcher(), sse));
         api.setAsyncSupported(true);
         context.addServlet(api, "/api/*");
         context.addServlet(new ServletHolder(new StaticServlet()), "/");
@@ -104,6 +105,36 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         filter.setAsyncSupported(true);
         context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
         return context;
+    }
+
+    /**
+     * Mounts the console at {@code path} (for example {@code /cadre/console}; the page is {@code path + "/"}) in a
+     * servlet container someone else runs, such as a Spring Boot application's embedded Tomcat (Servlet 6.0
+     * is enough), behind the same guard as {@link #handler}: Host must be loopback and the request's own port, a
+     * foreign Origin is refused, and the token is required when one is set. Request bodies are bounded in size (1 MiB);
+     * how long a client may take to send one is the container's connection timeout. Call it while the container
+     * starts (a {@code ServletContainerInitializer} or Spring Boot's {@code ServletContextInitializer}).
+     */
+    public void mount(ServletContext container, String path) {
+        if (!path.matches("(/[A-Za-z0-9._~-]+)+")) {
+            throw new IllegalArgumentException("The console's path '" + path + "' must start with '/' and name no wildcard,"
+                    + " for example /cadre/console.");
+        }
+        ServletRegistration.Dynamic api = container.addServlet("cadre-console-api", new ApiServlet(board, crews, launcher(), sse));
+        ServletRegistration.Dynamic page = container.addServlet("cadre-console-page", new StaticServlet());
+        FilterRegistration.Dynamic filter = container.addFilter("cadre-console-guard", new ConsoleGuard(guard));
+        if (api == null || page == null || filter == null) {
+            throw new IllegalStateException("The servlet container already has a Cadre console; mount one per application.");
+        }
+        api.setAsyncSupported(true);
+        api.addMapping(path + "/api/*");
+        page.addMapping(path + "/*");
+        filter.setAsyncSupported(true);
+        filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, path + "/*");
+    }
+
+    private ApiServlet.Launcher launcher() {
+        return orchestrator == null ? null : (crew, task) -> orchestrator.run(crew.crew(), task, RunOptions.DEFAULTS);
     }
 
     /** Serves the console at {@code http://host:port/} ({@code port} 0 picks a free one). */

@@ -38,6 +38,26 @@ class BomTest {
                 .isEqualTo(property(parent.substring(parent.indexOf("<artifactId>cadre-parent")), "version"));
     }
 
+    /** The part of a pom Maven Central requires besides name and description, from {@code <url>} to the issues. */
+    static String publishingMetadata(String pom) {
+        int start = pom.indexOf("  <url>");
+        int end = pom.indexOf("</issueManagement>");
+        assertThat(start).as("<url>").isPositive();
+        assertThat(end).as("</issueManagement>").isGreaterThan(start);
+        return pom.substring(start, end);
+    }
+
+    @Test
+    void theBomRepeatsTheParentsLicenceScmAndDevelopersAndTheLicenceFileIsApache2() throws Exception {
+        String parent = read(ROOT.resolve("pom.xml"));
+        String metadata = publishingMetadata(parent);
+        assertThat(publishingMetadata(read(ROOT.resolve("bom/pom.xml")))).isEqualTo(metadata);
+        assertThat(metadata).contains("<name>Apache-2.0</name>", "<url>https://www.apache.org/licenses/LICENSE-2.0.txt</url>",
+                "<connection>scm:git:https://github.com/cadre-dev/cadre.git</connection>", "<developer>", "<organization>");
+        assertThat(metadata).doesNotContainIgnoringCase("example.com").doesNotContainIgnoringCase("todo");
+        assertThat(read(ROOT.resolve("LICENSE"))).contains("Apache License", "Version 2.0, January 2004");
+    }
+
     @Test
     void everyLibraryArtifactIsInTheBom() throws Exception {
         String bom = read(ROOT.resolve("bom/pom.xml"));

@@ -40,6 +40,10 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
@@ -172,12 +176,7 @@ public final class CadreMcpServer implements AutoCloseable {
                                       List<? extends ContextHandler> alsoServe) {
         CadreMcpServer s = new CadreMcpServer(config, true);
         McpHttpLimits limits = config.httpLimits();
-        // the SDK's sweeper drops sessions idle for a whole interval; the guard's table expires them exactly on time
-        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(s.json).mcpEndpoint("/mcp").keepAliveInterval(Duration.ofSeconds(30))
-                .maxRequestSize(limits.maxBodyBytes()).sessionSweepInterval(limits.sessionIdleTimeout()).build();
-        s.transport = transport;
-        s.server = s.features(McpServer.async(transport)).build();
+        HttpServletStreamableServerTransportProvider transport = s.httpTransport(limits);
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost(host);
@@ -188,15 +187,10 @@ public final class CadreMcpServer implements AutoCloseable {
         ServletHolder servlet = new ServletHolder(transport);
         servlet.setAsyncSupported(true);
         context.addServlet(servlet, "/mcp");
-        // the guard in front checks Host, Origin and the token for both protocol versions
-        HttpServletMcpTransport modernServlet = HttpServletMcpTransport.builder(s.modern).jsonMapper(s.json).endpoint("/mcp")
-                .maxRequestSize(limits.maxBodyBytes()).keepAliveInterval(Duration.ofSeconds(30))
-                .httpHeaderValidator(ServerHttpHeaderValidator.NOOP).build();
-        ServletHolder modernHolder = new ServletHolder(MODERN_SERVLET, modernServlet);
+        ServletHolder modernHolder = new ServletHolder(MODERN_SERVLET, s.modernServlet(limits));
         modernHolder.setAsyncSupported(true);
         context.getServletHandler().addServlet(modernHolder);
-        HttpGuard httpGuard = new HttpGuard(token, allowedOrigins, () -> s.port, s.inbound, s.sessions, limits.sessionIdleTimeout(),
-                MODERN_SERVLET);
+        HttpGuard httpGuard = s.httpGuard(token, allowedOrigins, () -> s.port);
         FilterHolder guard = new FilterHolder(httpGuard);
         guard.setAsyncSupported(true);
         context.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -212,6 +206,69 @@ public final class CadreMcpServer implements AutoCloseable {
         s.jetty = jetty;
         s.port = connector.getLocalPort();
         return s;
+    }
+
+    /**
+     * Serves streamable HTTP at {@code path} (for example {@code /cadre/mcp}) in a servlet container someone else runs,
+     * such as a Spring Boot application's embedded Tomcat (Servlet 6.0 is enough), under the guard of
+     * {@link #http}: Host must be loopback and the request's own port, an Origin other than that server's and
+     * {@code allowedOrigins} is refused, and {@code token}, when not null, is required. Bodies are bounded in size
+     * ({@link McpHttpLimits#maxBodyBytes()}); how long a client may take to send one is the container's connection
+     * timeout. Call it while the container starts (a {@code ServletContainerInitializer} or Spring Boot's
+     * {@code ServletContextInitializer}); {@link #close} stops the MCP server, the container stays.
+     */
+    public static CadreMcpServer mount(McpServerConfig config, ServletContext container, String path, String token,
+                                       List<String> allowedOrigins) {
+        if (!path.matches("(/[A-Za-z0-9._~-]+)+")) {
+            throw new IllegalArgumentException("The MCP endpoint's path '" + path + "' must start with '/' and name no wildcard,"
+                    + " for example /cadre/mcp.");
+        }
+        CadreMcpServer s = new CadreMcpServer(config, true);
+        McpHttpLimits limits = config.httpLimits();
+        ServletRegistration.Dynamic sessions = container.addServlet("cadre-mcp", s.httpTransport(limits));
+        ServletRegistration.Dynamic modern = container.addServlet(MODERN_SERVLET, s.modernServlet(limits));
+        if (sessions == null || modern == null) {
+            throw new IllegalStateException("The servlet container already has a Cadre MCP endpoint; mount one per application.");
+        }
+        sessions.setAsyncSupported(true);
+        sessions.addMapping(path);
+        modern.setAsyncSupported(true);
+        // the guard checks Host against the port the request came in on (the container may pick it after this call)
+        ThreadLocal<Integer> requestPort = new ThreadLocal<>();
+        HttpGuard httpGuard = s.httpGuard(token, allowedOrigins, requestPort::get);
+        FilterRegistration.Dynamic guard = container.addFilter("cadre-mcp-guard", (Filter) (request, response, chain) -> {
+            requestPort.set(request.getLocalPort());
+            try {
+                httpGuard.doFilter(request, response, chain);
+            } finally {
+                requestPort.remove();
+            }
+        });
+        guard.setAsyncSupported(true);
+        guard.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, path);
+        return s;
+    }
+
+    /** The SDK's 2025-11-25 session transport and the server on it (the endpoint is matched as the path's end). */
+    private HttpServletStreamableServerTransportProvider httpTransport(McpHttpLimits limits) {
+        // the SDK's sweeper drops sessions idle for a whole interval; the guard's table expires them exactly on time
+        transport = HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(json).mcpEndpoint("/mcp").keepAliveInterval(Duration.ofSeconds(30))
+                .maxRequestSize(limits.maxBodyBytes()).sessionSweepInterval(limits.sessionIdleTimeout()).build();
+        server = features(McpServer.async(transport)).build();
+        return transport;
+    }
+
+    /** The 2026-07-28 servlet, reached through the guard (it has no mapping of its own); after {@link #httpTransport}. */
+    private HttpServletMcpTransport modernServlet(McpHttpLimits limits) {
+        // the guard in front checks Host, Origin and the token for both protocol versions
+        return HttpServletMcpTransport.builder(modern).jsonMapper(json).endpoint("/mcp")
+                .maxRequestSize(limits.maxBodyBytes()).keepAliveInterval(Duration.ofSeconds(30))
+                .httpHeaderValidator(ServerHttpHeaderValidator.NOOP).build();
+    }
+
+    private HttpGuard httpGuard(String token, List<String> allowedOrigins, java.util.function.IntSupplier port) {
+        return new HttpGuard(token, allowedOrigins, port, inbound, sessions, config.httpLimits().sessionIdleTimeout(), MODERN_SERVLET);
     }
 
     /** For stdio: blocks until the client closes the input. */

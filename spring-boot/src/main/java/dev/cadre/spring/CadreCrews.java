@@ -1,6 +1,7 @@
 package dev.cadre.spring;
 
 import dev.cadre.api.crew.Crew;
+import dev.cadre.personas.CrewFile;
 import dev.cadre.personas.CrewLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,22 +17,23 @@ import org.springframework.core.io.support.ResourcePatternResolver;
 /** The crews of the application's crew files ({@code cadre.crews}, default {@code classpath*:crews/*.yaml}), by name. */
 public final class CadreCrews {
 
-    private final Map<String, Crew> crews;
+    private final Map<String, CrewFile> crews;
 
-    CadreCrews(Map<String, Crew> crews) {
+    CadreCrews(Map<String, CrewFile> crews) {
         this.crews = Collections.unmodifiableMap(new LinkedHashMap<>(crews));
     }
 
     /** Loads every crew file the patterns find; a file with a mistake fails the application's start, naming it. */
     static CadreCrews load(ResourcePatternResolver resolver, List<String> patterns, CrewLoader loader) {
-        Map<String, Crew> crews = new LinkedHashMap<>();
+        Map<String, CrewFile> crews = new LinkedHashMap<>();
         for (String pattern : patterns) {
             try {
                 for (Resource resource : resolver.getResources(pattern)) {
                     String fileName = resource.getFilename() == null ? resource.getDescription() : resource.getFilename();
                     String text = resource.getContentAsString(StandardCharsets.UTF_8);
-                    Crew crew = loader.load(fileName, text).crew();
-                    Crew before = crews.putIfAbsent(crew.name(), crew);
+                    CrewFile file = loader.load(fileName, text);
+                    Crew crew = file.crew();
+                    CrewFile before = crews.putIfAbsent(crew.name(), file);
                     if (before != null) {
                         throw new IllegalStateException("Two crew files define the crew '" + crew.name() + "': the second is "
                                 + resource.getDescription() + ".");
@@ -50,11 +52,16 @@ public final class CadreCrews {
 
     /** The crew named {@code name}; an unknown name is an {@link IllegalArgumentException} that lists the crews. */
     public Crew get(String name) {
-        Crew crew = crews.get(name);
+        CrewFile crew = crews.get(name);
         if (crew == null) {
             throw new IllegalArgumentException("There is no crew '" + name + "'; crews: "
                     + (crews.isEmpty() ? "none (put crew files in src/main/resources/crews/)" : String.join(", ", crews.keySet())) + ".");
         }
-        return crew;
+        return crew.crew();
+    }
+
+    /** The crew files as loaded (their inputs too), for the web console and the MCP endpoint. */
+    Map<String, CrewFile> files() {
+        return crews;
     }
 }

@@ -29,6 +29,11 @@ class CadreStarterSettingsTest {
     Path runs;
 
     ApplicationContextRunner runner() {
+        return runner(runs);
+    }
+
+    /** The starter alone, journaling to {@code runs}. */
+    static ApplicationContextRunner runner(Path runs) {
         return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CadreAutoConfiguration.class))
                 .withPropertyValues("cadre.runs-directory=" + runs);
     }

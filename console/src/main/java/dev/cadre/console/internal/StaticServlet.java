@@ -2,6 +2,7 @@ package dev.cadre.console.internal;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.MappingMatch;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,14 @@ public final class StaticServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String path = request.getPathInfo() == null ? request.getServletPath() : request.getServletPath() + request.getPathInfo();
+        boolean prefixMapped = request.getHttpServletMapping().getMappingMatch() == MappingMatch.PATH;
+        if (prefixMapped && request.getPathInfo() == null) {
+            response.setStatus(303); // mounted at a path: the page's relative links need its trailing slash
+            response.setHeader("Location", request.getRequestURI() + "/" + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
+            return;
+        }
+        String path = prefixMapped ? request.getPathInfo()
+                : request.getPathInfo() == null ? request.getServletPath() : request.getServletPath() + request.getPathInfo();
         String file = FILES.get(path.isEmpty() ? "/" : path);
         if (file == null) {
             Json.error(response, 404, "There is no page '" + path + "'.");
