@@ -75,10 +75,12 @@ import reactor.core.publisher.Mono;
  * requires the bearer token when one is set. It speaks MCP 2025-11-25 (the SDK's session server) and 2026-07-28 (the
  * SDK's stateless {@code modern} server, fed the same features by {@code internal.ModernServer}), the client choosing.
  *
- * <p>Over 300 lines: it assembles the two transports (stdio, and Jetty with the guard in front of both protocol
- * versions' servlets), the server's lifecycle, and the wiring of the features into the SDK's two servers. Each feature is
- * its own class in {@code internal}: {@code ToolCalls} (workspace and extra tools), {@code RunTools} ({@code cadre_*}),
- * {@code CrewTools} (crews on 2025-11-25), {@code ModernCrewCalls} (crews on 2026-07-28), {@code PersonaPrompts},
+ * <p>Over 300 lines: it assembles the transports (stdio; Jetty with the guard in front of both protocol versions'
+ * servlets; or the same servlets and guard mounted in an application's servlet container, {@link #mount}), the server's
+ * lifecycle, and the wiring of the features into the SDK's two servers. Each feature is its own class in
+ * {@code internal}: {@code ToolCalls} (workspace and extra tools), {@code RunTools} ({@code cadre_*}), {@code CrewTools}
+ * (crews on 2025-11-25), {@code ModernCrewCalls} (crews on 2026-07-28), {@code ExperimentalTasks} and
+ * {@code TasksExtension} over one {@code ToolTasks} table (crews as tasks), {@code PersonaPrompts},
  * {@code JournalResources}; the transports' guards and limits live there too.
  */
 public final class CadreMcpServer implements AutoCloseable {
