@@ -56,6 +56,11 @@ final class WorkerCommand implements Callable<Integer> {
             + " heartbeat before Temporal retries it on another worker (default: 30); the same on every worker of the task queue.")
     int heartbeatSeconds = 30;
 
+    @Option(names = "--sticky-timeout", paramLabel = "SECONDS", description = "How long a run's next workflow task waits for this"
+            + " worker, which has the run cached, before any worker of the task queue may take it (default: 5, Temporal's);"
+            + " 0 turns sticky execution off (each task replays the run's history), for Temporal's test server.")
+    int stickySeconds = 5;
+
     @Option(names = "--personas", description = "A directory of persona files to add to the built-in library.")
     Path personas;
 
@@ -64,6 +69,9 @@ final class WorkerCommand implements Callable<Integer> {
         Map<String, String> env = System.getenv();
         if (!temporal.enabled()) {
             throw new IllegalArgumentException("cadre worker needs the cluster: pass --temporal HOST:PORT, e.g. --temporal localhost:7233.");
+        }
+        if (stickySeconds < 0) {
+            throw new IllegalArgumentException("--sticky-timeout is " + stickySeconds + ": give 0 (no sticky execution) or more seconds.");
         }
         TemporalConnection connection = temporal.connection(env);
         Runs.requireWorkspace(workspace);
@@ -92,7 +100,8 @@ final class WorkerCommand implements Callable<Integer> {
         try (TemporalConnection.Open open = connection.connect()) {
             TemporalCadre.Builder builder = TemporalCadre.builder(open.client()).taskQueue(temporal.taskQueue).models(models)
                     .tools(tools(ws, loaded)).runsDirectory(runsOption.runs()).journalKey(JournalKey.fromStateDirectory())
-                    .redactor(Redactor.fromEnvironment(env)).heartbeatTimeout(java.time.Duration.ofSeconds(heartbeatSeconds));
+                    .redactor(Redactor.fromEnvironment(env)).heartbeatTimeout(java.time.Duration.ofSeconds(heartbeatSeconds))
+                    .stickyTimeout(java.time.Duration.ofSeconds(stickySeconds));
             if (temporal.toolQueue() != null) {
                 builder.toolQueue(temporal.toolQueue());
             }

@@ -90,7 +90,10 @@ final class TemporalCluster implements AutoCloseable {
     /** {@code cadre worker} on {@code queue} with {@code workspace} and {@code runs}, once it polls. */
     Started worker(String queue, Path workspace, Path runs) throws Exception {
         Started w = cadre("worker", "worker", "--temporal", target(), "--task-queue", queue, "--workspace", workspace.toString(),
-                "--runs", runs.toString(), "--crew", "coder-reviewer", "--heartbeat-timeout", "2");
+                "--runs", runs.toString(), "--crew", "coder-reviewer", "--heartbeat-timeout", "2",
+                // Temporal's Java test server never moves a task off a dead worker's sticky queue (a real cluster does after
+                // the sticky timeout): a worker killed between two of a run's tasks would hold the run for ever
+                "--sticky-timeout", "0");
         synchronized (workers) {
             workers.add(w);
         }

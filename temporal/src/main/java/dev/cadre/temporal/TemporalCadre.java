@@ -31,6 +31,7 @@ import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +59,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TemporalCadre implements AutoCloseable {
 
+    /** How long a run's next workflow task waits for the worker that ran its last one (Temporal's default). */
+    public static final java.time.Duration STICKY_TIMEOUT = java.time.Duration.ofSeconds(5);
+
     /** The task queue workflows and model calls use unless told otherwise. */
     public static final String DEFAULT_TASK_QUEUE = "cadre";
 
@@ -74,6 +78,7 @@ public final class TemporalCadre implements AutoCloseable {
     private final RunCore.Settings settings;
     private final int continueAsNewAfter;
     private final java.time.Duration heartbeatTimeout;
+    private final java.time.Duration stickyTimeout;
     private final Map<String, Crew> crews = new ConcurrentHashMap<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
 
@@ -91,6 +96,7 @@ public final class TemporalCadre implements AutoCloseable {
         this.store = b.store != null ? b.store : new RunFilesJournalStore(runs, key, Durability.of(fsync));
         this.continueAsNewAfter = b.continueAsNewAfter;
         this.heartbeatTimeout = b.heartbeatTimeout;
+        this.stickyTimeout = b.stickyTimeout;
         this.gate = b.gate;
         this.tools = List.copyOf(b.tools);
         this.settings = RunCore.Settings.of(Objects.requireNonNull(b.models, "models: configure a ModelRegistry"), b.redactor);
@@ -123,7 +129,7 @@ public final class TemporalCadre implements AutoCloseable {
      */
     public void register(WorkerFactory factory) {
         WorkerSetup setup = new WorkerSetup(crews::get, settings, continueAsNewAfter, heartbeatTimeout);
-        Worker worker = factory.newWorker(taskQueue);
+        Worker worker = factory.newWorker(taskQueue, WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(stickyTimeout).build());
         worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
         JournalActivities journal = new JournalActivities(store, gate, client);
         PayloadStore payloads = new PayloadStore(runs);
@@ -243,6 +249,7 @@ public final class TemporalCadre implements AutoCloseable {
         private JournalStore store;
         private int continueAsNewAfter = WorkerSetup.CONTINUE_AS_NEW_AFTER;
         private java.time.Duration heartbeatTimeout = WorkerSetup.HEARTBEAT_TIMEOUT;
+        private java.time.Duration stickyTimeout = STICKY_TIMEOUT;
         private HumanGate gate = HumanGate.programmatic();
         private ModelRegistry models;
         private Redactor redactor = Redactor.none();
@@ -289,6 +296,20 @@ public final class TemporalCadre implements AutoCloseable {
                 throw new IllegalArgumentException("heartbeatTimeout is " + timeout + ": give at least 1 second.");
             }
             this.heartbeatTimeout = timeout;
+            return this;
+        }
+        /**
+         * How long a run's next workflow task waits for this worker, which holds the run's workflow in its cache (Temporal's
+         * sticky execution), before the cluster gives it to any worker of the task queue (default Temporal's 5 s): how soon
+         * a run whose worker died between two tasks goes on elsewhere. {@link java.time.Duration#ZERO} turns sticky
+         * execution off (each task replays the run's history): for Temporal's Java test server, which never moves a task
+         * off a dead worker's sticky queue (docs/temporal.md).
+         */
+        public Builder stickyTimeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("stickyTimeout is " + timeout + ": give 0 (no sticky execution) or more.");
+            }
+            this.stickyTimeout = timeout;
             return this;
         }
         /** Who decides checkpoints on this process's workers (default: nobody but the run's handle and the decide update). */

@@ -125,4 +125,39 @@ class TemporalCadreTest {
         assertThatThrownBy(() -> TemporalCadre.builder(driver.environment().getWorkflowClient()).taskQueue(" "))
                 .hasMessageContaining("Task queue ' ' is invalid");
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void withNoStickyExecutionARunWhoseWorkerStoppedAtACheckpointIsDecidedOnAnother() {
+        JournalKey key = JournalKey.generate();
+        ScriptedModel model = model();
+        driver = new TemporalCrewDriver(new CrewDriver.Setup(ModelRegistry.of("scripted:m", model), List.of(), HumanGate.programmatic(),
+                store), key, b -> b.stickyTimeout(Duration.ZERO));
+        Crew crew = reviewedTwice(CrewPolicy.DEFAULT);
+        RunHandle run = driver.run(crew, Runs.TASK, Runs.id("moved"));
+        Checkpoint first = Runs.checkpoint(run, 1);
+
+        WorkflowClient client = driver.environment().getWorkflowClient();
+        io.temporal.worker.WorkerFactory other = io.temporal.worker.WorkerFactory.newInstance(client);
+        Path runs = store.resolve("runs");
+        try (TemporalCadre second = TemporalCadre.builder(client).models(ModelRegistry.of("scripted:m", model)).runsDirectory(runs)
+                .journalKey(key).journalStore(new dev.cadre.orchestrator.journal.RunFilesJournalStore(runs, key,
+                        dev.cadre.orchestrator.journal.Durability.PROCESS)).stickyTimeout(Duration.ZERO).crew(crew).build()) {
+            second.register(other);
+            other.start();
+            // the first worker goes away with the run cached: Temporal's test server would keep the run's next task on its
+            // sticky queue for ever, so only a task on the task queue reaches the other worker
+            driver.environment().getWorkerFactory().shutdownNow();
+            driver.environment().getWorkerFactory().awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+
+            run.resolve(first.id(), Decision.approve("alice"));
+            run.resolve(Runs.checkpoint(run, 2).id(), Decision.approve("alice"));
+
+            assertThat(Runs.result(run).status()).isEqualTo(RunStatus.SUCCEEDED);
+        } finally {
+            other.shutdownNow();
+        }
+        assertThatThrownBy(() -> TemporalCadre.builder(client).stickyTimeout(Duration.ofSeconds(-1)))
+                .hasMessage("stickyTimeout is PT-1S: give 0 (no sticky execution) or more.");
+    }
 }
