@@ -58,7 +58,11 @@ public final class CadreWorkflows implements Workflows {
 
     /** {@code storeName}: the journal store ({@link BenchStore#NAMES}: {@code file}, {@code memory}, {@code runfiles}). */
     public CadreWorkflows(Duration delay, boolean streaming, String storeName) {
-        this.store = new BenchStore(storeName);
+        this(delay, streaming, new BenchStore(storeName));
+    }
+
+    CadreWorkflows(Duration delay, boolean streaming, BenchStore store) {
+        this.store = store;
         this.options = RunOptions.DEFAULTS.withStreaming(streaming);
         this.timer = delay.isZero() ? null : BenchModel.timer("bench-model-timer");
         this.model = new BenchModel(delay, timer);
