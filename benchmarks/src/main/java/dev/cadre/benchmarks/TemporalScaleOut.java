@@ -177,16 +177,20 @@ public final class TemporalScaleOut {
 
     private static void awaitListening(Process server, int port) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!server.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Temporal's test server did not listen on port " + port + ".");
-                }
-                Thread.sleep(50);
+        while (!listens(port)) {
+            if (!server.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("Temporal's test server did not listen on port " + port + ".");
             }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean listens(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 
