@@ -43,7 +43,7 @@ class ModuleRulesTest {
                     "observability", "mcp-bridge", "console", "eval", "models", "journal-jdbc", "temporal")),
             new Module("samples", "dev.cadre.samples", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit", "eval")),
             new Module("benchmarks", "dev.cadre.benchmarks", Set.of("agent-api", "orchestrator", "tools", "personas", "testkit",
-                    "mcp-bridge", "http-guard", "samples")));
+                    "mcp-bridge", "http-guard", "samples", "temporal")));
 
     static JavaClasses classes;
 

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * The journal store a benchmark's orchestrator writes to, by the name of JMH's {@code store} parameter: {@code file}
  * (the local segment store), {@code memory}, or {@code runfiles} (one file per run, as before the local store).
  * {@link #reset()} starts over with an empty store in a new directory, so a long benchmark's journals and index do not
- * grow without end. {@code -Dbench.durability=fsync} selects fsync durability; {@code -Dbench.runs=DIR} the parent
- * directory (default: the temporary directory).
+ * grow without end. The durability is the constructor's (JMH's {@code durability} parameter; without one
+ * {@code -Dbench.durability=fsync} selects fsync); {@code -Dbench.runs=DIR} the parent directory (default: the temporary
+ * directory).
  */
 final class BenchStore implements JournalStore {
 
@@ -28,11 +29,20 @@ final class BenchStore implements JournalStore {
 
     private final String kind;
     private final JournalKey key = JournalKey.generate();
-    private final Durability durability = "fsync".equals(System.getProperty("bench.durability")) ? Durability.FSYNC : Durability.PROCESS;
+    private final Durability durability;
     private volatile JournalStore current;
     private Path directory;
 
     BenchStore(String kind) {
+        this(kind, System.getProperty("bench.durability", "process"));
+    }
+
+    /** {@code durability}: {@code process} or {@code fsync} (ignored by {@code memory}). */
+    BenchStore(String kind, String durability) {
+        if (!List.of("process", "fsync").contains(durability)) {
+            throw new IllegalArgumentException("Unknown durability '" + durability + "': use process or fsync.");
+        }
+        this.durability = Durability.of(durability.equals("fsync"));
         if (!NAMES.contains(kind)) {
             throw new IllegalArgumentException("Unknown store '" + kind + "': use one of " + NAMES + ".");
         }

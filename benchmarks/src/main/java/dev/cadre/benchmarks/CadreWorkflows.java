@@ -58,7 +58,11 @@ public final class CadreWorkflows implements Workflows {
 
     /** {@code storeName}: the journal store ({@link BenchStore#NAMES}: {@code file}, {@code memory}, {@code runfiles}). */
     public CadreWorkflows(Duration delay, boolean streaming, String storeName) {
-        this.store = new BenchStore(storeName);
+        this(delay, streaming, new BenchStore(storeName));
+    }
+
+    CadreWorkflows(Duration delay, boolean streaming, BenchStore store) {
+        this.store = store;
         this.options = RunOptions.DEFAULTS.withStreaming(streaming);
         this.timer = delay.isZero() ? null : BenchModel.timer("bench-model-timer");
         this.model = new BenchModel(delay, timer);
@@ -83,10 +87,7 @@ public final class CadreWorkflows implements Workflows {
         }
         this.sequential = Crew.of("w1-sequential", new Step.Sequential("sequential", seq));
 
-        Agent coder = Agent.resolve(Persona.builder("coder").role("Coder").tools("bump").build(), tools);
-        this.loop = Crew.of("w2-loop", Step.loop("loop", Until.textContains("review", "APPROVED"), 3,
-                Step.work(coder, Task.builder("code").description("Write the code.").context("review").build()),
-                Step.work(agent("reviewer"), Task.builder("review").description("Review the code.").context("code").build())));
+        this.loop = loopCrew(tools);
 
         List<Step> branches = new ArrayList<>();
         for (int i = 1; i <= 8; i++) {
@@ -97,6 +98,14 @@ public final class CadreWorkflows implements Workflows {
         this.debate = Crew.of("w4-debate", new Step.Debate("debate",
                 List.of(agent("d1"), agent("d2"), agent("d3")), Task.of("question", "Answer the question."),
                 2, agent("judge"), null, null));
+    }
+
+    /** W2: coder (with {@code tools}, the {@code bump} tool) and reviewer, 3 iterations (9 model calls, 3 tool calls). */
+    static Crew loopCrew(List<Tool> tools) {
+        Agent coder = Agent.resolve(Persona.builder("coder").role("Coder").tools("bump").build(), tools);
+        return Crew.of("w2-loop", Step.loop("loop", Until.textContains("review", "APPROVED"), 3,
+                Step.work(coder, Task.builder("code").description("Write the code.").context("review").build()),
+                Step.work(agent("reviewer"), Task.builder("review").description("Review the code.").context("code").build())));
     }
 
     private static Agent agent(String id) {

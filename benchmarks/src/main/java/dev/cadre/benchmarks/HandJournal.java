@@ -24,8 +24,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HandJournal implements AutoCloseable {
 
-    private final BenchStore store = new BenchStore("file");
+    private final BenchStore store;
     private final AtomicLong ids = new AtomicLong();
+
+    HandJournal() {
+        this(new BenchStore("file"));
+    }
+
+    /** Appends to {@code store} (the default store of either durability). */
+    HandJournal(BenchStore store) {
+        this.store = store;
+    }
 
     /** A run's journal; the steps of a parallel workflow append from several threads. */
     final class Run {

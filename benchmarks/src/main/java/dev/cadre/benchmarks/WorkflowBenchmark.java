@@ -35,11 +35,18 @@ public class WorkflowBenchmark {
     @Param({"file", "memory"})
     public String store;
 
+    /**
+     * The journal's durability for {@code store=file} and {@code handwritten-journaled}: {@code process} (the default:
+     * in the operating system before published) or {@code fsync} (on disk before published, group commit).
+     */
+    @Param({"process", "fsync"})
+    public String durability;
+
     private Workflows workflows;
 
     @Setup(Level.Trial)
     public void setUp() {
-        workflows = Frameworks.create(framework, java.time.Duration.ZERO, store);
+        workflows = Frameworks.create(framework, java.time.Duration.ZERO, store, durability);
     }
 
     @TearDown(Level.Iteration)
