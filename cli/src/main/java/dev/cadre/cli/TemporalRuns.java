@@ -111,14 +111,20 @@ final class TemporalRuns implements AutoCloseable {
      */
     private static Disposable answer(RunHandle run, Runs.Session session) {
         Set<String> asked = ConcurrentHashMap.newKeySet();
-        return run.events().filter(e -> e instanceof RunEvent.CheckpointRequested)
+        Set<String> closed = ConcurrentHashMap.newKeySet();
+        return run.events().doOnNext(e -> {
+                    if (e instanceof RunEvent.CheckpointResolved r) {
+                        closed.add(r.checkpointId());
+                    }
+                })
+                .filter(e -> e instanceof RunEvent.CheckpointRequested)
                 .map(e -> ((RunEvent.CheckpointRequested) e).checkpoint())
                 .filter(c -> asked.add(c.id()))
-                .concatMap(c -> Mono.fromCallable(() -> isPending(run, c)).subscribeOn(Schedulers.boundedElastic())
+                .concatMap(c -> Mono.fromCallable(() -> isPending(run, c, closed)).subscribeOn(Schedulers.boundedElastic())
                         .filter(Boolean::booleanValue)
                         .flatMap(yes -> session.gate().decide(c))
                         .publishOn(Schedulers.boundedElastic())
-                        .doOnNext(d -> send(run, c, d))
+                        .doOnNext(d -> send(run, c, d, closed))
                         .onErrorResume(e -> {
                             System.err.println("cadre: checkpoint " + TerminalText.line(c.id()) + " was not answered here: "
                                     + TerminalText.line(String.valueOf(e.getMessage())));
@@ -131,7 +137,7 @@ final class TemporalRuns implements AutoCloseable {
      * Sends a decision; while the workflow has no worker to take the update (they are being restarted) it is sent again,
      * for as long as the checkpoint stays pending. One decided elsewhere meanwhile is said, not sent.
      */
-    private static void send(RunHandle run, Checkpoint c, dev.cadre.api.Decision d) {
+    private static void send(RunHandle run, Checkpoint c, dev.cadre.api.Decision d, Set<String> closed) {
         while (true) {
             try {
                 run.resolve(c.id(), d);
@@ -142,7 +148,7 @@ final class TemporalRuns implements AutoCloseable {
             } catch (RuntimeException noWorkerYet) {
                 try {
                     Thread.sleep(SETTLE.toMillis() / 5);
-                    if (!isPending(run, c)) {
+                    if (!isPending(run, c, closed)) {
                         return;
                     }
                 } catch (InterruptedException e) {
@@ -154,10 +160,15 @@ final class TemporalRuns implements AutoCloseable {
     }
 
     /**
-     * Whether the workflow waits on {@code c}: asked until a worker answers the query (none may be up now), then for at
-     * most {@link #SETTLE} (the journal may show the checkpoint a moment before the workflow holds it).
+     * Whether the workflow waits on {@code c}: asked of the workflow (a query), for at most {@link #SETTLE} (the journal
+     * may show the checkpoint a moment before the workflow holds it). While no worker answers the query, the journal
+     * says: a checkpoint it shows asked and not closed is pending. The query cannot be the only judge: after the workers
+     * that last ran the workflow are gone, a query may go on being sent to the dead worker's sticky task queue (Temporal's
+     * test server sends queries there and never falls back), so only a decision (an update, a new workflow task, which
+     * moves to a live worker once the sticky queue's schedule-to-start timeout passes) brings the run to a live worker;
+     * the workflow's validator still refuses one it is not waiting on.
      */
-    private static boolean isPending(RunHandle run, Checkpoint c) throws InterruptedException {
+    private static boolean isPending(RunHandle run, Checkpoint c, Set<String> closed) throws InterruptedException {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (!run.result().toFuture().isDone()) {
             try {
@@ -168,7 +179,7 @@ final class TemporalRuns implements AutoCloseable {
                     return false;
                 }
             } catch (RuntimeException noWorkerToAnswer) {
-                deadline = System.nanoTime() + SETTLE.toNanos();
+                return !closed.contains(c.id());
             }
             Thread.sleep(50);
         }
