@@ -83,7 +83,8 @@ final class RunCommand implements Callable<Integer> {
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes, stdin);
             if (temporal.enabled()) {
                 try (TemporalRuns cluster = TemporalRuns.connect(temporal, models, settings.runs(), env)) {
-                    RunHandle run = cluster.cadre().run(file.crew(), Task.of("task", task).withInputs(values), RunOptions.DEFAULTS);
+                    RunHandle run = cluster.cadre().run(file.crew(), Task.of("task", task).withInputs(values),
+                            RunOptions.DEFAULTS.withCrewSource(source));
                     return outputFiles.afterRun(run, cluster.follow(run, session, settings.runsOption), System.err);
                 }
             }

@@ -155,7 +155,8 @@ public final class TemporalCadre implements AutoCloseable {
             throw new IllegalArgumentException("Run id '" + runId + "' is taken: its journal " + store.location(runId)
                     + " already exists.");
         }
-        return start(new CrewWorkflow.Start(runId, crew.name(), task, options.context(), options.maxOutputRetries(), false, toolQueue));
+        return start(new CrewWorkflow.Start(runId, crew.name(), task, options.context(), options.maxOutputRetries(), false, toolQueue,
+                options.crewSource()));
     }
 
     /**

@@ -82,6 +82,17 @@ class TemporalCadreTest {
     }
 
     @Test
+    void aRunJournalsTheDefinitionItsCrewWasLoadedFromAsALocalRunDoes() {
+        dev.cadre.api.CrewSource source = dev.cadre.api.CrewSource.of("crews/reviewed.yaml", "name: reviewed\n# the crew's file\n");
+        RunHandle run = driver(model()).run(reviewedTwice(CrewPolicy.DEFAULT), Runs.TASK, Runs.id("sourced").withCrewSource(source));
+        Runs.checkpoint(run, 1);
+
+        RunEvent.RunStarted started = (RunEvent.RunStarted) driver.journal("sourced").get(0);
+        assertThat(started.crewSource()).as("what `cadre runs resume` resumes with when no --crew is given").isEqualTo(source);
+        run.cancel();
+    }
+
+    @Test
     void theDecideUpdateRefusesAStaleOrUnknownCheckpoint() {
         RunHandle run = driver(model()).run(reviewedTwice(CrewPolicy.DEFAULT), Runs.TASK, Runs.id("stale"));
         Checkpoint first = Runs.checkpoint(run, 1);

@@ -19,10 +19,18 @@ public interface CrewWorkflow {
     /**
      * What a run is started or resumed with: the crew by name (crews are code every worker registers, as workflows
      * are), the task and options as data. {@code resume}: the run's journal already exists; go on from it. {@code toolQueue}: the task queue of the
-     * worker that holds the run's workspace (tool calls go there), or {@code null} for the workflow's own.
+     * worker that holds the run's workspace (tool calls go there), or {@code null} for the workflow's own. {@code crewSource}:
+     * the definition the crew was loaded from, journaled in the run's start as a local run's is (so the run resumes
+     * with it, without naming the crew again), or {@code null} (a crew made in Java; histories from before it was kept).
      */
     record Start(String runId, String crew, Task task, Map<String, String> context, int maxOutputRetries, boolean resume,
-                 String toolQueue) {}
+                 String toolQueue, dev.cadre.api.CrewSource crewSource) {
+
+        public Start(String runId, String crew, Task task, Map<String, String> context, int maxOutputRetries, boolean resume,
+                     String toolQueue) {
+            this(runId, crew, task, context, maxOutputRetries, resume, toolQueue, null);
+        }
+    }
 
     @WorkflowMethod(name = "CadreRun")
     RunResult run(Start start);

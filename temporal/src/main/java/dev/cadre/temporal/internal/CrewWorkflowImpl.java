@@ -83,7 +83,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
             toolOptions.setTaskQueue(start.toolQueue());
         }
         tools = Workflow.newActivityStub(RunActivities.Tools.class, toolOptions.build());
-        RunOptions options = new RunOptions(runId, start.context(), false, start.maxOutputRetries(), null);
+        RunOptions options = new RunOptions(runId, start.context(), false, start.maxOutputRetries(), null).withCrewSource(start.crewSource());
         List<RunEvent> events;
         try {
             if (start.resume()) {
@@ -149,7 +149,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
         flush(new ArrayList<>(next.stream().filter(DriverCommand.Record.class::isInstance)
                 .map(c -> ((DriverCommand.Record) c).event()).toList()));
         Workflow.continueAsNew(new Start(runId, start.crew(), start.task(), start.context(), start.maxOutputRetries(), true,
-                start.toolQueue()));
+                start.toolQueue(), start.crewSource()));
     }
 
     private void execute(List<DriverCommand> commands) {
