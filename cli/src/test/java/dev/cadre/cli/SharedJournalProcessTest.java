@@ -10,6 +10,8 @@ import dev.cadre.api.RunResult;
 import dev.cadre.api.Task;
 import dev.cadre.api.crew.Crew;
 import dev.cadre.api.crew.Step;
+import dev.cadre.cli.demo.DemoProject;
+import dev.cadre.cli.demo.DemoScript;
 import dev.cadre.jdbc.JdbcJournalConfig;
 import dev.cadre.jdbc.JdbcJournalStore;
 import dev.cadre.jdbc.PostgresExtension;
@@ -171,6 +173,57 @@ class SharedJournalProcessTest {
         try (JdbcJournalStore store = store()) {
             assertThat(store.runIds()).containsExactly("kept-run");
         }
+    }
+
+    @Test
+    void a_temporal_worker_journals_a_cluster_run_into_the_shared_store() throws Exception {
+        Reply yes = Reply.text("{\"answer\":\"yes\",\"reasons\":\"lower latency\"}");
+        try (ModelStubServer stub = new ModelStubServer(List.of(yes, yes, yes, Reply.text("Yes: all three agree.")));
+             TemporalCluster cluster = new TemporalCluster(dir, stub.openAiUrl())) {
+            cluster.env.putAll(env);
+            Path workerRuns = Files.createDirectories(runs.resolve("worker"));
+            Path workspace = Files.createDirectories(dir.resolve("workspace"));
+            TemporalCluster.ready(cluster.cadre("worker", "worker", "--temporal", cluster.target(), "--task-queue", "shared-journal",
+                    "--workspace", workspace.toString(), "--runs", workerRuns.toString(), "--crew", "debate", "--journal", url));
+            TemporalCluster.Started run = cluster.cadre("run", "run", "debate", "--task", "Should we adopt virtual threads?", "--yes",
+                    "--workspace", workspace.toString(), "--runs", runs.resolve("client").toString(), "--temporal", cluster.target(),
+                    "--task-queue", "shared-journal", "--journal", url);
+            assertThat(TemporalCluster.exit(run, 120)).as(run.err()).isZero();
+            assertThat(Files.readString(run.stdout())).contains("Yes: all three agree.");
+        }
+        try (JdbcJournalStore store = store()) {
+            assertThat(store.runIds()).hasSize(1);
+            var journal = store.read(store.runIds().get(0));
+            assertThat(journal.integrity().isIntact()).isTrue();
+            assertThat(journal.events().get(journal.events().size() - 1)).isInstanceOf(dev.cadre.api.RunEvent.RunFinished.class);
+        }
+        assertThat(StoredRuns.ids(runs.resolve("worker"))).as("the worker journaled nothing in its runs directory").isEmpty();
+    }
+
+    @Test
+    void a_run_waiting_at_a_checkpoint_in_the_shared_store_is_resumed_from_it() throws Exception {
+        Path project = DemoProject.copyTo(dir.resolve("calculator"));
+        try (ModelStubServer stub = new ModelStubServer(DemoScript.inOrder())) {
+            Map<String, String> withModel = new HashMap<>(env);
+            withModel.putAll(Map.of("OPENAI_BASE_URL", stub.openAiUrl(), "OPENAI_API_KEY", "sk-test", "CADRE_MODEL", "openai:gpt-4.1-mini",
+                    JdbcJournalConfig.URL, url));
+            CadreProcess.Outcome waiting = cadre(withModel, "run", "coder-reviewer", "--task", DemoScript.TASK, "--workspace",
+                    project.toString(), "--runs", runs.toString());
+            assertThat(waiting.exit()).as(waiting.stderr()).isEqualTo(ExitCodes.WAITING);
+            String runId;
+            try (JdbcJournalStore store = store()) {
+                runId = store.runIds().get(0);
+            }
+            CadreProcess.Outcome resumed = cadre(withModel, "runs", "resume", runId, "--runs", runs.toString(), "--yes");
+            assertThat(resumed.exit()).as(resumed.stdout() + resumed.stderr()).isZero();
+            CliProcessTest.assertFixed(project);
+        }
+        try (JdbcJournalStore store = store()) {
+            var events = store.read(store.runIds().get(0)).events();
+            assertThat(events.get(events.size() - 1)).isInstanceOf(dev.cadre.api.RunEvent.RunFinished.class);
+            assertThat(events.stream().filter(dev.cadre.api.RunEvent.RunStarted.class::isInstance)).hasSize(1);
+        }
+        assertThat(StoredRuns.ids(runs)).isEmpty();
     }
 
     @Test
