@@ -5,6 +5,7 @@ import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.Tool;
 import dev.cadre.orchestrator.journal.RunsDirectory;
 import dev.cadre.console.CadreConsole;
+import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.mcp.McpClientTools;
 import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.personas.CrewFile;
@@ -66,8 +67,13 @@ final class ConsoleCommand implements Callable<Integer> {
         String bearer = token != null ? token : env.get("CADRE_CONSOLE_TOKEN");
         Redactor redactor = Redactor.fromEnvironment(env).withSecret(bearer);
         RedactingMessageConverter.use(redactor);
-        CadreConsole.Builder builder = CadreConsole.builder().runsDirectory(runs).token(bearer)
-                .orchestrator(Runs.orchestratorBuilder(models, env, runs, redactor));
+        dev.cadre.orchestrator.journal.JournalStore shared = runsOption.shared() ? runsOption.store() : null;
+        Orchestrator.Builder orchestrator = Runs.orchestratorBuilder(models, env, runs, redactor);
+        CadreConsole.Builder builder = CadreConsole.builder().runsDirectory(runs).token(bearer).orchestrator(orchestrator);
+        if (shared != null) {
+            builder.journalStore(shared);   // the page lists and shows what every machine journaled there
+            orchestrator.journalStore(shared);
+        }
         origins.forEach(builder::allowedOrigin);
         for (String name : BuiltInCrews.NAMES) {
             builder.crew(name, Runs.loadCrew(name, library, ws, extra));
@@ -81,6 +87,9 @@ final class ConsoleCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             console.close();
+            if (shared != null) {
+                shared.close();
+            }
             if (external != null) {
                 external.close();
             }

@@ -55,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         dev.cadre.api.CrewSource source = Runs.crewSource("coder-reviewer");
         CrewFile crew = Runs.loadCrew(source, PersonaLibrary.builtIn(), Workspace.at(project), java.util.List.of());
-        Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
+        Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runsOption, session.gate());
         RunHandle run = orchestrator.run(crew.crew(), Task.of("fix", DemoScript.TASK), RunOptions.DEFAULTS.withCrewSource(source)
                 .withWorkspace(project));
         int exit = Runs.follow(run, session, settings.runsOption, System.out, System.err);

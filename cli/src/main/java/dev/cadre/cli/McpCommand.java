@@ -90,6 +90,8 @@ final class McpCommand implements Callable<Integer> {
         RedactingMessageConverter.use(redactor);
         McpServerConfig.Builder config = McpServerConfig.builder().root(root).personas(library).runsDirectory(runs).tools(served)
                 .redactor(redactor);
+        dev.cadre.orchestrator.journal.JournalStore shared = runsOption.shared() ? runsOption.store() : null;
+        config.journalStore(shared);   // null: the runs directory's
         if (ModelConfig.defaultReference(env, null).isPresent()) {
             config.models(ModelConfig.registry(env, null)); // else crews run on the client's model through sampling
         }
@@ -114,6 +116,9 @@ final class McpCommand implements Callable<Integer> {
         if (transport.http != null) {
             // The web console on the same port, under /console/, showing this server's runs.
             CadreConsole.Builder page = CadreConsole.builder().runsDirectory(runs).token(bearer);
+            if (shared != null) {
+                page.journalStore(shared);
+            }
             origins.forEach(page::allowedOrigin);
             console = page.build();
             config.listener(console);

@@ -5,7 +5,7 @@ import dev.cadre.api.RunEvent;
 import dev.cadre.personas.BuiltInCrews;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.orchestrator.Orchestrator;
-import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.JournalStore;
 import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.orchestrator.journal.RunsDirectory;
 import dev.cadre.personas.CrewFile;
@@ -39,7 +39,7 @@ final class RecordedCrew {
             RunsDirectory.requireOutside(settings.runs(), workspaceOption);
         }
         StoredJournal stored;
-        try (LocalJournalStore store = settings.runsOption.store()) {
+        try (JournalStore store = settings.runsOption.store()) {
             stored = store.read(runId).requireVerified(trustUnverified);
         }
         String journal = stored.location();
@@ -57,7 +57,7 @@ final class RecordedCrew {
         Runs.Session session = Runs.session(System.out, settings.json, settings.yes);
         Map<String, String> inputs = new java.util.LinkedHashMap<>(file.inputs());
         inputs.putAll(started.task().inputs());
-        return new Continued(source, file, session, Runs.orchestrator(models, env, settings.runs(), session.gate()), workspace,
+        return new Continued(source, file, session, Runs.orchestrator(models, env, settings.runsOption, session.gate()), workspace,
                 OutputFiles.check(file, Workspace.at(workspace), inputs), models);
     }
 

@@ -2,7 +2,7 @@ package dev.cadre.cli;
 
 import dev.cadre.api.RunEvent;
 import dev.cadre.orchestrator.journal.JournalReader;
-import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.JournalStore;
 import dev.cadre.orchestrator.journal.StoredJournal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,11 +33,11 @@ final class ReplayCommand implements Callable<Integer> {
     static StoredJournal read(String id, RunsOption runsOption) {
         if (id.endsWith(".jsonl") || id.contains("/") || id.contains(java.io.File.separator)) {
             Path file = Path.of(id);
-            JournalReader.Journal read = JournalReader.read(file);
+            JournalReader.Journal read = JournalReader.read(file, runsOption.key());
             String name = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
             return new StoredJournal(name, file.toString(), read.events(), read.tornTail(), read.integrity());
         }
-        try (LocalJournalStore store = runsOption.store()) {
+        try (JournalStore store = runsOption.store()) {
             return store.read(id);
         }
     }
@@ -72,7 +72,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private StoredJournal readById() {
-        try (LocalJournalStore store = runsOption.store()) {
+        try (JournalStore store = runsOption.store()) {
             return store.read(run);
         }
     }

@@ -82,13 +82,13 @@ final class RunCommand implements Callable<Integer> {
             Runs.requireModels(file.crew(), models, env);
             Runs.Session session = Runs.session(System.out, settings.json, settings.yes, stdin);
             if (temporal.enabled()) {
-                try (TemporalRuns cluster = TemporalRuns.connect(temporal, models, settings.runs(), env)) {
+                try (TemporalRuns cluster = TemporalRuns.connect(temporal, models, settings.runsOption, env)) {
                     RunHandle run = cluster.cadre().run(file.crew(), Task.of("task", task).withInputs(values),
                             RunOptions.DEFAULTS.withCrewSource(source));
                     return outputFiles.afterRun(run, cluster.follow(run, session, settings.runsOption), System.err);
                 }
             }
-            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runs(), session.gate());
+            Orchestrator orchestrator = Runs.orchestrator(models, env, settings.runsOption, session.gate());
             RunHandle run = orchestrator.run(file.crew(), Task.of("task", task).withInputs(values),
                     RunOptions.DEFAULTS.withCrewSource(source).withWorkspace(sources.workspace)
                             .withStreaming(session.view().live()));

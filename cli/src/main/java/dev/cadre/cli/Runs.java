@@ -153,7 +153,7 @@ final class Runs {
                     session.view().clearStatus();
                     err.println("Run " + run.runId() + " waits at checkpoint '" + TerminalText.line(c.id()) + "': " + TerminalText.line(c.question()));
                     err.println("Not on a terminal, so nobody can answer here. Answer it on a terminal with: cadre runs resume "
-                            + run.runId() + (runs.runs == null ? "" : " --runs " + TerminalText.line(runs.runs.toString()))
+                            + run.runId() + runs.repeat()
                             + " (add --yes to approve every checkpoint).");
                     return ExitCodes.WAITING;
                 });
@@ -163,12 +163,17 @@ final class Runs {
     /** Where run {@code runId}'s journal is, for the summary: its store's location, as {@code cadre runs export} writes it out. */
     private static String journalOf(RunsOption runs, String runId) {
         try (var store = runs.store()) {
-            return store.location(runId) + " (`cadre runs export " + runId + "` writes it as a file)";
+            return store.location(runId) + " (`cadre runs export " + runId + runs.repeat() + "` writes it as a file)";
         }
     }
 
-    static Orchestrator orchestrator(ModelRegistry models, Map<String, String> env, Path runs, HumanGate gate) {
-        return orchestratorBuilder(models, env, runs, Redactor.fromEnvironment(env)).gate(gate).build();
+    /** An orchestrator as {@link #orchestratorBuilder} configures one, journaling where {@code runs} says (--runs, --journal). */
+    static Orchestrator orchestrator(ModelRegistry models, Map<String, String> env, RunsOption runs, HumanGate gate) {
+        Orchestrator.Builder builder = orchestratorBuilder(models, env, runs.runs(), Redactor.fromEnvironment(env)).gate(gate);
+        if (runs.shared()) {
+            builder.journalStore(runs.store());
+        }
+        return builder.build();
     }
 
     /** An orchestrator as the CLI configures one: prices and tracing from the environment, secrets masked. */

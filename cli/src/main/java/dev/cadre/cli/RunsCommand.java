@@ -2,11 +2,14 @@ package dev.cadre.cli;
 
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
+import dev.cadre.jdbc.JdbcJournalStore;
 import dev.cadre.orchestrator.journal.JournalIntegrity;
+import dev.cadre.orchestrator.journal.JournalStore;
 import dev.cadre.orchestrator.journal.LocalJournalStore;
 import dev.cadre.orchestrator.journal.RunsDirectory;
 import dev.cadre.orchestrator.journal.StoredJournal;
 import dev.cadre.orchestrator.RunOptions;
+import dev.cadre.temporal.RunPayloads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,20 +35,17 @@ final class RunsCommand implements Runnable {
     static final class ListRuns implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         RunsOption runsOption = new RunsOption();
-        @picocli.CommandLine.Mixin
-        JournalOption journalOption = new JournalOption();
 
         @Override
         public Integer call() throws IOException {
-            java.util.Optional<dev.cadre.orchestrator.journal.JournalStore> shared = journalOption.sharedStore(System.getenv());
-            if (shared.isEmpty()) {
+            if (!runsOption.shared()) {
                 Path runs = runsOption.runs();
                 if (!Files.isDirectory(runs)) {
                     System.out.println("No runs in " + runs + ".");
                     return ExitCodes.OK;
                 }
             }
-            try (dev.cadre.orchestrator.journal.JournalStore store = shared.isPresent() ? shared.get() : runsOption.store()) {
+            try (JournalStore store = runsOption.store()) {
                 header();
                 List<String> ids = new java.util.ArrayList<>(store.runIds());
                 ids.sort(java.util.Comparator.reverseOrder());
@@ -141,7 +141,7 @@ final class RunsCommand implements Runnable {
             settings.defaultModelOnly("cadre runs resume");
             RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace, true);
             if (temporal.enabled()) {
-                try (TemporalRuns cluster = TemporalRuns.connect(temporal, go.models(), settings.runs(), System.getenv())) {
+                try (TemporalRuns cluster = TemporalRuns.connect(temporal, go.models(), settings.runsOption, System.getenv())) {
                     RunHandle run = cluster.resume(id, go.file().crew(), RunOptions.DEFAULTS.withTrustUnverifiedJournal(trustUnverified));
                     return go.outputFiles().afterRun(run, cluster.follow(run, go.session(), settings.runsOption), System.err);
                 }
@@ -189,12 +189,12 @@ final class RunsCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            try (LocalJournalStore store = runsOption.store()) {
+            try (JournalStore store = runsOption.store()) {
                 if (out == null) {
                     store.export(id, System.out);
                     return ExitCodes.OK;
                 }
-                if (RunsDirectory.inside(out, runsOption.runs())) {
+                if (!runsOption.shared() && RunsDirectory.inside(out, runsOption.runs())) {
                     throw new IllegalArgumentException("--out " + out + " is inside the runs directory " + runsOption.runs()
                             + ", where it would read as an old run's journal; write it elsewhere.");
                 }
@@ -212,7 +212,8 @@ final class RunsCommand implements Runnable {
 
     @Command(name = "prune", mixinStandardHelpOptions = true,
             description = "Remove the runs whose last event is older than --older-than, with the journal files that hold them"
-                    + " (a segment goes only with every run in it). Export what you want to keep first.")
+                    + " (a segment goes only with every run in it) and the payload files only they refer to; in a --journal store,"
+                    + " only runs that ended. Export what you want to keep first.")
     static final class Prune implements Callable<Integer> {
         @Option(names = "--older-than", required = true, paramLabel = "AGE",
                 description = "How old a run's last event must be: a number and a unit (30d, 12h, 90m), or ISO-8601 (P30D).")
@@ -227,14 +228,30 @@ final class RunsCommand implements Runnable {
         @Override
         public Integer call() {
             java.time.Instant before = java.time.Instant.now().minus(age(olderThan));
-            LocalJournalStore.Pruned pruned;
-            try (LocalJournalStore store = runsOption.store()) {
-                pruned = store.prune(before, dryRun);
-            }
             String verb = dryRun ? "Would remove" : "Removed";
-            pruned.runIds().forEach(id -> System.out.println(verb + " run " + TerminalText.line(id)));
-            System.out.println(verb + " " + pruned.runIds().size() + " run" + (pruned.runIds().size() == 1 ? "" : "s") + " ("
-                    + pruned.files().size() + " file" + (pruned.files().size() == 1 ? "" : "s") + ") from " + runsOption.runs() + ".");
+            List<String> runIds;
+            String files = "";
+            String from;
+            if (runsOption.shared()) {
+                try (JdbcJournalStore store = (JdbcJournalStore) runsOption.store()) {
+                    runIds = store.prune(before, dryRun);
+                    from = store.location("").replace(" (run )", "");
+                }
+            } else {
+                LocalJournalStore.Pruned pruned;
+                try (LocalJournalStore store = runsOption.localStore()) {
+                    pruned = store.prune(before, dryRun);
+                }
+                runIds = pruned.runIds();
+                files = " (" + pruned.files().size() + " file" + (pruned.files().size() == 1 ? "" : "s") + ")";
+                from = runsOption.runs().toString();
+                if (!dryRun) {   // a shared store's removals take their payloads themselves (RunsOption#store)
+                    int payloads = RunPayloads.in(runsOption.runs()).remove(runIds);
+                    from += payloads == 0 ? "" : ", and " + payloads + " payload file" + (payloads == 1 ? "" : "s") + " of theirs";
+                }
+            }
+            runIds.forEach(id -> System.out.println(verb + " run " + TerminalText.line(id)));
+            System.out.println(verb + " " + runIds.size() + " run" + (runIds.size() == 1 ? "" : "s") + files + " from " + from + ".");
             return ExitCodes.OK;
         }
 

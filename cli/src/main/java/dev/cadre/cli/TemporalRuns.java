@@ -35,7 +35,8 @@ final class TemporalRuns implements AutoCloseable {
     private final TemporalCadre cadre;
     private final String target;
 
-    private TemporalRuns(TemporalOptions options, ModelRegistry models, Path runs, Map<String, String> env) {
+    private TemporalRuns(TemporalOptions options, ModelRegistry models, Path runs, dev.cadre.orchestrator.journal.JournalStore shared,
+                         Map<String, String> env) {
         TemporalConnection connection = options.connection(env);
         this.target = connection.target();
         this.open = connection.connect();
@@ -44,11 +45,19 @@ final class TemporalRuns implements AutoCloseable {
         if (options.toolQueue() != null) {
             builder.toolQueue(options.toolQueue());
         }
+        if (shared != null) {
+            builder.journalStore(shared);
+        }
         this.cadre = builder.build();
     }
 
     static TemporalRuns connect(TemporalOptions options, ModelRegistry models, Path runs, Map<String, String> env) {
-        return new TemporalRuns(options, models, runs, env);
+        return new TemporalRuns(options, models, runs, null, env);
+    }
+
+    /** The same, journaling where {@code runs} says: the runs directory, or the shared store of {@code --journal}. */
+    static TemporalRuns connect(TemporalOptions options, ModelRegistry models, RunsOption runs, Map<String, String> env) {
+        return new TemporalRuns(options, models, runs.runs(), runs.shared() ? runs.store() : null, env);
     }
 
     TemporalCadre cadre() {

@@ -74,6 +74,9 @@ final class WorkerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sticky-timeout is " + stickySeconds + ": give 0 (no sticky execution) or more seconds.");
         }
         TemporalConnection connection = temporal.connection(env);
+        // workers on several machines journal into one PostgreSQL store (--journal): opened first, so a bad URL or a
+        // missing key is said before anything else
+        dev.cadre.orchestrator.journal.JournalStore shared = runsOption.shared() ? runsOption.store() : null;
         Runs.requireWorkspace(workspace);
         RunsDirectory.requireOutside(runsOption.runs(), workspace);
         Workspace ws = Workspace.at(workspace);
@@ -105,6 +108,9 @@ final class WorkerCommand implements Callable<Integer> {
             if (temporal.toolQueue() != null) {
                 builder.toolQueue(temporal.toolQueue());
             }
+            if (shared != null) {
+                builder.journalStore(shared);
+            }
             loaded.forEach(f -> builder.crew(f.crew()));
             try (TemporalCadre cadre = builder.build()) {
                 WorkerFactory factory = WorkerFactory.newInstance(open.client());
@@ -119,7 +125,7 @@ final class WorkerCommand implements Callable<Integer> {
                 System.err.println("cadre worker: polling task queue '" + TerminalText.line(cadre.taskQueue()) + "'"
                         + (temporal.toolQueue() == null ? "" : " (tool calls on '" + TerminalText.line(temporal.toolQueue()) + "')") + " on " + connection
                         + "; crews " + String.join(", ", loaded.stream().map(f -> f.crew().name()).toList()) + "; workspace "
-                        + workspace.toAbsolutePath().normalize() + "; journals in " + runsOption.runs() + ".");
+                        + workspace.toAbsolutePath().normalize() + "; journals in " + (runsOption.shared() ? runsOption.describe() : runsOption.runs()) + ".");
                 stopped.await();
             }
         }

@@ -97,12 +97,19 @@ class CliTest {
                 appender.append(new RunEvent.RunFinished(run[0], "", 2, at, "done", dev.cadre.api.Usage.ZERO));
             }
         }
+        String payload = "0".repeat(64);   // the same content kept by both runs: each run's own file
+        for (String id : List.of("20260101-000000-old", "29990101-000000-new")) {
+            Files.writeString(Files.createDirectories(runs.resolve("payloads").resolve(id)).resolve(payload), "a large tool result");
+        }
         assertThat(Main.run("runs", "prune", "--older-than", "30d", "--dry-run", "--runs", runs.toString())).isZero();
         assertThat(stdout()).isEqualTo("Would remove run 20260101-000000-old\nWould remove 1 run (1 file) from " + runs + ".\n");
         assertThat(StoredRuns.ids(runs)).hasSize(2);
         out.reset();
         assertThat(Main.run("runs", "prune", "--older-than", "P30D", "--runs", runs.toString())).isZero();
-        assertThat(stdout()).isEqualTo("Removed run 20260101-000000-old\nRemoved 1 run (1 file) from " + runs + ".\n");
+        assertThat(stdout()).isEqualTo("Removed run 20260101-000000-old\nRemoved 1 run (1 file) from " + runs
+                + ", and 1 payload file of theirs.\n");
+        assertThat(runs.resolve("payloads/20260101-000000-old")).doesNotExist();
+        assertThat(runs.resolve("payloads/29990101-000000-new").resolve(payload)).hasContent("a large tool result");
         assertThat(StoredRuns.ids(runs)).containsExactly("29990101-000000-new");
         assertThat(StoredRuns.read(runs, "29990101-000000-new").integrity().isIntact()).isTrue();
         err.reset();

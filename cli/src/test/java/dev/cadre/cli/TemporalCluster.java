@@ -32,6 +32,8 @@ final class TemporalCluster implements AutoCloseable {
     final int port;
     private final List<Process> started = new ArrayList<>();
     private final List<Started> workers = new ArrayList<>();
+    /** More environment for the {@code cadre} JVMs started from now on (e.g. a shared journal's key). */
+    final Map<String, String> env = new java.util.HashMap<>();
 
     TemporalCluster(Path dir, String modelUrl) throws Exception {
         this.dir = dir;
@@ -69,6 +71,7 @@ final class TemporalCluster implements AutoCloseable {
         builder.environment().putAll(Map.of("OPENAI_BASE_URL", modelUrl, "OPENAI_API_KEY", "sk-test", "CADRE_MODEL", "openai:gpt-4.1-mini",
                 "CADRE_STATE_DIR", state.toString(), "CADRE_OTEL", "off",
                 "JDK_JAVA_OPTIONS", "-XX:TieredStopAtLevel=1 -Xshare:auto"));
+        builder.environment().putAll(env);
         String file = name + "-" + System.nanoTime();
         File out = dir.resolve(file + ".out").toFile();
         File err = dir.resolve(file + ".err").toFile();

@@ -66,7 +66,8 @@ public final class CadreConsole implements RunListener, AutoCloseable {
 
     private CadreConsole(Builder b) {
         JournalKey key = b.journalKey != null ? b.journalKey : JournalKey.fromStateDirectory();
-        this.board = new RunBoard(b.runsDirectory, key, b.keepFinishedRuns, b.clock);
+        this.board = b.journalStore != null ? new RunBoard(b.journalStore, false, b.keepFinishedRuns, b.clock)
+                : new RunBoard(b.runsDirectory, key, b.keepFinishedRuns, b.clock);
         this.crews = Map.copyOf(b.crews);
         this.guard = new LoopbackGuard(b.token, b.allowedOrigins);
         this.streams = Schedulers.newBoundedElastic(b.maxStreamThreads, 100_000, "cadre-console-sse", 60, true);
@@ -204,9 +205,19 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         private int maxStreamThreads = 4;
         private Clock clock = Clock.systemUTC();
         private JournalKey journalKey;
+        private dev.cadre.orchestrator.journal.JournalStore journalStore;
 
         /** Where journals are read from (the orchestrators' runs directory; default {@link CadreState#runsDirectory()}). */
         public Builder runsDirectory(Path dir) { this.runsDirectory = Objects.requireNonNull(dir); return this; }
+
+        /**
+         * Reads runs from {@code store} instead of the runs directory: a shared one, e.g. the PostgreSQL store Temporal
+         * workers on several machines write (docs/journal.md). The caller closes it; give the orchestrator the same store.
+         */
+        public Builder journalStore(dev.cadre.orchestrator.journal.JournalStore store) {
+            this.journalStore = Objects.requireNonNull(store);
+            return this;
+        }
 
         /** A crew the start form offers, under {@code name}. */
         public Builder crew(String name, CrewFile crew) { crews.put(name, Objects.requireNonNull(crew)); return this; }

@@ -19,6 +19,7 @@ public final class JdbcJournalBuilder {
     private int pageSize = 500;
     private Duration connectionWait = Duration.ofSeconds(30);
     private Retention retention = Retention.KEEP_ALL;
+    private java.util.function.Consumer<String> whenRemoved = runId -> { };
 
     JdbcJournalBuilder(String url) {
         this.url = Objects.requireNonNull(url, "url");
@@ -55,6 +56,15 @@ public final class JdbcJournalBuilder {
 
     /** Which finished runs are removed when the store starts and on {@link JdbcJournalStore#prune} (default: none). */
     public JdbcJournalBuilder retention(Retention retention) { this.retention = Objects.requireNonNull(retention); return this; }
+
+    /**
+     * Called with each run's id as the store removes it ({@link Retention}, {@link JdbcJournalStore#prune}), on the
+     * removing thread: to remove what the run left beside its journal, e.g. the Temporal driver's payload files.
+     */
+    public JdbcJournalBuilder whenRemoved(java.util.function.Consumer<String> action) {
+        this.whenRemoved = Objects.requireNonNull(action);
+        return this;
+    }
 
     /** Connects, creates or migrates the tables and applies the retention; fails with one sentence naming the database. */
     public JdbcJournalStore build() {
@@ -93,6 +103,10 @@ public final class JdbcJournalBuilder {
 
     JournalKey key() {
         return key;
+    }
+
+    java.util.function.Consumer<String> whenRemoved() {
+        return whenRemoved;
     }
 
     int pageSize() {

@@ -53,12 +53,14 @@ public final class JdbcJournalStore implements JournalStore {
     private final JournalKey key;
     private final ConnectionPool pool;
     private final int pageSize;
+    private final java.util.function.Consumer<String> whenRemoved;
 
     JdbcJournalStore(JdbcJournalBuilder b, ConnectionPool pool) {
         this.where = b.where();
         this.key = b.key();
         this.pool = pool;
         this.pageSize = b.pageSize();
+        this.whenRemoved = b.whenRemoved();
     }
 
     /** A store on the PostgreSQL database at {@code url} ({@code jdbc:postgresql://host:port/database}). */
@@ -77,7 +79,47 @@ public final class JdbcJournalStore implements JournalStore {
         if (retention.keepsAll()) {
             return 0;
         }
-        return pool.with("remove old runs", c -> Pruner.prune(c, retention, pageSize));
+        return removed(pool.with("remove old runs", c -> Pruner.prune(c, retention, pageSize))).size();
+    }
+
+    /**
+     * Removes the finished runs whose last event was appended before {@code before} ({@code cadre runs prune}); with
+     * {@code dryRun} nothing is removed. Runs that have not ended (running, or waiting on a human) stay. Returns the
+     * runs removed (or that would be).
+     */
+    public List<String> prune(java.time.Instant before, boolean dryRun) {
+        List<String> runs = pool.with("remove old runs", c -> Pruner.prune(c, before, dryRun, pageSize));
+        return dryRun ? runs : removed(runs);
+    }
+
+    private List<String> removed(List<String> runs) {
+        runs.forEach(whenRemoved);
+        return runs;
+    }
+
+    /**
+     * Writes the journal of {@code runId} to {@code out} as JSON Lines, each row as the line a local journal keeps (the
+     * event's JSON with its chained {@code mac} field last, the same code the row carries), a page of rows at a time:
+     * a file that {@code cadre runs verify FILE} and {@code cadre replay FILE} check under this store's key.
+     */
+    @Override
+    public void export(String runId, java.io.OutputStream out) throws java.io.IOException {
+        if (!contains(runId)) {
+            throw new JournalException("There is no journal of run '" + runId + "' in " + where + ".");
+        }
+        long next = 1;
+        while (true) {
+            long from = next;
+            List<EventLines.Row> page = pool.with("read a journal", c -> RunRows.rows(c, runId, from, pageSize));
+            for (EventLines.Row row : page) {
+                out.write(row.line());
+            }
+            if (page.size() < pageSize) {
+                out.flush();
+                return;
+            }
+            next += page.size();
+        }
     }
 
     @Override

@@ -184,6 +184,44 @@ class JdbcJournalStoreTest {
         assertThat(rows("done-4")).isZero();
     }
 
+    @Test
+    void pruning_runs_last_appended_before_an_instant_says_which_went_and_keeps_unfinished_ones() throws SQLException {
+        List<String> removed = new ArrayList<>();
+        JdbcJournalStore store = store(JdbcJournalStore.builder(url).key(KEY).pageSize(1).whenRemoved(removed::add));
+        int all = EventsAccess.oneOfEach("x").size();
+        write(store, "old-1", all);
+        write(store, "old-2", all);
+        write(store, "new", all);
+        write(store, "waiting", 9);
+        sql("UPDATE cadre_journal_runs SET updated_at = now() - interval '40 days' WHERE run_id IN ('old-1', 'old-2', 'waiting')");
+        java.time.Instant before = java.time.Instant.now().minus(Duration.ofDays(30));
+        assertThat(store.prune(before, true)).containsExactlyInAnyOrder("old-1", "old-2");
+        assertThat(removed).as("a dry run removes nothing").isEmpty();
+        assertThat(store.runIds()).hasSize(4);
+        assertThat(store.prune(before, false)).containsExactlyInAnyOrder("old-1", "old-2");
+        assertThat(removed).containsExactlyInAnyOrder("old-1", "old-2");
+        assertThat(store.runIds()).containsExactlyInAnyOrder("new", "waiting");
+        assertThat(store.prune(Retention.latest(1))).isZero();
+        assertThat(removed).hasSize(2);
+    }
+
+    @Test
+    void an_exported_journal_is_the_local_line_format_and_verifies_under_the_shared_key(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<RunEvent> events = EventsAccess.oneOfEach("exported");
+        write(store(), "exported", events.size());
+        java.nio.file.Path file = dir.resolve("exported.jsonl");
+        try (var out = java.nio.file.Files.newOutputStream(file)) {
+            store().export("exported", out);
+        }
+        var read = dev.cadre.orchestrator.journal.JournalReader.read(file, KEY);
+        assertThat(read.integrity().isIntact()).as(read.integrity().describe(file.toString())).isTrue();
+        assertThat(read.events()).containsExactlyElementsOf(events);
+        assertThat(dev.cadre.orchestrator.journal.JournalReader.read(file, JournalKey.generate()).integrity().isChanged()).isTrue();
+        assertThatThrownBy(() -> store().export("none", java.io.OutputStream.nullOutputStream())).isInstanceOf(JournalException.class)
+                .hasMessageContaining("no journal of run 'none'");
+    }
+
     long rows(String runId) throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
                 var r = s.executeQuery("SELECT count(*) FROM cadre_journal_events WHERE run_id = '" + runId + "'")) {

@@ -45,11 +45,15 @@ import java.util.function.Function;
  * @param redactor          masks secrets in everything the server sends and in its crews' runs (default: the keys and
  *                          tokens of this process's environment and well-known key shapes)
  * @param httpLimits        bodies and sessions of the streamable HTTP transport (default {@link McpHttpLimits#defaults()})
+ * @param journalStore      where run journals go and are read from instead of {@code runsDirectory}: a shared store,
+ *                          e.g. the PostgreSQL one of Temporal workers on several machines (docs/journal.md); the
+ *                          caller closes it; {@code null}: the runs directory's
  */
 public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewSource> crewSources, boolean builtInCrews,
                               Function<Workspace, CrewLoader> crewLoader, PersonaLibrary personas, ModelRegistry models,
                               Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures,
-                              List<RunListener> listeners, Redactor redactor, McpHttpLimits httpLimits) {
+                              List<RunListener> listeners, Redactor redactor, McpHttpLimits httpLimits,
+                              dev.cadre.orchestrator.journal.JournalStore journalStore) {
 
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
@@ -103,6 +107,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewS
         private final List<RunListener> listeners = new ArrayList<>();
         private Redactor redactor;
         private McpHttpLimits httpLimits;
+        private dev.cadre.orchestrator.journal.JournalStore journalStore;
 
         /** What masks secrets in the server's messages and runs ({@link Redactor#none()} turns it off). */
         public Builder redactor(Redactor redactor) { this.redactor = redactor; return this; }
@@ -120,6 +125,8 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewS
         public Builder personas(PersonaLibrary personas) { this.personas = personas; return this; }
         public Builder models(ModelRegistry models) { this.models = models; return this; }
         public Builder runsDirectory(Path dir) { this.runsDirectory = dir; return this; }
+        /** A shared journal store instead of the runs directory's (see {@link McpServerConfig#journalStore()}). */
+        public Builder journalStore(dev.cadre.orchestrator.journal.JournalStore store) { this.journalStore = store; return this; }
         public Builder checkpointTimeout(Duration timeout) { this.checkpointTimeout = timeout; return this; }
         public Builder tools(List<? extends Tool> tools) { extraTools.addAll(tools); return this; }
         /** Told of every crew run the server starts (tracing, metrics, the web console). */
@@ -127,7 +134,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewS
 
         public McpServerConfig build() {
             return new McpServerConfig(root, crews, crewSources, builtInCrews, crewLoader, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures,
-                    listeners, redactor, httpLimits);
+                    listeners, redactor, httpLimits, journalStore);
         }
     }
 }

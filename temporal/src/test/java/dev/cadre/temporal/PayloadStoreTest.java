@@ -40,4 +40,19 @@ class PayloadStoreTest {
         assertThatThrownBy(() -> store.put("../escape", "x")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot name a payload file");
     }
+
+    @Test
+    void removing_a_run_takes_its_payloads_and_leaves_another_runs_same_content() {
+        PayloadStore store = new PayloadStore(runs);
+        String large = "z".repeat(PayloadStore.INLINE_LIMIT + 1);
+        String pruned = store.shrink("pruned", large);
+        store.put("pruned", "its request");
+        String kept = store.shrink("kept", large);
+        assertThat(kept).as("content-addressed: the same reference").isEqualTo(pruned);
+        assertThat(RunPayloads.in(runs).remove(java.util.List.of("pruned", "never-had-any", "../kept"))).isEqualTo(2);
+        assertThat(runs.resolve("payloads/pruned")).doesNotExist();
+        assertThat(store.expand("kept", kept)).as("the kept run still reads the same content").isEqualTo(large);
+        assertThatThrownBy(() -> store.expand("pruned", pruned)).isInstanceOf(IllegalStateException.class);
+        assertThat(RunPayloads.in(runs).remove("pruned")).isZero();
+    }
 }

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cadre.orchestrator.journal.JournalIntegrity;
 import dev.cadre.orchestrator.journal.JournalKey;
 import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.JournalStore;
 import dev.cadre.orchestrator.journal.LocalJournalStore;
 import dev.cadre.orchestrator.journal.StoredJournal;
 import java.nio.file.Path;
@@ -40,7 +41,8 @@ public final class RunBoard implements AutoCloseable {
 
     private record Cached(RunSummary summary) {}
 
-    private final LocalJournalStore store;
+    private final JournalStore store;
+    private final boolean ownStore;
     private final int keepFinished;
     private final Clock clock;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
@@ -50,7 +52,13 @@ public final class RunBoard implements AutoCloseable {
     private final Map<String, Disposable> watching = new ConcurrentHashMap<>();
 
     public RunBoard(Path runsDirectory, JournalKey key, int keepFinished, Clock clock) {
-        this.store = LocalJournalStore.open(runsDirectory, key, Durability.PROCESS);   // read here, never appended
+        this(LocalJournalStore.open(runsDirectory, key, Durability.PROCESS), true, keepFinished, clock);   // read here, never appended
+    }
+
+    /** A board reading {@code store} (a shared one, e.g. PostgreSQL); closes it on {@link #close} when {@code ownStore}. */
+    public RunBoard(JournalStore store, boolean ownStore, int keepFinished, Clock clock) {
+        this.store = store;
+        this.ownStore = ownStore;
         this.keepFinished = keepFinished;
         this.clock = clock;
     }
@@ -174,6 +182,8 @@ public final class RunBoard implements AutoCloseable {
     public void close() {
         watching.values().forEach(Disposable::dispose);
         updates.tryEmitComplete();
-        store.close();
+        if (ownStore) {
+            store.close();
+        }
     }
 }

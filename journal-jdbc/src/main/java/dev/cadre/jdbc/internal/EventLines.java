@@ -30,7 +30,19 @@ public final class EventLines {
     }
 
     /** A signed row: the event's JSON and its MAC (base64url), which the next row chains to. */
-    public record Row(String json, String mac) {}
+    public record Row(String json, String mac) {
+
+        /**
+         * The row as a local journal's line, newline included: the JSON with the {@code mac} field last. The code is
+         * the same, since a local line's is computed over the JSON without that field, which is this row's JSON.
+         */
+        public byte[] line() {
+            if (!json.endsWith("}")) {
+                throw new JournalException("A journal row is not a JSON object: " + json.substring(0, Math.min(60, json.length())));
+            }
+            return (json.substring(0, json.length() - 1) + ",\"mac\":\"" + mac + "\"}\n").getBytes(StandardCharsets.UTF_8);
+        }
+    }
 
     /** {@code event} serialised and signed after the row whose MAC is {@code previous} (null for the first). */
     public Row sign(String previous, RunEvent event, String where) {

@@ -62,6 +62,22 @@ public final class RunRows {
         return rows;
     }
 
+    /** The rows of {@code runId} from {@code fromSeq} on, at most {@code limit}, as stored (unchecked: for export). */
+    public static List<EventLines.Row> rows(Connection c, String runId, long fromSeq, int limit) throws SQLException {
+        List<EventLines.Row> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(PAGE)) {
+            s.setString(1, runId);
+            s.setLong(2, fromSeq);
+            s.setInt(3, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.add(new EventLines.Row(r.getString(2), r.getString(3)));
+                }
+            }
+        }
+        return rows;
+    }
+
     /** The next page of events (empty at the end). */
     public List<RunEvent> next(Connection c, int limit) throws SQLException {
         List<RunEvent> events = new ArrayList<>();

@@ -28,6 +28,15 @@ class JdbcJournalStoreContractTest extends JournalStoreContract {
     }
 
     @Override
+
+    JournalKey key() {
+
+        return KEY;
+
+    }
+
+
+    @Override
     JournalStore reopened() {
         return newStore();
     }
@@ -39,6 +48,15 @@ class JdbcJournalStoreContractTest extends JournalStoreContract {
         JournalStore newStore() {
             return JdbcJournalStore.builder(url).key(KEY).durability(Durability.FSYNC).pageSize(3).build();
         }
+
+        @Override
+
+        JournalKey key() {
+
+            return KEY;
+
+        }
+
 
         @Override
         JournalStore reopened() {

@@ -11,6 +11,7 @@ import dev.cadre.orchestrator.Orchestrator;
 import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.journal.JournalKey;
 import dev.cadre.orchestrator.journal.Durability;
+import dev.cadre.orchestrator.journal.JournalStore;
 import dev.cadre.orchestrator.journal.LocalJournalStore;
 import dev.cadre.personas.CrewFile;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -42,7 +43,7 @@ public final class CrewRuns {
     private final McpServerConfig config;
     private final JournalKey journalKey;
     /** One store for all of this server's runs: its appends share one writer and its segments (docs/journal.md). */
-    private final LocalJournalStore store;
+    private final JournalStore store;
     private final Cache<String, RunHandle> runs;
 
     public CrewRuns(McpServerConfig config, JournalKey journalKey) {
@@ -52,7 +53,8 @@ public final class CrewRuns {
     CrewRuns(McpServerConfig config, JournalKey journalKey, Ticker ticker, Duration retention, int maxFinished) {
         this.config = config;
         this.journalKey = journalKey;
-        this.store = LocalJournalStore.open(config.runsDirectory(), journalKey, Durability.PROCESS);
+        this.store = config.journalStore() != null ? config.journalStore()
+                : LocalJournalStore.open(config.runsDirectory(), journalKey, Durability.PROCESS);
         this.runs = bounded(ticker, retention, maxFinished);
     }
 
@@ -98,7 +100,7 @@ public final class CrewRuns {
     }
 
     /** Where this server's runs are journaled, and read back from by its resources. */
-    public LocalJournalStore store() {
+    public JournalStore store() {
         return store;
     }
 
@@ -130,7 +132,7 @@ public final class CrewRuns {
             return run;
         }
         if (!store.contains(runId)) {
-            throw new IllegalArgumentException("There is no run '" + runId + "' in " + config.runsDirectory() + ".");
+            throw new IllegalArgumentException("There is no run '" + runId + "' in " + store.location(runId) + ".");
         }
         synchronized (runs) {
             RunHandle known = runs.getIfPresent(runId);

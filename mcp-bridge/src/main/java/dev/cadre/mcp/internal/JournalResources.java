@@ -2,7 +2,7 @@ package dev.cadre.mcp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.orchestrator.journal.JournalIntegrity;
-import dev.cadre.orchestrator.journal.LocalJournalStore;
+import dev.cadre.orchestrator.journal.JournalStore;
 import dev.cadre.orchestrator.redaction.Redactor;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpError;
@@ -28,11 +28,11 @@ public final class JournalResources {
     private static final Logger log = LoggerFactory.getLogger(JournalResources.class);
     private static final Pattern RUN_URI = Pattern.compile("cadre://runs/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
 
-    private final LocalJournalStore store;
+    private final JournalStore store;
     private final Redactor redactor;
     private final RunResources list;
 
-    public JournalResources(LocalJournalStore store, Redactor redactor, RunResources list) {
+    public JournalResources(JournalStore store, Redactor redactor, RunResources list) {
         this.store = store;
         this.redactor = redactor;
         this.list = list;

@@ -48,6 +48,21 @@ public interface JournalStore extends AutoCloseable {
     /** The ids of the runs the store holds, in no particular order. */
     List<String> runIds();
 
+    /**
+     * Writes the journal of {@code runId} to {@code out} as JSON Lines ({@code cadre runs export}, MCP's journal
+     * resources): a store that keeps authenticated lines writes them as kept, MACs included (a file
+     * {@link JournalReader} verifies under the store's key); this default, for stores that keep none, writes each event's
+     * JSON, which reads back as unverified. A journal the store does not hold is a {@link JournalException}.
+     */
+    default void export(String runId, java.io.OutputStream out) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = dev.cadre.api.CadreJson.mapper();
+        for (RunEvent event : read(runId).events()) {
+            out.write(mapper.writeValueAsBytes(event));
+            out.write('\n');
+        }
+        out.flush();
+    }
+
     /** Where the journal of {@code runId} is, for messages: a path, or a URI such as {@code memory:<runId>}. */
     String location(String runId);
 

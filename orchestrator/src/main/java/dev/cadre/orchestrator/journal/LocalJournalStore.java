@@ -179,6 +179,7 @@ public final class LocalJournalStore implements JournalStore {
      * journal file that {@link JournalReader} reads and verifies under this store's key, and that a person can read.
      * A torn last line of an old file is left out.
      */
+    @Override
     public void export(String runId, java.io.OutputStream out) throws IOException {
         if (!contains(runId)) {
             throw new JournalException("There is no journal of run '" + runId + "' in " + directory + ".");

@@ -72,6 +72,16 @@ public final class RunFilesJournalStore implements JournalStore {
         return new StoredJournal(runId, journal.file().toString(), journal.events(), journal.tornTail(), journal.integrity());
     }
 
+    /** The run's file as written, its MACs included (a torn last line too, which a reader skips). */
+    @Override
+    public void export(String runId, java.io.OutputStream out) throws IOException {
+        if (!contains(runId)) {
+            throw new JournalException("There is no journal of run '" + runId + "' in " + directory + ".");
+        }
+        Files.copy(JournalWriter.fileFor(directory, runId), out);
+        out.flush();
+    }
+
     @Override
     public List<String> runIds() {
         List<String> ids = new ArrayList<>();

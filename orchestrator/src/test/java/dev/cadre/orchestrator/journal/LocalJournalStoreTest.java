@@ -33,6 +33,15 @@ class LocalJournalStoreTest extends JournalStoreContract {
     }
 
     @Override
+
+    JournalKey key() {
+
+        return KEY;
+
+    }
+
+
+    @Override
     JournalStore reopened() {
         return newStore();
     }
@@ -44,6 +53,15 @@ class LocalJournalStoreTest extends JournalStoreContract {
         JournalStore newStore() {
             return LocalJournalStore.open(runs, KEY, Durability.FSYNC, SMALL);
         }
+
+        @Override
+
+        JournalKey key() {
+
+            return KEY;
+
+        }
+
 
         @Override
         JournalStore reopened() {

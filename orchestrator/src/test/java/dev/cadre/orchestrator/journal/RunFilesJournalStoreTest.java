@@ -16,6 +16,11 @@ class RunFilesJournalStoreTest extends JournalStoreContract {
     }
 
     @Override
+    JournalKey key() {
+        return KEY;
+    }
+
+    @Override
     JournalStore reopened() {
         return newStore();
     }

@@ -79,6 +79,33 @@ public final class PayloadStore {
         }
     }
 
+    /**
+     * Removes the payloads of {@code runId} (its run was removed): its own directory, which holds only what that run
+     * refers to, since a placeholder expands only from its own run's payloads (the same content in another run is that
+     * run's own file, and stays). A run id that cannot name a payload directory has none. Returns how many files went.
+     */
+    public int remove(String runId) {
+        if (!RUN_ID.matcher(runId).matches()) {
+            return 0;
+        }
+        Path dir = directory.resolve(runId);
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot remove the payloads of run '" + runId + "' in " + dir + ": " + e.getMessage(), e);
+        }
+        return removed;
+    }
+
     /** {@code text} itself when it is small, else a placeholder for it, kept for {@code runId}. */
     public String shrink(String runId, String text) {
         if (text.length() <= INLINE_LIMIT) {

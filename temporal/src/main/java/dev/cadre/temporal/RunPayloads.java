@@ -1,0 +1,36 @@
+package dev.cadre.temporal;
+
+import dev.cadre.temporal.internal.PayloadStore;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Objects;
+
+/**
+ * The payload files the Temporal driver keeps beside the journals of a runs directory (what is too large for
+ * Temporal's history: chat requests, large tool results; see docs/temporal.md): removed with their runs when those are
+ * pruned ({@code cadre runs prune}, a PostgreSQL store's retention). Each run's payloads are its own, so removing one
+ * run's never takes what another kept run refers to.
+ */
+public final class RunPayloads {
+
+    private final PayloadStore store;
+
+    private RunPayloads(Path runsDirectory) {
+        this.store = new PayloadStore(Objects.requireNonNull(runsDirectory));
+    }
+
+    /** The payloads kept in {@code runsDirectory}. */
+    public static RunPayloads in(Path runsDirectory) {
+        return new RunPayloads(runsDirectory);
+    }
+
+    /** Removes the payloads of run {@code runId}; returns how many files went (0 when it had none). */
+    public int remove(String runId) {
+        return store.remove(runId);
+    }
+
+    /** Removes the payloads of each of {@code runIds}; returns how many files went. */
+    public int remove(Collection<String> runIds) {
+        return runIds.stream().mapToInt(this::remove).sum();
+    }
+}
