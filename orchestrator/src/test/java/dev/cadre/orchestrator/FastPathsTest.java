@@ -46,6 +46,7 @@ class FastPathsTest {
     static final Duration WAIT = Duration.ofSeconds(20);
     final Scheduler blocking = Schedulers.newBoundedElastic(4, 100, "test-blocking");
     final AtomicInteger callbacks = new AtomicInteger();
+    final List<Thread> callbackThreads = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void stop() {
@@ -67,15 +68,22 @@ class FastPathsTest {
                         handler.onError(e);
                     }
                 }, "provider-callback-" + callbacks.incrementAndGet());
+                callbackThreads.add(callback);
                 callback.start();
             }
         };
     }
 
     static Tool tool(String name, boolean blocks, List<String> threads) {
+        return tool(name, blocks, threads, () -> { });
+    }
+
+    /** The same, doing {@code first} before it notes its thread. */
+    static Tool tool(String name, boolean blocks, List<String> threads, Runnable first) {
         ToolSpecification spec = ToolSpecification.builder().name(name).description("Notes its thread")
                 .parameters(JsonObjectSchema.builder().addStringProperty("text", "the text").required("text").build()).build();
         Tool tool = Tool.of(spec, RiskLevel.READ_ONLY, true, (args, context) -> {
+            first.run();
             threads.add(Thread.currentThread().getName());
             return Mono.just(ToolResult.ok("noted"));
         });
@@ -104,7 +112,9 @@ class FastPathsTest {
         Orchestrator orchestrator = Orchestrator.builder()
                 .models(ModelRegistry.builder().model("test:m", scripted).streamingModel("test:m", onItsOwnThreads(answers, null))
                         .defaultModel("test:m").build())
-                .tools(List.of(tool("quick_note", false, inline), tool("slow_note", true, hopped)))
+                // the blocking tool answers once the callback thread that asked for it has left the mailbox (it ends then):
+                // a result arriving while that thread still drains would be taken there, by the mailbox's rule
+                .tools(List.of(tool("quick_note", false, inline), tool("slow_note", true, hopped, () -> awaitEnd(callbackThreads.get(1)))))
                 .journalStore(new MemoryJournalStore()).blockingScheduler(blocking)
                 .interceptor(new TurnInterceptor() {
                     @Override
@@ -126,6 +136,14 @@ class FastPathsTest {
         assertThat(asked).as("each next request is made where the last result came in").containsExactly(
                 Thread.currentThread().getName(), "provider-callback-1", asked.get(2));
         assertThat(asked.get(2)).startsWith("test-blocking");
+    }
+
+    static void awaitEnd(Thread thread) {
+        try {
+            thread.join(WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
