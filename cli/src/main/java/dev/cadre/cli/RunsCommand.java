@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cadre runs list | show ID | resume ID | fork ID | verify ID | export ID | prune --older-than AGE}. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "List, show, resume, fork and verify runs from their journals.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class, RunsFork.class, RunsCommand.Verify.class,
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Resume.class, RunsFork.class, RunsMove.class, RunsCommand.Verify.class,
                 RunsCommand.Export.class, RunsCommand.Prune.class})
 final class RunsCommand implements Runnable {
 

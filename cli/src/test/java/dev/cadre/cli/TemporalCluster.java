@@ -91,12 +91,14 @@ final class TemporalCluster implements AutoCloseable {
     }
 
     /** {@code cadre worker} on {@code queue} with {@code workspace} and {@code runs}, once it polls. */
-    Started worker(String queue, Path workspace, Path runs) throws Exception {
-        Started w = cadre("worker", "worker", "--temporal", target(), "--task-queue", queue, "--workspace", workspace.toString(),
-                "--runs", runs.toString(), "--crew", "coder-reviewer", "--heartbeat-timeout", "2",
+    Started worker(String queue, Path workspace, Path runs, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("worker", "--temporal", target(), "--task-queue", queue, "--workspace",
+                workspace.toString(), "--runs", runs.toString(), "--crew", "coder-reviewer", "--heartbeat-timeout", "2",
                 // Temporal's Java test server never moves a task off a dead worker's sticky queue (a real cluster does after
                 // the sticky timeout): a worker killed between two of a run's tasks would hold the run for ever
-                "--sticky-timeout", "0");
+                "--sticky-timeout", "0"));
+        args.addAll(List.of(more));
+        Started w = cadre("worker", args.toArray(String[]::new));
         synchronized (workers) {
             workers.add(w);
         }

@@ -250,4 +250,38 @@ class TemporalWorkersProcessTest {
         assertThat(TemporalCluster.exit(resume, WAIT_SECONDS)).as(resume.err()).isZero();
         assertThat(differences(expected, outcome(workspace, journal))).isEmpty();
     }
+
+    @Test
+    void aRunWhoseWorkspaceHostIsGoneIsMovedToAnotherWithCadreRunsMoveAndEndsAsTheLocalRun() throws Exception {
+        Outcome expected = local(dir.resolve("local-for-move"));
+        Path base = dir.resolve("move");
+        Path workspace = base.resolve("calculator");
+        Path runs = base.resolve("runs");
+        reset(workspace);
+        String queue = "move";
+        // host c holds a copy of the workspace (here: the same directory); host b, the run's, never comes
+        TemporalCluster.ready(cluster.worker(queue, workspace, runs, "--workspace-host", "c"));
+        TemporalCluster.Started run = cluster.cadre("run", "run", sample.crew(), "--task", sample.task(), "--workspace",
+                workspace.toString(), "--runs", runs.toString(), "--temporal", cluster.target(), "--task-queue", queue,
+                "--workspace-host", "b", "--yes");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!run.err().contains("Workspace host b is unavailable") && run.process().isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(run.err()).contains("Workspace host b is unavailable").contains("move the run to another host");
+        Journal journal = newJournal(runs, Set.of());
+
+        TemporalCluster.Started refused = cluster.cadre("move", "runs", "move", journal.runId(), "--to-host", "b c", "--temporal",
+                cluster.target(), "--task-queue", queue);
+        assertThat(TemporalCluster.exit(refused, WAIT_SECONDS)).isNotZero();
+        assertThat(refused.err()).contains("--to-host 'b c' is not a host name");
+        TemporalCluster.Started move = cluster.cadre("move", "runs", "move", journal.runId(), "--to-host", "c", "--temporal",
+                cluster.target(), "--task-queue", queue);
+        assertThat(TemporalCluster.exit(move, WAIT_SECONDS)).as(move.err()).isZero();
+        assertThat(Files.readString(move.stdout())).contains("tool calls go to task queue move@c now (were on move@b)");
+
+        assertThat(cluster.exitOrKeepLogs(run, WAIT_SECONDS, Path.of("target", "temporal-workers-move"))).as(run.err()).isZero();
+        assertThat(run.err()).contains("the run's workspace host took its tool call; the run goes on");
+        assertThat(differences(expected, outcome(workspace, journal))).isEmpty();
+    }
 }

@@ -191,12 +191,30 @@ public final class TemporalCadre implements AutoCloseable {
     }
 
     /**
+     * Moves open run {@code runId} to the workspace host whose worker polls {@code toolQueue} ({@code cadre runs move}):
+     * its tool calls go there from now on, and those waiting on the old host's queue are asked again there (with the
+     * interrupted-call check). For a run whose host is gone and will not return; returns the queue it used before.
+     */
+    public static String move(WorkflowClient client, String runId, String toolQueue) {
+        Builder.requireQueue(toolQueue);
+        try {
+            return client.newWorkflowStub(CrewWorkflow.class, runId).moveWorkspace(toolQueue);
+        } catch (io.temporal.client.WorkflowNotFoundException e) {
+            throw new IllegalArgumentException("Run '" + runId + "' has no open workflow on this cluster: there is nothing to move.", e);
+        } catch (io.temporal.client.WorkflowUpdateException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalArgumentException(cause instanceof io.temporal.failure.TemporalFailure t ? t.getOriginalMessage()
+                    : String.valueOf(e.getMessage()), e);
+        }
+    }
+
+    /**
      * Why run {@code runId} waits, when a tool call of it has waited longer than {@code after} on the tool queue with no
      * worker taking it: "Workspace host H is unavailable: ..." (the worker that holds the run's workspace is gone; the
      * run waits until it returns). Empty while no tool call waits that long (or the run is not open).
      */
     public java.util.Optional<String> workspaceHostUnavailable(String runId, java.time.Duration after) {
-        String queue = toolQueue != null ? toolQueue : taskQueue;
+        String queue = routedTo(runId);
         io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse described;
         try {
             described = client.newUntypedWorkflowStub(runId).describe().getRawDescription();
@@ -217,6 +235,15 @@ public final class TemporalCadre implements AutoCloseable {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** The task queue run {@code runId}'s tool calls go to now (moved, perhaps), else this process's setting. */
+    private String routedTo(String runId) {
+        try {
+            return client.newWorkflowStub(CrewWorkflow.class, runId).toolQueue();
+        } catch (RuntimeException noWorkerToAnswer) {
+            return toolQueue != null ? toolQueue : taskQueue;
+        }
     }
 
     private static String newRunId() {

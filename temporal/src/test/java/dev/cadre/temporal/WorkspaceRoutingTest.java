@@ -3,6 +3,7 @@ package dev.cadre.temporal;
 import static dev.cadre.orchestrator.conformance.Runs.agent;
 import static dev.cadre.orchestrator.conformance.Runs.work;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RiskLevel;
@@ -74,6 +75,54 @@ class WorkspaceRoutingTest {
             second.shutdownNow();
             hostA.close();
             hostB.close();
+        }
+    }
+
+    @Test
+    void aRunWhoseWorkspaceHostIsGoneFinishesOnTheHostItIsMovedTo() {
+        Queue<String> onB = new ConcurrentLinkedQueue<>();
+        Queue<String> onC = new ConcurrentLinkedQueue<>();
+        Crew crew = Crew.of("edits", work(agent("coder", Runs.tool("edit", RiskLevel.READ_ONLY, new ConcurrentLinkedQueue<>())), "code",
+                "Edit: {task}"));
+        ScriptedModel model = ScriptedModel.builder().agent("coder", Reply.toolCall("edit", "{\"text\":\"one\"}"),
+                Reply.toolCall("edit", "{\"text\":\"two\"}"), Reply.text("edited")).build();
+        JournalKey key = JournalKey.generate();
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(TemporalCadre.dataConverter()).build())
+                .build())) {
+            TemporalCadre hostA = host(env, model, key, "cadre@a", Runs.tool("edit", RiskLevel.READ_ONLY, new ConcurrentLinkedQueue<>()), crew);
+            WorkerFactory third = WorkerFactory.newInstance(env.getWorkflowClient());
+            TemporalCadre hostC = TemporalCadre.builder(env.getWorkflowClient()).models(ModelRegistry.of("scripted:m", model))
+                    .tools(java.util.List.of(Runs.tool("edit", RiskLevel.READ_ONLY, onC))).toolQueue("cadre@c").crew(crew)
+                    .runsDirectory(store.resolve("runs")).journalKey(key).build();
+            hostC.register(third);
+            env.start();
+            third.start();
+
+            TemporalCadre client = TemporalCadre.builder(env.getWorkflowClient()).models(ModelRegistry.of("scripted:m", model))
+                    .toolQueue("cadre@b").runsDirectory(store.resolve("runs")).journalKey(key).build();
+            RunHandle run = client.run(crew, Runs.TASK, Runs.id("from-b"));
+            String why = null;
+            for (int i = 0; i < 400 && why == null; i++) { // host b never comes: its tool call waits
+                why = client.workspaceHostUnavailable("from-b", java.time.Duration.ZERO).orElse(null);
+                sleep();
+            }
+            assertThat(why).startsWith("Workspace host b is unavailable");
+            assertThatThrownBy(() -> TemporalCadre.move(env.getWorkflowClient(), "from-b", "cadre@b")).hasMessage(
+                    "Run 'from-b' already sends its tool calls to task queue cadre@b.");
+            assertThatThrownBy(() -> TemporalCadre.move(env.getWorkflowClient(), "nowhere", "cadre@c")).hasMessage(
+                    "Run 'nowhere' has no open workflow on this cluster: there is nothing to move.");
+
+            assertThat(TemporalCadre.move(env.getWorkflowClient(), "from-b", "cadre@c")).isEqualTo("cadre@b");
+
+            Runs.succeeded(run, "edited");
+            assertThat(onC).as("the waiting call asked again on c, the next one sent there").containsExactly("one", "two");
+            assertThat(onB).isEmpty();
+            assertThat(client.workspaceHostUnavailable("from-b", java.time.Duration.ZERO)).isEmpty();
+            assertThatThrownBy(() -> TemporalCadre.move(env.getWorkflowClient(), "from-b", "cadre@a")).hasMessageContaining("from-b");
+            third.shutdownNow();
+            hostA.close();
+            hostC.close();
         }
     }
 

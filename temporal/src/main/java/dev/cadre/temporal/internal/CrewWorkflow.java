@@ -47,6 +47,21 @@ public interface CrewWorkflow {
     List<Checkpoint> pending();
 
     /**
+     * Sends the run's tool calls to {@code toolQueue} from now on (its workspace moved to the host whose worker polls
+     * it), and the calls waiting on the old queue again there; returns the old queue.
+     */
+    @UpdateMethod(name = "moveWorkspace")
+    String moveWorkspace(String toolQueue);
+
+    /** Refuses a move to no queue, to the queue the run already uses, or of a run that is not running. */
+    @UpdateValidatorMethod(updateName = "moveWorkspace")
+    void validateMoveWorkspace(String toolQueue);
+
+    /** The task queue the run's tool calls go to now. */
+    @QueryMethod(name = "toolQueue")
+    String toolQueue();
+
+    /**
      * The run's result once it ended, else {@code null}: Temporal reports a cancelled workflow as cancelled whatever it
      * returned, so a client asks for the result of a cancelled run this way.
      */

@@ -53,7 +53,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
     private final RunActivities.Journal journal = Workflow.newLocalActivityStub(RunActivities.Journal.class, LOCAL);
     private final RunActivities.Payloads payloads = Workflow.newLocalActivityStub(RunActivities.Payloads.class, LOCAL);
     private RunActivities.Models models;
-    private RunActivities.Tools tools;
+    private ToolRouting tools;
     private RunCore core;
     private String runId;
     private RunResult result;
@@ -77,12 +77,8 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
         models = Workflow.newActivityStub(RunActivities.Models.class, ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofMinutes(10)).setHeartbeatTimeout(setup.heartbeatTimeout())
                 .setRetryOptions(RetryMapping.models(crew.policy().retry())).build());
-        ActivityOptions.Builder toolOptions = ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1))
-                .setHeartbeatTimeout(setup.heartbeatTimeout()).setRetryOptions(RetryMapping.tools());
-        if (start.toolQueue() != null) {
-            toolOptions.setTaskQueue(start.toolQueue());
-        }
-        tools = Workflow.newActivityStub(RunActivities.Tools.class, toolOptions.build());
+        tools = new ToolRouting(ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofHours(1))
+                .setHeartbeatTimeout(setup.heartbeatTimeout()).setRetryOptions(RetryMapping.tools()).build(), start.toolQueue());
         RunOptions options = new RunOptions(runId, start.context(), false, start.maxOutputRetries(), null).withCrewSource(start.crewSource());
         List<RunEvent> events;
         try {
@@ -149,7 +145,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
         flush(new ArrayList<>(next.stream().filter(DriverCommand.Record.class::isInstance)
                 .map(c -> ((DriverCommand.Record) c).event()).toList()));
         Workflow.continueAsNew(new Start(runId, start.crew(), start.task(), start.context(), start.maxOutputRetries(), true,
-                start.toolQueue(), start.crewSource()));
+                tools.queue(), start.crewSource()));
     }
 
     private void execute(List<DriverCommand> commands) {
@@ -215,14 +211,11 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
     }
 
     private void callTool(DriverCommand.CallTool c) {
-        Promise<dev.cadre.api.ToolResult> done = Async.function(tools::call,
-                new RunActivities.ToolCall(c.tool().name(), c.arguments(), c.context(), c.recover()));
         inFlight++;
-        done.handle((r, failure) -> {
+        tools.call(new RunActivities.ToolCall(c.tool().name(), c.arguments(), c.context(), c.recover()), (r, failure) -> {
             inFlight--;
             inbox.add(new DriverInput.ToolDone(c.key(), failure != null
                     ? dev.cadre.api.ToolResult.error("Tool '" + c.tool().name() + "' failed: " + reason(failure)) : r));
-            return null;
         });
     }
 
@@ -265,6 +258,32 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
             throw new IllegalArgumentException("Run '" + runId + "' has no pending checkpoint '" + checkpointId + "'; pending: "
                     + (ids.isEmpty() ? "none" : String.join(", ", ids)) + ".");
         }
+    }
+
+    @Override
+    public String moveWorkspace(String toolQueue) {
+        String from = tools.queue();
+        tools.move(toolQueue);
+        return from == null ? Workflow.getInfo().getTaskQueue() : from;
+    }
+
+    @Override
+    public void validateMoveWorkspace(String toolQueue) {
+        String runId = Workflow.getInfo().getWorkflowId();
+        if (toolQueue == null || toolQueue.isBlank()) {
+            throw new IllegalArgumentException("Moving run '" + runId + "' needs the task queue of its new workspace host.");
+        }
+        if (tools == null || result != null) {
+            throw new IllegalArgumentException("Run '" + runId + "' is not running: there is nothing to move.");
+        }
+        if (toolQueue.equals(toolQueue())) {
+            throw new IllegalArgumentException("Run '" + runId + "' already sends its tool calls to task queue " + toolQueue + ".");
+        }
+    }
+
+    @Override
+    public String toolQueue() {
+        return tools == null || tools.queue() == null ? Workflow.getInfo().getTaskQueue() : tools.queue();
     }
 
     @Override
