@@ -39,6 +39,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * {@code java -cp ... dev.cadre.benchmarks.TemporalScaleOut WORKERS RUNS} prints one row: wall time, runs per second,
  * wall per model step, and the CPU per model step of the workers and of the server (from the processes' CPU times).
+ *
+ * <p>A program, not library code: its standard output is its result (the table row), and a worker process's
+ * "ready" line on its standard output is how the benchmark knows it polls.
  */
 public final class TemporalScaleOut {
 

@@ -37,6 +37,9 @@ import reactor.core.scheduler.Schedulers;
  *
  * <p>One writer appends a run at a time: an event appended twice, or a run appended by two writers at once, is refused
  * with a {@link JournalException} that says so, and the journal keeps the first.
+ *
+ * <p>Just over 300 lines: the whole JournalStore contract on one pool (open, append, read in pages, export, prune,
+ * retention hooks); the SQL itself is in {@code internal} ({@code RunRows}, {@code EventLines}, {@code Pruner}).
  */
 public final class JdbcJournalStore implements JournalStore {
 

@@ -56,6 +56,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A run's workflow id is its run id; its events go to the same journal store (the runs directory's segments) a local
  * run writes. Crews are code, as workflows are: every worker on the task queue registers the crews it may run.
+ *
+ * <p>Over 300 lines: the embedded API (register workers, run, resume, handle, move, the workspace-host status) and its
+ * builder's documented settings; the workflow and activities it wires are in {@code internal}.
  */
 public final class TemporalCadre implements AutoCloseable {
 

@@ -29,6 +29,9 @@ import java.util.Set;
  * a record torn by a crash is dropped (its CRC does not match) and the run continues after its last whole event.
  * Journals of earlier versions (one {@code <runId>.jsonl} file per run in {@code directory}) are read as before, and a
  * resumed one continues in the segments, its chain going on from the file's last line.
+ *
+ * <p>Just over 300 lines: the store's public face over its parts (segments, index, writer thread, retention, the
+ * per-run files of older runs directories, export); each part is a class of its own.
  */
 public final class LocalJournalStore implements JournalStore {
 
