@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadre.api.ModelRegistry;
 import dev.cadre.api.RiskLevel;
 import dev.cadre.api.RunHandle;
-import dev.cadre.api.Tool;
 import dev.cadre.api.crew.Crew;
 import dev.cadre.orchestrator.conformance.Runs;
 import dev.cadre.orchestrator.journal.JournalKey;
@@ -38,32 +37,18 @@ class WorkspaceRoutingTest {
     void toolCallsGoToTheQueueOfTheRunsWorkspaceHostAndModelCallsToAnyWorker() {
         Queue<String> onA = new ConcurrentLinkedQueue<>();
         Queue<String> onB = new ConcurrentLinkedQueue<>();
-        Crew crew = Crew.of("edits", work(agent("coder", Runs.tool("edit", RiskLevel.READ_ONLY, new ConcurrentLinkedQueue<>())), "code",
-                "Edit: {task}"));
-        ScriptedModel model = ScriptedModel.builder().agent("coder", Reply.toolCall("edit", "{\"text\":\"one\"}"),
-                Reply.toolCall("edit", "{\"text\":\"two\"}"), Reply.text("edited")).build();
-        JournalKey key = JournalKey.generate();
-        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(TemporalCadre.dataConverter()).build())
-                .build())) {
-            TemporalCadre hostA = host(env, model, key, "cadre@a", Runs.tool("edit", RiskLevel.READ_ONLY, onA), crew);
+        ScriptedModel model = twoEdits();
+        try (TestWorkflowEnvironment env = environment()) {
+            TemporalCadre hostA = host(env, env.getWorkerFactory(), model, "cadre@a", onA);
             WorkerFactory second = WorkerFactory.newInstance(env.getWorkflowClient());
-            TemporalCadre hostB = TemporalCadre.builder(env.getWorkflowClient()).models(ModelRegistry.of("scripted:m", model))
-                    .tools(java.util.List.of(Runs.tool("edit", RiskLevel.READ_ONLY, onB))).toolQueue("cadre@b").crew(crew)
-                    .runsDirectory(store.resolve("runs")).journalKey(key).build();
-            hostB.register(second);
+            TemporalCadre hostB = host(env, second, model, "cadre@b", onB);
             env.start();
 
-            TemporalCadre client = TemporalCadre.builder(env.getWorkflowClient()).models(ModelRegistry.of("scripted:m", model))
-                    .toolQueue("cadre@b").runsDirectory(store.resolve("runs")).journalKey(key).build();
-            RunHandle run = client.run(crew, Runs.TASK, Runs.id("on-b"));
+            TemporalCadre client = client(env, model, "cadre@b");
+            RunHandle run = client.run(CREW, Runs.TASK, Runs.id("on-b"));
             // host b's worker is not up: the model call is done elsewhere, the tool call waits, and the run says why
-            String why = null;
-            for (int i = 0; i < 400 && why == null; i++) {
-                why = client.workspaceHostUnavailable("on-b", java.time.Duration.ZERO).orElse(null);
-                sleep();
-            }
-            assertThat(why).as(() -> env.getWorkflowClient().newUntypedWorkflowStub("on-b").describe().getRawDescription().toString())
+            assertThat(unavailable(client, "on-b")).as(() -> env.getWorkflowClient().newUntypedWorkflowStub("on-b").describe()
+                    .getRawDescription().toString())
                     .startsWith("Workspace host b is unavailable: a tool call of run on-b has waited")
                     .contains("task queue cadre@b");
             assertThat(onA).isEmpty();
@@ -80,34 +65,19 @@ class WorkspaceRoutingTest {
 
     @Test
     void aRunWhoseWorkspaceHostIsGoneFinishesOnTheHostItIsMovedTo() {
-        Queue<String> onB = new ConcurrentLinkedQueue<>();
         Queue<String> onC = new ConcurrentLinkedQueue<>();
-        Crew crew = Crew.of("edits", work(agent("coder", Runs.tool("edit", RiskLevel.READ_ONLY, new ConcurrentLinkedQueue<>())), "code",
-                "Edit: {task}"));
-        ScriptedModel model = ScriptedModel.builder().agent("coder", Reply.toolCall("edit", "{\"text\":\"one\"}"),
-                Reply.toolCall("edit", "{\"text\":\"two\"}"), Reply.text("edited")).build();
-        JournalKey key = JournalKey.generate();
-        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(TemporalCadre.dataConverter()).build())
-                .build())) {
-            TemporalCadre hostA = host(env, model, key, "cadre@a", Runs.tool("edit", RiskLevel.READ_ONLY, new ConcurrentLinkedQueue<>()), crew);
+        ScriptedModel model = twoEdits();
+        try (TestWorkflowEnvironment env = environment()) {
+            TemporalCadre hostA = host(env, env.getWorkerFactory(), model, "cadre@a", new ConcurrentLinkedQueue<>());
             WorkerFactory third = WorkerFactory.newInstance(env.getWorkflowClient());
-            TemporalCadre hostC = TemporalCadre.builder(env.getWorkflowClient()).models(ModelRegistry.of("scripted:m", model))
-                    .tools(java.util.List.of(Runs.tool("edit", RiskLevel.READ_ONLY, onC))).toolQueue("cadre@c").crew(crew)
-                    .runsDirectory(store.resolve("runs")).journalKey(key).build();
-            hostC.register(third);
+            TemporalCadre hostC = host(env, third, model, "cadre@c", onC);
             env.start();
             third.start();
 
-            TemporalCadre client = TemporalCadre.builder(env.getWorkflowClient()).models(ModelRegistry.of("scripted:m", model))
-                    .toolQueue("cadre@b").runsDirectory(store.resolve("runs")).journalKey(key).build();
-            RunHandle run = client.run(crew, Runs.TASK, Runs.id("from-b"));
-            String why = null;
-            for (int i = 0; i < 400 && why == null; i++) { // host b never comes: its tool call waits
-                why = client.workspaceHostUnavailable("from-b", java.time.Duration.ZERO).orElse(null);
-                sleep();
-            }
-            assertThat(why).startsWith("Workspace host b is unavailable");
+            TemporalCadre client = client(env, model, "cadre@b");
+            RunHandle run = client.run(CREW, Runs.TASK, Runs.id("from-b"));
+            assertThat(unavailable(client, "from-b")).as("host b never comes: its tool call waits")
+                    .startsWith("Workspace host b is unavailable");
             assertThatThrownBy(() -> TemporalCadre.move(env.getWorkflowClient(), "from-b", "cadre@b")).hasMessage(
                     "Run 'from-b' already sends its tool calls to task queue cadre@b.");
             assertThatThrownBy(() -> TemporalCadre.move(env.getWorkflowClient(), "nowhere", "cadre@c")).hasMessage(
@@ -117,13 +87,38 @@ class WorkspaceRoutingTest {
 
             Runs.succeeded(run, "edited");
             assertThat(onC).as("the waiting call asked again on c, the next one sent there").containsExactly("one", "two");
-            assertThat(onB).isEmpty();
             assertThat(client.workspaceHostUnavailable("from-b", java.time.Duration.ZERO)).isEmpty();
             assertThatThrownBy(() -> TemporalCadre.move(env.getWorkflowClient(), "from-b", "cadre@a")).hasMessageContaining("from-b");
             third.shutdownNow();
             hostA.close();
             hostC.close();
         }
+    }
+
+    private static final Crew CREW = Crew.of("edits", work(agent("coder", Runs.tool("edit", RiskLevel.READ_ONLY,
+            new ConcurrentLinkedQueue<>())), "code", "Edit: {task}"));
+
+    private final JournalKey key = JournalKey.generate();
+
+    private static ScriptedModel twoEdits() {
+        return ScriptedModel.builder().agent("coder", Reply.toolCall("edit", "{\"text\":\"one\"}"),
+                Reply.toolCall("edit", "{\"text\":\"two\"}"), Reply.text("edited")).build();
+    }
+
+    private static TestWorkflowEnvironment environment() {
+        return TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setDataConverter(TemporalCadre.dataConverter()).build())
+                .build());
+    }
+
+    /** The run's "workspace host unavailable" status, asked until it appears (10 s at most; null if it never does). */
+    private static String unavailable(TemporalCadre client, String runId) {
+        String why = null;
+        for (int i = 0; i < 400 && why == null; i++) {
+            why = client.workspaceHostUnavailable(runId, java.time.Duration.ZERO).orElse(null);
+            sleep();
+        }
+        return why;
     }
 
     private static void sleep() {
@@ -134,10 +129,18 @@ class WorkspaceRoutingTest {
         }
     }
 
-    private TemporalCadre host(TestWorkflowEnvironment env, ScriptedModel model, JournalKey key, String toolQueue, Tool tool, Crew crew) {
+    /** A worker of workspace host {@code toolQueue}, its "edit" tool recording the texts it was called with. */
+    private TemporalCadre host(TestWorkflowEnvironment env, WorkerFactory factory, ScriptedModel model, String toolQueue,
+            Queue<String> edits) {
         TemporalCadre cadre = TemporalCadre.builder(env.getWorkflowClient()).models(ModelRegistry.of("scripted:m", model))
-                .tools(java.util.List.of(tool)).toolQueue(toolQueue).crew(crew).runsDirectory(store.resolve("runs")).journalKey(key).build();
-        cadre.register(env.getWorkerFactory());
+                .tools(java.util.List.of(Runs.tool("edit", RiskLevel.READ_ONLY, edits))).toolQueue(toolQueue).crew(CREW)
+                .runsDirectory(store.resolve("runs")).journalKey(key).build();
+        cadre.register(factory);
         return cadre;
+    }
+
+    private TemporalCadre client(TestWorkflowEnvironment env, ScriptedModel model, String toolQueue) {
+        return TemporalCadre.builder(env.getWorkflowClient()).models(ModelRegistry.of("scripted:m", model)).toolQueue(toolQueue)
+                .runsDirectory(store.resolve("runs")).journalKey(key).build();
     }
 }
