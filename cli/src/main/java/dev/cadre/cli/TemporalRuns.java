@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -117,16 +116,23 @@ final class TemporalRuns implements AutoCloseable {
 
     /**
      * Asks the session's gate each checkpoint the run's journal shows and the workflow is waiting on, one at a time, and
-     * sends the decision; a checkpoint decided meanwhile elsewhere (the console, MCP, a timeout) is not asked.
+     * sends the decision; a checkpoint decided meanwhile elsewhere (the console, MCP, a timeout) is not asked. One
+     * subscription to the run's events: each resolution is noted as it comes, while the asking goes on one checkpoint at
+     * a time behind it (the queue holds only checkpoints asked, one per checkpoint of the run).
      */
     static Disposable answer(RunHandle run, Runs.Session session) {
         Set<String> asked = ConcurrentHashMap.newKeySet();
         Set<String> closed = ConcurrentHashMap.newKeySet();
-        Disposable closing = run.events().filter(e -> e instanceof RunEvent.CheckpointResolved)
-                .subscribe(e -> closed.add(((RunEvent.CheckpointResolved) e).checkpointId()));
-        Disposable asking = run.events().filter(e -> e instanceof RunEvent.CheckpointRequested)
+        return run.events()
+                .doOnNext(e -> {
+                    if (e instanceof RunEvent.CheckpointResolved r) {
+                        closed.add(r.checkpointId());
+                    }
+                })
+                .filter(e -> e instanceof RunEvent.CheckpointRequested)
                 .map(e -> ((RunEvent.CheckpointRequested) e).checkpoint())
                 .filter(c -> asked.add(c.id()))
+                .onBackpressureBuffer()
                 .concatMap(c -> Mono.fromCallable(() -> isPending(run, c, closed)).subscribeOn(Schedulers.boundedElastic())
                         .filter(Boolean::booleanValue)
                         .flatMap(yes -> session.gate().decide(c))
@@ -138,7 +144,6 @@ final class TemporalRuns implements AutoCloseable {
                             return Mono.empty();
                         }))
                 .subscribe();
-        return Disposables.composite(closing, asking);
     }
 
     /**
