@@ -54,6 +54,12 @@ final class TemporalRuns implements AutoCloseable {
         return new TemporalRuns(options, models, runs, null, env);
     }
 
+    /** The same, reading and journaling in {@code shared} when it is not null (the store of {@code --journal}), else in {@code runs}. */
+    static TemporalRuns connect(TemporalOptions options, ModelRegistry models, Path runs, dev.cadre.orchestrator.journal.JournalStore shared,
+                                Map<String, String> env) {
+        return new TemporalRuns(options, models, runs, shared, env);
+    }
+
     /** The same, journaling where {@code runs} says: the runs directory, or the shared store of {@code --journal}. */
     static TemporalRuns connect(TemporalOptions options, ModelRegistry models, RunsOption runs, Map<String, String> env) {
         return new TemporalRuns(options, models, runs.runs(), runs.shared() ? runs.store() : null, env);
@@ -68,15 +74,22 @@ final class TemporalRuns implements AutoCloseable {
      * resumed from its journal as a new workflow (every worker was gone, or the run was local).
      */
     RunHandle resume(String runId, Crew crew, dev.cadre.orchestrator.RunOptions options) {
+        return isOpen(runId) ? cadre.handle(runId) : cadre.resume(runId, crew, options);
+    }
+
+    /** Whether the cluster has an open (running) workflow of run {@code runId}; false for one it never had. */
+    boolean isOpen(String runId) {
         try {
-            WorkflowExecutionStatus status = open.client().newUntypedWorkflowStub(runId).describe().getStatus();
-            if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-                return cadre.handle(runId);
-            }
+            return open.client().newUntypedWorkflowStub(runId).describe().getStatus()
+                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         } catch (WorkflowNotFoundException e) {
-            // never on this cluster: resumed from its journal
+            return false;   // never on this cluster
         }
-        return cadre.resume(runId, crew, options);
+    }
+
+    /** The cluster's address, for messages. */
+    String target() {
+        return target;
     }
 
     /** Follows {@code run} to its end as {@link Runs#follow} does, answering its checkpoints here when this session can. */
