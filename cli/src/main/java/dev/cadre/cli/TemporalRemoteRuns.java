@@ -6,6 +6,8 @@ import dev.cadre.api.RemoteRuns;
 import dev.cadre.api.RunHandle;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -21,12 +23,27 @@ final class TemporalRemoteRuns implements RemoteRuns, AutoCloseable {
     /** What a run id looks like; anything else is no workflow of ours. */
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
-    private final TemporalRuns temporal;
+    private final Predicate<String> isOpen;
+    private final Function<String, RunHandle> handle;
+    private final String target;
+    private final AutoCloseable connection;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Cache<String, RunHandle> handles = Caffeine.newBuilder().maximumSize(MAX_HANDLES).expireAfterAccess(IDLE).build();
 
+    /** The runs open on the cluster {@code temporal} is connected to; closing this closes the connection. */
     TemporalRemoteRuns(TemporalRuns temporal) {
-        this.temporal = temporal;
+        this(temporal::isOpen, id -> temporal.cadre().handle(id), temporal.target(), temporal);
+    }
+
+    /**
+     * Runs {@code isOpen} says are open on cluster {@code target} (a workflow running), answered through {@code handle}'s
+     * handles; {@code connection} is closed with this.
+     */
+    TemporalRemoteRuns(Predicate<String> isOpen, Function<String, RunHandle> handle, String target, AutoCloseable connection) {
+        this.isOpen = isOpen;
+        this.handle = handle;
+        this.target = target;
+        this.connection = connection;
     }
 
     @Override
@@ -36,16 +53,16 @@ final class TemporalRemoteRuns implements RemoteRuns, AutoCloseable {
         }
         boolean open;
         try {
-            open = temporal.isOpen(runId);
+            open = isOpen.test(runId);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("The Temporal cluster at " + temporal.target() + " did not say whether run '" + runId
+            throw new IllegalStateException("The Temporal cluster at " + target + " did not say whether run '" + runId
                     + "' is open: " + TerminalText.line(String.valueOf(rootMessage(e))) + ".", e);
         }
         if (!open) {
             handles.invalidate(runId);
             return Optional.empty();
         }
-        return Optional.of(handles.get(runId, id -> temporal.cadre().handle(id)));
+        return Optional.of(handles.get(runId, handle));
     }
 
     private static String rootMessage(Throwable e) {
@@ -62,6 +79,10 @@ final class TemporalRemoteRuns implements RemoteRuns, AutoCloseable {
             return;
         }
         handles.invalidateAll();
-        temporal.close();
+        try {
+            connection.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot close the connection to the Temporal cluster at " + target + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -79,9 +79,13 @@ final class TemporalRuns implements AutoCloseable {
 
     /** Whether the cluster has an open (running) workflow of run {@code runId}; false for one it never had. */
     boolean isOpen(String runId) {
+        return isOpen(open.client(), runId);
+    }
+
+    /** Whether {@code client}'s cluster has an open (running) workflow of run {@code runId}. */
+    static boolean isOpen(io.temporal.client.WorkflowClient client, String runId) {
         try {
-            return open.client().newUntypedWorkflowStub(runId).describe().getStatus()
-                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+            return client.newUntypedWorkflowStub(runId).describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         } catch (WorkflowNotFoundException e) {
             return false;   // never on this cluster
         }
