@@ -55,6 +55,10 @@ final class ConsoleCommand implements Callable<Integer> {
     @Mixin
     CrewSources sources = new CrewSources();
 
+    /** {@code --temporal}: runs open on that cluster are answered and cancelled from the page (docs/temporal.md). */
+    @Mixin
+    TemporalOptions temporal = new TemporalOptions();
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
@@ -74,6 +78,11 @@ final class ConsoleCommand implements Callable<Integer> {
             builder.journalStore(shared);   // the page lists and shows what every machine journaled there
             orchestrator.journalStore(shared);
         }
+        TemporalRemoteRuns onCluster = temporal.enabled()
+                ? new TemporalRemoteRuns(TemporalRuns.connect(temporal, models, runs, shared, env)) : null;
+        if (onCluster != null) {
+            builder.remoteRuns(onCluster);
+        }
         origins.forEach(builder::allowedOrigin);
         for (String name : BuiltInCrews.NAMES) {
             builder.crew(name, Runs.loadCrew(name, library, ws, extra));
@@ -82,11 +91,17 @@ final class ConsoleCommand implements Callable<Integer> {
             builder.crew(file.getKey(), file.getValue());
         }
         CadreConsole console = builder.build().start(host, port);
+        if (onCluster != null) {
+            System.err.println("cadre console: answering the open runs of Temporal cluster " + temporal.target + ".");
+        }
         System.err.println("cadre console: open " + console.url()
                 + (models.defaultModel().isEmpty() ? "  (no model configured: " + ModelConfig.HOW + ")" : ""));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             console.close();
+            if (onCluster != null) {
+                onCluster.close();
+            }
             if (shared != null) {
                 shared.close();
             }

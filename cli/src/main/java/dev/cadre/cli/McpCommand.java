@@ -69,6 +69,10 @@ final class McpCommand implements Callable<Integer> {
     @Option(names = "--allow-origin", description = "A browser origin allowed besides the server's own (repeatable).")
     List<String> origins = new ArrayList<>();
 
+    /** {@code --temporal}: the cadre_* tools answer runs open on that cluster by their id (docs/temporal.md). */
+    @picocli.CommandLine.Mixin
+    TemporalOptions temporal = new TemporalOptions();
+
     @Override
     public Integer call() throws Exception {
         Path runs = runsOption.runs();
@@ -92,6 +96,11 @@ final class McpCommand implements Callable<Integer> {
                 .redactor(redactor);
         dev.cadre.orchestrator.journal.JournalStore shared = runsOption.shared() ? runsOption.store() : null;
         config.journalStore(shared);   // null: the runs directory's
+        TemporalRemoteRuns onCluster = temporal.enabled()
+                ? new TemporalRemoteRuns(TemporalRuns.connect(temporal, ModelConfig.registry(env, null), runs, shared, env)) : null;
+        if (onCluster != null) {
+            config.remoteRuns(onCluster);
+        }
         if (ModelConfig.defaultReference(env, null).isPresent()) {
             config.models(ModelConfig.registry(env, null)); // else crews run on the client's model through sampling
         }
@@ -119,6 +128,9 @@ final class McpCommand implements Callable<Integer> {
             if (shared != null) {
                 page.journalStore(shared);
             }
+            if (onCluster != null) {
+                page.remoteRuns(onCluster);
+            }
             origins.forEach(page::allowedOrigin);
             console = page.build();
             config.listener(console);
@@ -139,6 +151,9 @@ final class McpCommand implements Callable<Integer> {
             if (external != null) {
                 external.close();
             }
+            if (onCluster != null) {
+                onCluster.close();
+            }
             stopped.countDown();
         }, "cadre-mcp-shutdown"));
         if (transport.http == null) {
@@ -147,6 +162,9 @@ final class McpCommand implements Callable<Integer> {
             server.close();
             if (external != null) {
                 external.close();
+            }
+            if (onCluster != null) {
+                onCluster.close();
             }
             return ExitCodes.OK;
         }

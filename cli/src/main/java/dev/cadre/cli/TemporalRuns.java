@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -55,6 +54,12 @@ final class TemporalRuns implements AutoCloseable {
         return new TemporalRuns(options, models, runs, null, env);
     }
 
+    /** The same, reading and journaling in {@code shared} when it is not null (the store of {@code --journal}), else in {@code runs}. */
+    static TemporalRuns connect(TemporalOptions options, ModelRegistry models, Path runs, dev.cadre.orchestrator.journal.JournalStore shared,
+                                Map<String, String> env) {
+        return new TemporalRuns(options, models, runs, shared, env);
+    }
+
     /** The same, journaling where {@code runs} says: the runs directory, or the shared store of {@code --journal}. */
     static TemporalRuns connect(TemporalOptions options, ModelRegistry models, RunsOption runs, Map<String, String> env) {
         return new TemporalRuns(options, models, runs.runs(), runs.shared() ? runs.store() : null, env);
@@ -69,15 +74,26 @@ final class TemporalRuns implements AutoCloseable {
      * resumed from its journal as a new workflow (every worker was gone, or the run was local).
      */
     RunHandle resume(String runId, Crew crew, dev.cadre.orchestrator.RunOptions options) {
+        return isOpen(runId) ? cadre.handle(runId) : cadre.resume(runId, crew, options);
+    }
+
+    /** Whether the cluster has an open (running) workflow of run {@code runId}; false for one it never had. */
+    boolean isOpen(String runId) {
+        return isOpen(open.client(), runId);
+    }
+
+    /** Whether {@code client}'s cluster has an open (running) workflow of run {@code runId}. */
+    static boolean isOpen(io.temporal.client.WorkflowClient client, String runId) {
         try {
-            WorkflowExecutionStatus status = open.client().newUntypedWorkflowStub(runId).describe().getStatus();
-            if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-                return cadre.handle(runId);
-            }
+            return client.newUntypedWorkflowStub(runId).describe().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         } catch (WorkflowNotFoundException e) {
-            // never on this cluster: resumed from its journal
+            return false;   // never on this cluster
         }
-        return cadre.resume(runId, crew, options);
+    }
+
+    /** The cluster's address, for messages. */
+    String target() {
+        return target;
     }
 
     /** Follows {@code run} to its end as {@link Runs#follow} does, answering its checkpoints here when this session can. */
@@ -117,16 +133,23 @@ final class TemporalRuns implements AutoCloseable {
 
     /**
      * Asks the session's gate each checkpoint the run's journal shows and the workflow is waiting on, one at a time, and
-     * sends the decision; a checkpoint decided meanwhile elsewhere (the console, MCP, a timeout) is not asked.
+     * sends the decision; a checkpoint decided meanwhile elsewhere (the console, MCP, a timeout) is not asked. One
+     * subscription to the run's events: each resolution is noted as it comes, while the asking goes on one checkpoint at
+     * a time behind it (the queue holds only checkpoints asked, one per checkpoint of the run).
      */
     static Disposable answer(RunHandle run, Runs.Session session) {
         Set<String> asked = ConcurrentHashMap.newKeySet();
         Set<String> closed = ConcurrentHashMap.newKeySet();
-        Disposable closing = run.events().filter(e -> e instanceof RunEvent.CheckpointResolved)
-                .subscribe(e -> closed.add(((RunEvent.CheckpointResolved) e).checkpointId()));
-        Disposable asking = run.events().filter(e -> e instanceof RunEvent.CheckpointRequested)
+        return run.events()
+                .doOnNext(e -> {
+                    if (e instanceof RunEvent.CheckpointResolved r) {
+                        closed.add(r.checkpointId());
+                    }
+                })
+                .filter(e -> e instanceof RunEvent.CheckpointRequested)
                 .map(e -> ((RunEvent.CheckpointRequested) e).checkpoint())
                 .filter(c -> asked.add(c.id()))
+                .onBackpressureBuffer()
                 .concatMap(c -> Mono.fromCallable(() -> isPending(run, c, closed)).subscribeOn(Schedulers.boundedElastic())
                         .filter(Boolean::booleanValue)
                         .flatMap(yes -> session.gate().decide(c))
@@ -138,7 +161,6 @@ final class TemporalRuns implements AutoCloseable {
                             return Mono.empty();
                         }))
                 .subscribe();
-        return Disposables.composite(closing, asking);
     }
 
     /**

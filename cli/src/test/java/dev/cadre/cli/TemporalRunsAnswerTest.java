@@ -39,6 +39,7 @@ class TemporalRunsAnswerTest {
         final Sinks.One<RunResult> result = Sinks.one();
         final AtomicLong pendingFrom;
         final List<Decision> sent = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
 
         BetweenWorkers(Duration notPendingFor) {
             pendingFrom = new AtomicLong(System.nanoTime() + notPendingFor.toNanos());
@@ -46,7 +47,7 @@ class TemporalRunsAnswerTest {
         }
 
         @Override public String runId() { return "run-1"; }
-        @Override public Flux<RunEvent> events() { return journal.asFlux(); }
+        @Override public Flux<RunEvent> events() { return journal.asFlux().doOnSubscribe(s -> subscriptions.incrementAndGet()); }
         @Override public Mono<RunResult> result() { return result.asMono(); }
         @Override public RunStatus status() { return RunStatus.RUNNING; }
 
@@ -82,6 +83,7 @@ class TemporalRunsAnswerTest {
             }
             assertThat(run.sent).hasSize(1);
             assertThat(run.sent.get(0).kind()).isEqualTo(Decision.Kind.APPROVE);
+            assertThat(run.subscriptions).as("the run's events are tailed once, for asking and for resolutions alike").hasValue(1);
         } finally {
             answering.dispose();
         }

@@ -1,6 +1,7 @@
 package dev.cadre.console;
 
 import dev.cadre.api.CadreState;
+import dev.cadre.api.RemoteRuns;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunListener;
 import dev.cadre.orchestrator.journal.JournalKey;
@@ -61,6 +62,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
     private final Scheduler streams;
     private final Sse sse;
     private final Duration bodyTimeout;
+    private final RemoteRuns remoteRuns;
     private Server jetty;
     private int port;
 
@@ -73,6 +75,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         this.streams = Schedulers.newBoundedElastic(b.maxStreamThreads, 100_000, "cadre-console-sse", 60, true);
         this.sse = new Sse(streams, b.heartbeat);
         this.bodyTimeout = b.bodyTimeout;
+        this.remoteRuns = b.remoteRuns;
         this.orchestrator = b.orchestrator == null ? null : b.orchestrator.listener(this).journalKey(key).build();
     }
 
@@ -98,7 +101,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
     public ServletContextHandler handler(String contextPath) {
         ServletContextHandler context = new BoundedContext(guard, bodyTimeout);
         context.setContextPath(contextPath);
-        ServletHolder api = new ServletHolder(new ApiServlet(board, crews, launcher(), sse));
+        ServletHolder api = new ServletHolder(new ApiServlet(board, crews, launcher(), sse, remoteRuns));
         api.setAsyncSupported(true);
         context.addServlet(api, "/api/*");
         context.addServlet(new ServletHolder(new StaticServlet()), "/");
@@ -121,7 +124,7 @@ public final class CadreConsole implements RunListener, AutoCloseable {
             throw new IllegalArgumentException("The console's path '" + path + "' must start with '/' and name no wildcard,"
                     + " for example /cadre/console.");
         }
-        ServletRegistration.Dynamic api = container.addServlet("cadre-console-api", new ApiServlet(board, crews, launcher(), sse));
+        ServletRegistration.Dynamic api = container.addServlet("cadre-console-api", new ApiServlet(board, crews, launcher(), sse, remoteRuns));
         ServletRegistration.Dynamic page = container.addServlet("cadre-console-page", new StaticServlet());
         FilterRegistration.Dynamic filter = container.addFilter("cadre-console-guard", new ConsoleGuard(guard));
         if (api == null || page == null || filter == null) {
@@ -206,6 +209,14 @@ public final class CadreConsole implements RunListener, AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private JournalKey journalKey;
         private dev.cadre.orchestrator.journal.JournalStore journalStore;
+        private RemoteRuns remoteRuns = RemoteRuns.none();
+
+        /**
+         * Where runs open elsewhere are answered: a run whose journal the console reads but does not run itself (a
+         * Temporal workflow, e.g. {@code cadre console --temporal}) gets its checkpoints decided and is cancelled
+         * through the handle {@code runs} finds for it, by the page's user (the console's token) only.
+         */
+        public Builder remoteRuns(RemoteRuns runs) { this.remoteRuns = Objects.requireNonNull(runs); return this; }
 
         /** Where journals are read from (the orchestrators' runs directory; default {@link CadreState#runsDirectory()}). */
         public Builder runsDirectory(Path dir) { this.runsDirectory = Objects.requireNonNull(dir); return this; }

@@ -348,7 +348,7 @@ public final class CadreMcpServer implements AutoCloseable {
                         ? McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().completions().build()
                         : McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().build());
         List<McpServerFeatures.AsyncToolSpecification> tools = new ArrayList<>(new ToolCalls(config).specifications());
-        tools.addAll(new RunTools(runs, results).specifications());
+        tools.addAll(new RunTools(runs, results, config.remoteRuns()).specifications());
         List<McpServerFeatures.AsyncToolSpecification> crews = new ArrayList<>();
         Map<String, McpAsyncTool> modernCrews = new LinkedHashMap<>();
         CrewTools crewTools = new CrewTools(config, catalog, crewRuns, results, cancellations, http, () -> server);

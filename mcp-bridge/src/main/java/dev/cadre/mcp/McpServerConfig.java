@@ -3,6 +3,7 @@ package dev.cadre.mcp;
 import dev.cadre.api.CadreState;
 import dev.cadre.api.CrewSource;
 import dev.cadre.api.ModelRegistry;
+import dev.cadre.api.RemoteRuns;
 import dev.cadre.orchestrator.journal.RunsDirectory;
 import dev.cadre.orchestrator.redaction.Redactor;
 import dev.cadre.api.RunListener;
@@ -48,12 +49,15 @@ import java.util.function.Function;
  * @param journalStore      where run journals go and are read from instead of {@code runsDirectory}: a shared store,
  *                          e.g. the PostgreSQL one of Temporal workers on several machines (docs/journal.md); the
  *                          caller closes it; {@code null}: the runs directory's
+ * @param remoteRuns        runs open elsewhere (workflows on a Temporal cluster) that the {@code cadre_*} tools and a
+ *                          2026-07-28 retry answer through their handle instead of resuming them here; default
+ *                          {@link RemoteRuns#none()}
  */
 public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewSource> crewSources, boolean builtInCrews,
                               Function<Workspace, CrewLoader> crewLoader, PersonaLibrary personas, ModelRegistry models,
                               Path runsDirectory, Duration checkpointTimeout, List<Tool> extraTools, boolean conformanceFixtures,
                               List<RunListener> listeners, Redactor redactor, McpHttpLimits httpLimits,
-                              dev.cadre.orchestrator.journal.JournalStore journalStore) {
+                              dev.cadre.orchestrator.journal.JournalStore journalStore, RemoteRuns remoteRuns) {
 
     public McpServerConfig {
         crews = crews == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(crews));
@@ -68,6 +72,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewS
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
         redactor = redactor == null ? Redactor.fromEnvironment(System.getenv()) : redactor;
         httpLimits = httpLimits == null ? McpHttpLimits.defaults() : httpLimits;
+        remoteRuns = remoteRuns == null ? RemoteRuns.none() : remoteRuns;
         if (crewLoader == null) {
             PersonaLibrary library = personas;
             List<Tool> extra = extraTools;
@@ -108,7 +113,10 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewS
         private Redactor redactor;
         private McpHttpLimits httpLimits;
         private dev.cadre.orchestrator.journal.JournalStore journalStore;
+        private RemoteRuns remoteRuns;
 
+        /** Runs open elsewhere, answered through their handle (see {@link McpServerConfig#remoteRuns()}). */
+        public Builder remoteRuns(RemoteRuns runs) { this.remoteRuns = runs; return this; }
         /** What masks secrets in the server's messages and runs ({@link Redactor#none()} turns it off). */
         public Builder redactor(Redactor redactor) { this.redactor = redactor; return this; }
         /** The bounds of the HTTP transport: body size and time, session idle time and count. */
@@ -134,7 +142,7 @@ public record McpServerConfig(Path root, Map<String, CrewFile> crews, List<CrewS
 
         public McpServerConfig build() {
             return new McpServerConfig(root, crews, crewSources, builtInCrews, crewLoader, personas, models, runsDirectory, checkpointTimeout, extraTools, conformanceFixtures,
-                    listeners, redactor, httpLimits, journalStore);
+                    listeners, redactor, httpLimits, journalStore, remoteRuns);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.cadre.console.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.api.Checkpoint;
 import dev.cadre.api.Decision;
+import dev.cadre.api.RemoteRuns;
 import dev.cadre.api.RunEvent;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.Task;
@@ -30,8 +31,10 @@ import reactor.core.publisher.Flux;
  * GET  /crews                             the crews the start form offers
  * POST /runs                              {crew, task, inputs}: start a crew
  * POST /runs/{id}/checkpoints             {checkpointId, decision: approve|reject|edit|abort, feedback, editedOutput}
- * POST /runs/{id}/cancel                  cancel a run of this process
+ * POST /runs/{id}/cancel                  cancel a run of this process, or one open elsewhere ({@link RemoteRuns})
  * </pre>
+ * A run this process does not run but whose journal shows it open is answered and cancelled through the
+ * {@link RemoteRuns} the console was given (for example a workflow on a Temporal cluster), when it finds it.
  */
 public final class ApiServlet extends HttpServlet {
 
@@ -47,12 +50,39 @@ public final class ApiServlet extends HttpServlet {
     private final Map<String, CrewFile> crews;
     private final Launcher launcher;
     private final Sse sse;
+    private final RemoteRuns remote;
 
     public ApiServlet(RunBoard board, Map<String, CrewFile> crews, Launcher launcher, Sse sse) {
+        this(board, crews, launcher, sse, RemoteRuns.none());
+    }
+
+    public ApiServlet(RunBoard board, Map<String, CrewFile> crews, Launcher launcher, Sse sse, RemoteRuns remote) {
         this.board = board;
         this.crews = Map.copyOf(crews);
         this.launcher = launcher;
         this.sse = sse;
+        this.remote = remote;
+    }
+
+    /**
+     * The run {@code id} as this process can answer it: live here, or open elsewhere (its journal shows it has not
+     * ended and {@link RemoteRuns} finds it). An unreachable remote is an {@link IllegalStateException}.
+     */
+    private Optional<RunHandle> answerable(String id) {
+        Optional<RunHandle> live = board.live(id);
+        if (live.isPresent() || !board.openInJournal(id)) {
+            return live;
+        }
+        return remote.find(id);
+    }
+
+    /** As {@link #answerable}, an unreachable remote taken as "not answerable here" (the page shows the journal). */
+    private Optional<RunHandle> answerableOrJournal(String id) {
+        try {
+            return answerable(id);
+        } catch (IllegalStateException unreachable) {
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -78,7 +108,7 @@ public final class ApiServlet extends HttpServlet {
             return;
         }
         String id = m.group(1);
-        Optional<RunHandle> live = board.live(id);
+        Optional<RunHandle> live = answerableOrJournal(id);
         if (m.group(2) == null) {
             Optional<Map<String, Object>> run = run(id, live);
             if (run.isEmpty()) {
@@ -106,10 +136,22 @@ public final class ApiServlet extends HttpServlet {
     private Optional<Map<String, Object>> run(String id, Optional<RunHandle> live) {
         return board.summary(id).map(summary -> {
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("summary", summary);
-            List<Checkpoint> pending = live.map(RunHandle::pendingCheckpoints).orElseGet(() -> journalPending(id));
+            List<Checkpoint> pending;
+            boolean canAnswer;
+            RunSummary shown = summary;
+            try {
+                pending = live.map(RunHandle::pendingCheckpoints).orElseGet(() -> journalPending(id));
+                canAnswer = live.isPresent() && !live.get().status().isFinal();
+                if (live.isPresent() && !summary.live()) {
+                    shown = summary.withStatus(live.get().status().name());   // open elsewhere: its status, not "interrupted"
+                }
+            } catch (RuntimeException remoteDidNotAnswer) {
+                pending = journalPending(id);
+                canAnswer = false;
+            }
+            body.put("summary", shown);
             body.put("pendingCheckpoints", pending);
-            body.put("canAnswer", live.isPresent() && !live.get().status().isFinal());
+            body.put("canAnswer", canAnswer);
             return body;
         });
     }
@@ -149,7 +191,13 @@ public final class ApiServlet extends HttpServlet {
             Json.error(response, 404, "There is no API at POST '" + path + "'.");
             return;
         }
-        Optional<RunHandle> live = board.live(m.group(1));
+        Optional<RunHandle> live;
+        try {
+            live = answerable(m.group(1));
+        } catch (IllegalStateException unreachable) {
+            Json.error(response, 503, unreachable.getMessage());
+            return;
+        }
         if (live.isEmpty()) {
             Json.error(response, 409, "Run '" + m.group(1) + "' is not running in this process; resume it with: cadre runs resume "
                     + m.group(1) + ".");
@@ -172,6 +220,9 @@ public final class ApiServlet extends HttpServlet {
             live.get().resolve(checkpoint, decision);
         } catch (IllegalArgumentException e) {
             Json.error(response, 404, e.getMessage());
+            return;
+        } catch (IllegalStateException e) {
+            Json.error(response, 503, e.getMessage());   // a remote run's server did not take the decision
             return;
         }
         Json.write(response, 200, Map.of("runId", m.group(1), "checkpointId", checkpoint, "decision", decision.kind().name()));

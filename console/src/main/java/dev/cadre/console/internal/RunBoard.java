@@ -137,6 +137,15 @@ public final class RunBoard implements AutoCloseable {
         return hasJournal(runId) ? Optional.of(store.read(runId).events()) : Optional.empty();
     }
 
+    /** Whether the store holds a journal of {@code runId} whose run has not ended (it may be open elsewhere). */
+    public boolean openInJournal(String runId) {
+        if (!hasJournal(runId)) {
+            return false;
+        }
+        List<RunEvent> events = store.read(runId).events();
+        return !events.isEmpty() && !ended(events.get(events.size() - 1));
+    }
+
     private boolean hasJournal(String runId) {
         return RUN_ID.matcher(runId).matches() && store.contains(runId);
     }

@@ -26,4 +26,10 @@ public record RunSummary(String runId, String crew, String task, String status, 
         return new RunSummary(runId, crew, task, status, live, startedAt, endedAt, durationMs, inputTokens, outputTokens,
                 modelCalls, toolCalls, cost, pendingCheckpoints, reason, problem, forkedFrom);
     }
+
+    /** This summary with another status (a run open elsewhere: what its handle says). */
+    public RunSummary withStatus(String status) {
+        return new RunSummary(runId, crew, task, status, live, startedAt, endedAt, durationMs, inputTokens, outputTokens,
+                modelCalls, toolCalls, cost, pendingCheckpoints, reason, journal, forkedFrom);
+    }
 }

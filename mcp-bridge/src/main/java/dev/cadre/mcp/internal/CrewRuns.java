@@ -123,13 +123,18 @@ public final class CrewRuns {
     }
 
     /**
-     * The run {@code runId} of {@code entry}'s crew: this server's, or resumed from its journal (a checkpoint it waited
-     * at waits again); an {@link IllegalArgumentException} when there is no such run.
+     * The run {@code runId} of {@code entry}'s crew: this server's, one open elsewhere ({@link McpServerConfig#remoteRuns()},
+     * not kept here: closing the server leaves it alone), or resumed from its journal (a checkpoint it waited at waits
+     * again); an {@link IllegalArgumentException} when there is no such run.
      */
     public RunHandle find(String runId, CrewCatalog.Entry entry, CrewFile crew, ModelRegistry models) {
         RunHandle run = runs.getIfPresent(runId);
         if (run != null) {
             return run;
+        }
+        java.util.Optional<RunHandle> elsewhere = config.remoteRuns().find(runId);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get();   // open elsewhere (a Temporal workflow): answered there, never resumed here as well
         }
         if (!store.contains(runId)) {
             throw new IllegalArgumentException("There is no run '" + runId + "' in " + store.location(runId) + ".");

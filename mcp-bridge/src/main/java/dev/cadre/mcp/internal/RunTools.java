@@ -2,6 +2,7 @@ package dev.cadre.mcp.internal;
 
 import dev.cadre.api.CadreJson;
 import dev.cadre.api.Decision;
+import dev.cadre.api.RemoteRuns;
 import dev.cadre.api.RunHandle;
 import dev.cadre.api.RunResult;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -13,19 +14,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The tools that follow this server's runs, for clients without elicitation: {@code cadre_run_status},
- * {@code cadre_checkpoints_list} and {@code cadre_checkpoint_resolve}.
+ * {@code cadre_checkpoints_list} and {@code cadre_checkpoint_resolve}. Status and resolve also reach a run open
+ * elsewhere ({@link RemoteRuns}, e.g. a Temporal workflow) by its id, on a bounded-elastic thread (asking the remote
+ * blocks); the list shows this server's runs.
  */
 public final class RunTools {
 
     private final Map<String, RunHandle> runs;
     private final CrewResults results;
+    private final RemoteRuns remote;
 
     public RunTools(Map<String, RunHandle> runs, CrewResults results) {
+        this(runs, results, RemoteRuns.none());
+    }
+
+    public RunTools(Map<String, RunHandle> runs, CrewResults results, RemoteRuns remote) {
         this.runs = runs;
         this.results = results;
+        this.remote = remote;
+    }
+
+    /** The run {@code id}: this server's, else one open elsewhere; {@code null} when neither has it. */
+    private RunHandle find(Object id) {
+        RunHandle run = runs.get(String.valueOf(id));
+        return run != null ? run : remote.find(String.valueOf(id)).orElse(null);
+    }
+
+    /** {@code body} off the caller's thread; a remote that cannot be reached, or refuses, is the tool's error text. */
+    private static Mono<McpSchema.CallToolResult> offThread(java.util.concurrent.Callable<Mono<McpSchema.CallToolResult>> body) {
+        return Mono.fromCallable(body).subscribeOn(Schedulers.boundedElastic()).flatMap(m -> m)
+                .onErrorResume(IllegalStateException.class, e -> Mono.just(CrewResults.error(e.getMessage())));
     }
 
     /** The three tools, in this order: status, checkpoints, resolve. */
@@ -36,8 +58,8 @@ public final class RunTools {
     private McpServerFeatures.AsyncToolSpecification status() {
         return ToolCalls.simple("cadre_run_status", "A run's status, output and pending checkpoints.",
                 Map.of("type", "object", "properties", Map.of("run_id", Map.of("type", "string")), "required", List.of("run_id")),
-                (exchange, args) -> {
-                    RunHandle run = runs.get(String.valueOf(args.get("run_id")));
+                (exchange, args) -> offThread(() -> {
+                    RunHandle run = find(args.get("run_id"));
                     if (run == null) {
                         return Mono.just(CrewResults.error("There is no run '" + args.get("run_id") + "' in this server; runs: "
                                 + (runs.isEmpty() ? "none" : String.join(", ", runs.keySet())) + "."));
@@ -51,7 +73,7 @@ public final class RunTools {
                     if (result != null && result.reason() != null) s.put("reason", result.reason());
                     return Mono.just(McpSchema.CallToolResult.builder().addTextContent(CadreJson.mapper().valueToTree(s).toString())
                             .structuredContent(s).build());
-                });
+                }));
     }
 
     private McpServerFeatures.AsyncToolSpecification checkpoints() {
@@ -75,8 +97,8 @@ public final class RunTools {
                         "decision", Map.of("type", "string", "enum", List.of("approve", "reject", "edit", "abort")),
                         "feedback", Map.of("type", "string"),
                         "edited_output", Map.of("type", "string")), "required", List.of("run_id", "checkpoint_id", "decision")),
-                (exchange, args) -> {
-                    RunHandle run = runs.get(String.valueOf(args.get("run_id")));
+                (exchange, args) -> offThread(() -> {
+                    RunHandle run = find(args.get("run_id"));
                     if (run == null) {
                         return Mono.just(CrewResults.error("There is no run '" + args.get("run_id") + "' in this server."));
                     }
@@ -93,6 +115,6 @@ public final class RunTools {
                     } catch (IllegalArgumentException e) {
                         return Mono.just(CrewResults.error(e.getMessage()));
                     }
-                });
+                }));
     }
 }

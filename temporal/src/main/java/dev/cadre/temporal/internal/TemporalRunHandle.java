@@ -17,13 +17,11 @@ import io.temporal.failure.TemporalFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * A Temporal run as a {@link RunHandle}: its events are its journal, tailed (a late subscriber reads it from the start;
+ * A Temporal run as a {@link RunHandle}: its events are its journal, tailed once for all subscribers (a late subscriber reads it from the start;
  * streamed tokens are not journaled and do not cross the history), its result the workflow's, checkpoints answered by the
  * {@code decide} update (which the workflow's validator refuses for a checkpoint it is not waiting on), cancel a
  * workflow cancellation.
@@ -36,11 +34,13 @@ public final class TemporalRunHandle implements RunHandle {
     private final WorkflowClient client;
     private final JournalStore store;
     private final Mono<RunResult> result;
+    private final JournalTail tail;
 
     public TemporalRunHandle(String runId, WorkflowClient client, JournalStore store) {
         this.runId = runId;
         this.client = client;
         this.store = store;
+        this.tail = new JournalTail(store, runId);
         WorkflowStub stub = client.newUntypedWorkflowStub(runId);
         this.result = Mono.fromFuture(() -> stub.getResultAsync(RunResult.class))
                 .onErrorResume(e -> Mono.just(failed(e)))
@@ -78,19 +78,10 @@ public final class TemporalRunHandle implements RunHandle {
         return runId;
     }
 
+    /** One shared, incremental tail of the run's journal, however many subscribe ({@link JournalTail}). */
     @Override
     public Flux<RunEvent> events() {
-        return Flux.defer(() -> {
-            AtomicInteger seen = new AtomicInteger();
-            return Flux.interval(Duration.ZERO, POLL, Schedulers.boundedElastic()).onBackpressureDrop()
-                    .concatMapIterable(tick -> {
-                        List<RunEvent> all = read();
-                        int from = Math.min(seen.get(), all.size());
-                        seen.set(all.size());
-                        return all.subList(from, all.size());
-                    })
-                    .takeUntil(RunEvent::isTerminal);
-        });
+        return tail.events();
     }
 
     private List<RunEvent> read() {
