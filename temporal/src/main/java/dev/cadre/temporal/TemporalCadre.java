@@ -135,7 +135,7 @@ public final class TemporalCadre implements AutoCloseable {
         Worker worker = factory.newWorker(taskQueue, WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(stickyTimeout).build());
         worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
         JournalActivities journal = new JournalActivities(store, gate, client);
-        PayloadStore payloads = new PayloadStore(runs);
+        PayloadStore payloads = new PayloadStore(store, runs);   // the store's payloads (a PostgreSQL table), else files in runs
         ToolActivities toolCalls = new ToolActivities(tools, payloads);
         synchronized (opened) {
             opened.add(journal);

@@ -34,7 +34,13 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
     @Override
     public ToolResult call(RunActivities.ToolCall c) {
         ToolResult result = invoke(c);
-        String text = payloads.shrink(c.context().runId(), result.text());
+        String text;
+        try {
+            text = payloads.shrink(c.context().runId(), result.text());
+        } catch (IllegalArgumentException tooLarge) {   // over the payload limit: the agent is told, the run goes on
+            return ToolResult.error("Tool '" + c.tool() + "' returned " + result.text().length() + " characters, too many to keep: "
+                    + tooLarge.getMessage());
+        }
         return text.equals(result.text()) ? result : new ToolResult(text, null, result.error());
     }
 
