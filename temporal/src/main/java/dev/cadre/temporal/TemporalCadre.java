@@ -78,6 +78,8 @@ public final class TemporalCadre implements AutoCloseable {
     private final JournalStore store;
     private final HumanGate gate;
     private final List<Tool> tools;
+    /** The directory this worker's tools work in (absolute), recorded in the run_started of runs it takes tool calls of. */
+    private final String workspace;
     private final RunCore.Settings settings;
     private final int continueAsNewAfter;
     private final java.time.Duration heartbeatTimeout;
@@ -102,6 +104,7 @@ public final class TemporalCadre implements AutoCloseable {
         this.stickyTimeout = b.stickyTimeout;
         this.gate = b.gate;
         this.tools = List.copyOf(b.tools);
+        this.workspace = b.workspace == null ? null : b.workspace.toAbsolutePath().normalize().toString();
         this.settings = RunCore.Settings.of(Objects.requireNonNull(b.models, "models: configure a ModelRegistry"), b.redactor);
         b.crews.forEach(this::crew);
     }
@@ -136,7 +139,7 @@ public final class TemporalCadre implements AutoCloseable {
         worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
         JournalActivities journal = new JournalActivities(store, gate, client);
         PayloadStore payloads = new PayloadStore(store, runs);   // the store's payloads (a PostgreSQL table), else files in runs
-        ToolActivities toolCalls = new ToolActivities(tools, payloads);
+        ToolActivities toolCalls = new ToolActivities(tools, payloads, workspace);
         synchronized (opened) {
             opened.add(journal);
             opened.add(toolCalls);
@@ -286,6 +289,7 @@ public final class TemporalCadre implements AutoCloseable {
         private Redactor redactor = Redactor.none();
         private final List<Tool> tools = new ArrayList<>();
         private final List<Crew> crews = new ArrayList<>();
+        private Path workspace;
 
         private Builder(WorkflowClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -350,6 +354,11 @@ public final class TemporalCadre implements AutoCloseable {
         public Builder redactor(Redactor r) { this.redactor = Objects.requireNonNull(r); return this; }
         public Builder tools(List<? extends Tool> more) { more.forEach(t -> Tool.requireValidName(t.name())); this.tools.addAll(more); return this; }
         public Builder crew(Crew crew) { this.crews.add(Objects.requireNonNull(crew)); return this; }
+        /**
+         * The directory this worker's tools work in ({@code cadre worker --workspace}): recorded, as a local run records
+         * its workspace, in the {@code run_started} of each run whose tool calls this worker takes (default: none recorded).
+         */
+        public Builder workspace(Path directory) { this.workspace = Objects.requireNonNull(directory); return this; }
 
         public TemporalCadre build() {
             return new TemporalCadre(this);

@@ -22,8 +22,12 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
     private final PayloadStore payloads;
     private final Heartbeats beats = new Heartbeats();
 
-    public ToolActivities(List<? extends Tool> tools, PayloadStore payloads) {
+    private final String workspace;
+
+    /** {@code workspace}: the directory the tools work in (absolute), or {@code null} when this worker names none. */
+    public ToolActivities(List<? extends Tool> tools, PayloadStore payloads, String workspace) {
         this.payloads = payloads;
+        this.workspace = workspace;
         this.tools = tools.stream().collect(Collectors.toMap(Tool::name, Function.identity(), (a, b) -> a));
     }
 
@@ -42,6 +46,11 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
                     + tooLarge.getMessage());
         }
         return text.equals(result.text()) ? result : new ToolResult(text, null, result.error());
+    }
+
+    @Override
+    public String workspace() {
+        return workspace;
     }
 
     private ToolResult invoke(RunActivities.ToolCall c) {
