@@ -299,7 +299,10 @@ public final class TemporalCadre implements AutoCloseable {
         public Builder taskQueue(String queue) { this.taskQueue = requireQueue(queue); return this; }
         /** The task queue of tool calls: a queue per workspace host (default: the task queue). */
         public Builder toolQueue(String queue) { this.toolQueue = requireQueue(queue); return this; }
-        /** Where journals go: a directory every worker and client of these runs shares. */
+        /**
+         * Where journals and payloads go with the default store: a directory every worker and client of these runs shares
+         * (with a shared {@link #journalStore(JournalStore)} that keeps payloads, such as PostgreSQL, each may have its own).
+         */
         public Builder runsDirectory(Path directory) { this.runs = Objects.requireNonNull(directory); return this; }
         /** The key authenticating journal lines: from configuration every worker shares, not a file on one of them. */
         public Builder journalKey(JournalKey journalKey) { this.key = Objects.requireNonNull(journalKey); return this; }
