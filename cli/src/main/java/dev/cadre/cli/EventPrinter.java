@@ -31,7 +31,8 @@ final class EventPrinter {
         String at = event.stepPath().isEmpty() ? "" : "[" + event.stepPath() + "] ";
         if (event instanceof RunEvent.RunStarted e) {
             return "run " + e.runId() + " started: crew " + e.crew() + ", task " + e.task().id()
-                    + (e.task().inputs().isEmpty() ? "" : ", inputs " + new java.util.TreeMap<>(e.task().inputs()));
+                    + (e.task().inputs().isEmpty() ? "" : ", inputs " + new java.util.TreeMap<>(e.task().inputs()))
+                    + (e.workspace() == null ? "" : ", workspace " + TerminalText.line(e.workspace()));
         } else if (event instanceof RunEvent.StepStarted e) {
             return at + (e.agent() != null ? e.agent() + " starts: " + clip(e.description()) : e.kind() + " starts");
         } else if (event instanceof RunEvent.ModelRequested e) {

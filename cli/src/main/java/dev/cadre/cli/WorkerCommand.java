@@ -102,7 +102,7 @@ final class WorkerCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (TemporalConnection.Open open = connection.connect()) {
             TemporalCadre.Builder builder = TemporalCadre.builder(open.client()).taskQueue(temporal.taskQueue).models(models)
-                    .tools(tools(ws, loaded)).runsDirectory(runsOption.runs()).journalKey(JournalKey.fromStateDirectory())
+                    .tools(tools(ws, loaded)).workspace(workspace).runsDirectory(runsOption.runs()).journalKey(JournalKey.fromStateDirectory())
                     .redactor(Redactor.fromEnvironment(env)).heartbeatTimeout(java.time.Duration.ofSeconds(heartbeatSeconds))
                     .stickyTimeout(java.time.Duration.ofSeconds(stickySeconds));
             if (temporal.toolQueue() != null) {

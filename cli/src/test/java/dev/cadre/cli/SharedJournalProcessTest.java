@@ -201,6 +201,71 @@ class SharedJournalProcessTest {
     }
 
     @Test
+    void a_cluster_runs_payloads_go_to_the_shared_store_not_to_any_runs_directory_and_are_pruned_with_the_run() throws Exception {
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 600_000; i++) {
+            text.append("line ").append(i).append(" of the large report\n");
+        }
+        text.append("THE-END-OF-THE-REPORT\n");
+        Files.writeString(workspace.resolve("report.txt"), text);
+        Path crew = Files.writeString(Files.createDirectories(dir.resolve("crews")).resolve("reader.yaml"), """
+                name: reader
+                agents:
+                  reader: {role: Reader, tools: [workspace_read]}
+                tasks:
+                  - {id: read, description: "{task}", agent: reader}
+                """);
+        Path workerRuns = Files.createDirectories(runs.resolve("worker"));
+        Path clientRuns = Files.createDirectories(runs.resolve("client"));
+        try (ModelStubServer stub = new ModelStubServer(List.of(Reply.toolCall("workspace_read", "{\"path\":\"report.txt\"}"),
+                Reply.text("The report ends with THE-END-OF-THE-REPORT.")));
+             TemporalCluster cluster = new TemporalCluster(dir, stub.openAiUrl())) {
+            cluster.env.putAll(env);
+            TemporalCluster.ready(cluster.cadre("worker", "worker", "--temporal", cluster.target(), "--task-queue", "payloads",
+                    "--workspace", workspace.toString(), "--runs", workerRuns.toString(), "--crew", crew.toString(), "--journal", url));
+            TemporalCluster.Started run = cluster.cadre("run", "run", crew.toString(), "--task", "Read report.txt", "--yes",
+                    "--workspace", workspace.toString(), "--runs", clientRuns.toString(), "--temporal", cluster.target(),
+                    "--task-queue", "payloads", "--journal", url);
+            assertThat(TemporalCluster.exit(run, 120)).as(run.err()).isZero();
+            assertThat(Files.readString(run.stdout())).contains("The report ends with THE-END-OF-THE-REPORT.");
+            assertThat(stub.requests).hasSize(2);
+            assertThat(stub.requests.get(1).path("messages").toString()).as("the whole tool result reached the model")
+                    .contains("line 1 of the large report").contains("THE-END-OF-THE-REPORT").hasSizeGreaterThan(600_000);
+        }
+        String runId;
+        try (JdbcJournalStore store = store()) {
+            runId = store.runIds().get(0);
+            var journal = store.read(runId);
+            assertThat(journal.integrity().isIntact()).isTrue();
+            assertThat(((dev.cadre.api.RunEvent.RunStarted) journal.events().get(0)).workspace())
+                    .as("the worker's workspace, recorded as a local run records its own").isEqualTo(workspace.toAbsolutePath().normalize().toString());
+            assertThat(journal.events().stream().filter(dev.cadre.api.RunEvent.ToolReturned.class::isInstance).map(Object::toString))
+                    .singleElement().asString().contains("[cadre-payload sha256:");
+        }
+        assertThat(payloadRows(runId)).as("two chat requests and the tool result, by reference").isEqualTo(3);
+        assertThat(workerRuns.resolve("payloads")).as("the worker's runs directory holds no payload").doesNotExist();
+        assertThat(clientRuns.resolve("payloads")).as("nor the client's").doesNotExist();
+
+        CadreProcess.Outcome show = cadre(env, "runs", "show", runId, "--journal", url);
+        assertThat(show.exit()).as(show.stderr()).isZero();
+        assertThat(show.stdout()).contains("started: crew reader, task task, workspace " + workspace.toAbsolutePath().normalize());
+
+        CadreProcess.Outcome pruned = cadre(env, "runs", "prune", "--older-than", "0s", "--journal", url, "--runs", runs.resolve("other").toString());
+        assertThat(pruned.exit()).as(pruned.stderr()).isZero();
+        assertThat(pruned.stdout()).contains("Removed run " + runId);
+        assertThat(payloadRows(runId)).as("the payload rows went with the run").isZero();
+    }
+
+    private long payloadRows(String runId) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM cadre_journal_payloads WHERE run_id = '" + runId + "'")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    @Test
     void a_run_waiting_at_a_checkpoint_in_the_shared_store_is_resumed_from_it() throws Exception {
         Path project = DemoProject.copyTo(dir.resolve("calculator"));
         try (ModelStubServer stub = new ModelStubServer(DemoScript.inOrder())) {

@@ -3,6 +3,7 @@ package dev.cadre.jdbc;
 import dev.cadre.api.RunEvent;
 import dev.cadre.jdbc.internal.ConnectionPool;
 import dev.cadre.jdbc.internal.EventLines;
+import dev.cadre.jdbc.internal.PayloadRows;
 import dev.cadre.jdbc.internal.Pruner;
 import dev.cadre.jdbc.internal.RunRows;
 import dev.cadre.jdbc.internal.Schema;
@@ -57,6 +58,7 @@ public final class JdbcJournalStore implements JournalStore {
     private final ConnectionPool pool;
     private final int pageSize;
     private final java.util.function.Consumer<String> whenRemoved;
+    private final PayloadRows payloads;
 
     JdbcJournalStore(JdbcJournalBuilder b, ConnectionPool pool) {
         this.where = b.where();
@@ -64,6 +66,7 @@ public final class JdbcJournalStore implements JournalStore {
         this.pool = pool;
         this.pageSize = b.pageSize();
         this.whenRemoved = b.whenRemoved();
+        this.payloads = new PayloadRows(pool, where);
     }
 
     /** A store on the PostgreSQL database at {@code url} ({@code jdbc:postgresql://host:port/database}). */
@@ -207,6 +210,15 @@ public final class JdbcJournalStore implements JournalStore {
             }
             return ids;
         });
+    }
+
+    /**
+     * Payloads in the table {@code cadre_journal_payloads}, by run and SHA-256: kept only for a run this store holds, and
+     * removed with it by {@link #prune} and the retention, in the same statement.
+     */
+    @Override
+    public java.util.Optional<Payloads> payloads() {
+        return java.util.Optional.of(payloads);
     }
 
     @Override

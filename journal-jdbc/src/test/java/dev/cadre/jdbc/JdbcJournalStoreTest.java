@@ -160,7 +160,7 @@ class JdbcJournalStoreTest {
         store();
         sql("INSERT INTO cadre_journal_schema (version) VALUES (99)");
         assertThatThrownBy(this::store).isInstanceOf(JournalException.class)
-                .hasMessageContaining("schema version 99, newer than this Cadre's (1)").hasMessageContaining("upgrade Cadre");
+                .hasMessageContaining("schema version 99, newer than this Cadre's (2)").hasMessageContaining("upgrade Cadre");
     }
 
     @Test
@@ -220,6 +220,62 @@ class JdbcJournalStoreTest {
         assertThat(dev.cadre.orchestrator.journal.JournalReader.read(file, JournalKey.generate()).integrity().isChanged()).isTrue();
         assertThatThrownBy(() -> store().export("none", java.io.OutputStream.nullOutputStream())).isInstanceOf(JournalException.class)
                 .hasMessageContaining("no journal of run 'none'");
+    }
+
+    @Test
+    void payloads_are_rows_of_their_run_refused_when_changed_and_removed_with_the_run_by_prune_and_retention() throws SQLException {
+        JdbcJournalStore store = store();
+        int all = EventsAccess.oneOfEach("x").size();
+        write(store, "old", all);
+        write(store, "waiting", 9);
+        JournalStore.Payloads payloads = store.payloads().orElseThrow();
+        byte[] result = "r".repeat(5_000_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String big = payloads.put("old", result);
+        String request = payloads.put("old", "{\"messages\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String kept = payloads.put("waiting", result);
+        assertThat(kept).as("content-addressed: the same name in each run").isEqualTo(big);
+        assertThat(payloads.get("old", big).orElseThrow()).isEqualTo(result);
+        assertThat(count("cadre_journal_payloads", "old")).isEqualTo(2);
+
+        assertThatThrownBy(() -> payloads.put("never-journaled", new byte[] {1})).isInstanceOf(JournalException.class)
+                .hasMessageContaining("Run 'never-journaled' has no journal in").hasMessageContaining("a payload is kept only for a run the store holds");
+
+        sql("UPDATE cadre_journal_payloads SET content = 'forged'::bytea WHERE run_id = 'old' AND sha256 = '" + request + "'");
+        assertThatThrownBy(() -> payloads.get("old", request)).isInstanceOf(JournalException.class)
+                .hasMessageContaining("The payload " + request + " of run 'old' in").hasMessageEndingWith("was changed since it was written.");
+        assertThatThrownBy(() -> payloads.put("old", "{\"messages\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .as("keeping it again finds the forged row").isInstanceOf(JournalException.class).hasMessageContaining("was changed");
+        assertThatThrownBy(() -> sql("INSERT INTO cadre_journal_payloads VALUES ('old', 'not-a-hash', 'x'::bytea)"))
+                .as("the table takes only hash names").isInstanceOf(SQLException.class);
+
+        sql("UPDATE cadre_journal_runs SET updated_at = now() - interval '40 days' WHERE run_id IN ('old', 'waiting')");
+        assertThat(store.prune(java.time.Instant.now().minus(Duration.ofDays(30)), false)).containsExactly("old");
+        assertThat(count("cadre_journal_payloads", "old")).as("removed with the run, in the same statement").isZero();
+        assertThat(payloads.get("waiting", kept)).as("a run that has not ended keeps its payloads").isPresent();
+        write(store, "done", all);
+        payloads.put("done", result);
+        sql("UPDATE cadre_journal_runs SET updated_at = now() - interval '40 days' WHERE run_id = 'done'");
+        assertThat(store.prune(Retention.olderThan(Duration.ofDays(30)))).isEqualTo(1);
+        assertThat(count("cadre_journal_payloads", "done")).as("and by the retention").isZero();
+    }
+
+    @Test
+    void a_database_of_the_first_schema_gains_the_payload_table_and_keeps_its_runs() throws SQLException {
+        write(store(), "before", 3);
+        sql("DROP TABLE cadre_journal_payloads");
+        sql("DELETE FROM cadre_journal_schema WHERE version = 2");
+        JdbcJournalStore upgraded = store();
+        assertThat(upgraded.read("before").events()).hasSize(3);
+        String hash = upgraded.payloads().orElseThrow().put("before", new byte[] {7});
+        assertThat(upgraded.payloads().orElseThrow().get("before", hash)).isPresent();
+    }
+
+    long count(String table, String runId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+                var r = s.executeQuery("SELECT count(*) FROM " + table + " WHERE run_id = '" + runId + "'")) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     long rows(String runId) throws SQLException {

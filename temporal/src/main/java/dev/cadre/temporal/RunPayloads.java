@@ -1,22 +1,23 @@
 package dev.cadre.temporal;
 
-import dev.cadre.temporal.internal.PayloadStore;
+import dev.cadre.orchestrator.journal.PayloadFiles;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Objects;
 
 /**
  * The payload files the Temporal driver keeps beside the journals of a runs directory (what is too large for
- * Temporal's history: chat requests, large tool results; see docs/temporal.md): removed with their runs when those are
- * pruned ({@code cadre runs prune}, a PostgreSQL store's retention). Each run's payloads are its own, so removing one
+ * Temporal's history: chat requests, large tool results; see docs/temporal.md) when its journal store is a local one:
+ * removed with their runs when those are pruned ({@code cadre runs prune}; with a PostgreSQL store, the payload files of
+ * runs from before it kept payloads in its table). Each run's payloads are its own, so removing one
  * run's never takes what another kept run refers to.
  */
 public final class RunPayloads {
 
-    private final PayloadStore store;
+    private final PayloadFiles store;
 
     private RunPayloads(Path runsDirectory) {
-        this.store = new PayloadStore(Objects.requireNonNull(runsDirectory));
+        this.store = PayloadFiles.in(Objects.requireNonNull(runsDirectory));
     }
 
     /** The payloads kept in {@code runsDirectory}. */

@@ -78,6 +78,8 @@ public final class TemporalCadre implements AutoCloseable {
     private final JournalStore store;
     private final HumanGate gate;
     private final List<Tool> tools;
+    /** The directory this worker's tools work in (absolute), recorded in the run_started of runs it takes tool calls of. */
+    private final String workspace;
     private final RunCore.Settings settings;
     private final int continueAsNewAfter;
     private final java.time.Duration heartbeatTimeout;
@@ -102,6 +104,7 @@ public final class TemporalCadre implements AutoCloseable {
         this.stickyTimeout = b.stickyTimeout;
         this.gate = b.gate;
         this.tools = List.copyOf(b.tools);
+        this.workspace = b.workspace == null ? null : b.workspace.toAbsolutePath().normalize().toString();
         this.settings = RunCore.Settings.of(Objects.requireNonNull(b.models, "models: configure a ModelRegistry"), b.redactor);
         b.crews.forEach(this::crew);
     }
@@ -135,8 +138,8 @@ public final class TemporalCadre implements AutoCloseable {
         Worker worker = factory.newWorker(taskQueue, WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(stickyTimeout).build());
         worker.registerWorkflowImplementationFactory(CrewWorkflow.class, () -> new CrewWorkflowImpl(setup));
         JournalActivities journal = new JournalActivities(store, gate, client);
-        PayloadStore payloads = new PayloadStore(runs);
-        ToolActivities toolCalls = new ToolActivities(tools, payloads);
+        PayloadStore payloads = new PayloadStore(store, runs);   // the store's payloads (a PostgreSQL table), else files in runs
+        ToolActivities toolCalls = new ToolActivities(tools, payloads, workspace);
         synchronized (opened) {
             opened.add(journal);
             opened.add(toolCalls);
@@ -286,6 +289,7 @@ public final class TemporalCadre implements AutoCloseable {
         private Redactor redactor = Redactor.none();
         private final List<Tool> tools = new ArrayList<>();
         private final List<Crew> crews = new ArrayList<>();
+        private Path workspace;
 
         private Builder(WorkflowClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -295,7 +299,10 @@ public final class TemporalCadre implements AutoCloseable {
         public Builder taskQueue(String queue) { this.taskQueue = requireQueue(queue); return this; }
         /** The task queue of tool calls: a queue per workspace host (default: the task queue). */
         public Builder toolQueue(String queue) { this.toolQueue = requireQueue(queue); return this; }
-        /** Where journals go: a directory every worker and client of these runs shares. */
+        /**
+         * Where journals and payloads go with the default store: a directory every worker and client of these runs shares
+         * (with a shared {@link #journalStore(JournalStore)} that keeps payloads, such as PostgreSQL, each may have its own).
+         */
         public Builder runsDirectory(Path directory) { this.runs = Objects.requireNonNull(directory); return this; }
         /** The key authenticating journal lines: from configuration every worker shares, not a file on one of them. */
         public Builder journalKey(JournalKey journalKey) { this.key = Objects.requireNonNull(journalKey); return this; }
@@ -350,6 +357,11 @@ public final class TemporalCadre implements AutoCloseable {
         public Builder redactor(Redactor r) { this.redactor = Objects.requireNonNull(r); return this; }
         public Builder tools(List<? extends Tool> more) { more.forEach(t -> Tool.requireValidName(t.name())); this.tools.addAll(more); return this; }
         public Builder crew(Crew crew) { this.crews.add(Objects.requireNonNull(crew)); return this; }
+        /**
+         * The directory this worker's tools work in ({@code cadre worker --workspace}): recorded, as a local run records
+         * its workspace, in the {@code run_started} of each run whose tool calls this worker takes (default: none recorded).
+         */
+        public Builder workspace(Path directory) { this.workspace = Objects.requireNonNull(directory); return this; }
 
         public TemporalCadre build() {
             return new TemporalCadre(this);

@@ -18,6 +18,8 @@ public final class Schema {
     public static final String RUNS = "cadre_journal_runs";
     /** Events: one row per event, the same line (JSON and chained MAC) a local journal keeps. */
     public static final String EVENTS = "cadre_journal_events";
+    /** Payloads: content a run keeps beside its journal, by run and SHA-256; removed with the run (ON DELETE CASCADE). */
+    public static final String PAYLOADS = "cadre_journal_payloads";
     static final String VERSIONS = "cadre_journal_schema";
     private static final long LOCK = 0x63616472654a4cL; // "cadreJL"
 
@@ -27,7 +29,11 @@ public final class Schema {
                     + " updated_at timestamptz NOT NULL DEFAULT now(), ended boolean NOT NULL DEFAULT false);"
                     + " CREATE INDEX " + RUNS + "_retention ON " + RUNS + " (ended, updated_at);"
                     + " CREATE TABLE " + EVENTS + " (run_id text NOT NULL REFERENCES " + RUNS + " (run_id) ON DELETE CASCADE,"
-                    + " seq bigint NOT NULL, line text NOT NULL, mac text NOT NULL, PRIMARY KEY (run_id, seq))");
+                    + " seq bigint NOT NULL, line text NOT NULL, mac text NOT NULL, PRIMARY KEY (run_id, seq))",
+            "CREATE TABLE " + PAYLOADS + " (run_id text NOT NULL REFERENCES " + RUNS + " (run_id) ON DELETE CASCADE,"
+                    + " sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),"
+                    + " content bytea NOT NULL CHECK (octet_length(content) <= " + dev.cadre.orchestrator.journal.JournalStore.Payloads.MAX_BYTES + "),"
+                    + " PRIMARY KEY (run_id, sha256))");
 
     private Schema() {}
 

@@ -88,14 +88,15 @@ public final class RunCore {
 
     /**
      * Checks a crew before a run of it starts (a context no step produces, a custom step kind with no pattern) and makes
-     * the run's first event, to journal before the core is made with it.
+     * the run's first event, to journal before the core is made with it (with the workspace {@code options} records).
      */
     public static RunEvent.RunStarted started(String runId, Crew crew, Task task, RunOptions options, Settings settings, Instant at) {
         Set<String> names = Crews.outputNames(crew.process());
         Crews.validate(crew, names, options.context().keySet());
         Crews.requirePatterns(crew, crew.process(), settings.patterns().keySet());
         return (RunEvent.RunStarted) settings.redactor().redact(
-                new RunEvent.RunStarted(runId, "", 1, at, crew.name(), task, options.crewSource()));
+                new RunEvent.RunStarted(runId, "", 1, at, crew.name(), task, options.crewSource(), null,
+                        RunEvent.RunStarted.CURRENT_SCHEMA, options.workspace()));
     }
 
     /**

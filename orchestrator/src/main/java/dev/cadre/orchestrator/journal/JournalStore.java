@@ -66,9 +66,72 @@ public interface JournalStore extends AutoCloseable {
     /** Where the journal of {@code runId} is, for messages: a path, or a URI such as {@code memory:<runId>}. */
     String location(String runId);
 
+    /**
+     * Where this store keeps runs' payloads beside their journals (what a driver keeps out of its own history and
+     * passes by reference: the Temporal driver's chat requests and large tool results), or empty when it keeps none.
+     * The local stores keep them as files in their runs directory, a PostgreSQL store in a table of its schema; either
+     * way a run's payloads go with the run when it is removed.
+     */
+    default java.util.Optional<Payloads> payloads() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases the store's threads and files; appending afterwards fails. */
     @Override
     void close();
+
+    /**
+     * A run's payloads: content named by its SHA-256 (so keeping it twice is harmless), readable only by the run that
+     * kept it, refused when what is stored no longer has its hash, and at most {@link #MAX_BYTES} each. Safe to use from
+     * many threads and processes.
+     */
+    interface Payloads {
+
+        /**
+         * The largest payload, in bytes (32 MiB): far more than any model's context window takes (a million tokens is
+         * about 4 MB of text), so a larger one could never be sent; it bounds what a worker holds for one payload, and it
+         * is far below PostgreSQL's 1 GB limit on one value (a {@code bytea} read as text is twice its size).
+         */
+        int MAX_BYTES = 32 * 1024 * 1024;
+
+        /**
+         * Keeps {@code content} for run {@code runId}; returns its SHA-256 (64 lowercase hex digits). Content over
+         * {@link #MAX_BYTES} is an {@link IllegalArgumentException} saying so; a store that cannot keep it, a
+         * {@link JournalException} naming where.
+         */
+        String put(String runId, byte[] content);
+
+        /**
+         * The content {@code sha256} names among {@code runId}'s payloads, or empty when it has none of that name; content
+         * that no longer has that hash is a {@link JournalException} saying it was changed.
+         */
+        java.util.Optional<byte[]> get(String runId, String sha256);
+
+        /** Removes every payload of {@code runId} (its run was removed); returns how many went. */
+        int remove(String runId);
+
+        /** Where the payload {@code sha256} of {@code runId} is (or would be), for messages. */
+        String location(String runId, String sha256);
+
+        /** The SHA-256 of {@code content}, as 64 lowercase hex digits: a payload's name. */
+        static String sha256(byte[] content) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("This JVM has no SHA-256", e);
+            }
+        }
+
+        /** {@code content}, when it is at most {@link #MAX_BYTES}; else the one-sentence error {@link #put} throws. */
+        static byte[] requireSize(String runId, byte[] content) {
+            if (content.length > MAX_BYTES) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "A payload of run '%s' is %.1f MiB, over the"
+                        + " %d MiB a payload may be (more than any model takes in one request).", runId,
+                        content.length / (1024.0 * 1024), MAX_BYTES / (1024 * 1024)));
+            }
+            return content;
+        }
+    }
 
     /** Appends one run's events; {@link #append} returns once the event is as durable as the store promises. */
     interface Appender extends AutoCloseable {

@@ -158,6 +158,12 @@ public final class LocalJournalStore implements JournalStore {
         return new ArrayList<>(ids);
     }
 
+    /** Payloads as files in the runs directory, {@code payloads/<runId>/<sha256>} ({@link PayloadFiles}). */
+    @Override
+    public java.util.Optional<Payloads> payloads() {
+        return java.util.Optional.of(PayloadFiles.in(directory));
+    }
+
     @Override
     public String location(String runId) {
         if (oldFiles.contains(runId) && !index.contains(runId)) {

@@ -96,6 +96,12 @@ public final class RunFilesJournalStore implements JournalStore {
         return ids;
     }
 
+    /** Payloads as files in the runs directory, {@code payloads/<runId>/<sha256>} ({@link PayloadFiles}). */
+    @Override
+    public java.util.Optional<Payloads> payloads() {
+        return java.util.Optional.of(PayloadFiles.in(directory));
+    }
+
     @Override
     public String location(String runId) {
         return JournalWriter.fileFor(directory, runId).toString();

@@ -58,6 +58,35 @@ abstract class JournalStoreContract {
     }
 
     @Test
+    void payloadsAreKeptOnceByHashReadOnlyByTheirRunBoundedAndRemovedPerRun() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(store().payloads().isPresent(), "this store keeps no payloads");
+        for (String run : List.of("kept", "other")) {
+            try (JournalStore.Appender appender = store().open(run)) {
+                EventsAccess.oneOfEach(run).subList(0, 2).forEach(appender::append);
+            }
+        }
+        JournalStore.Payloads payloads = store().payloads().orElseThrow();
+        byte[] large = "p".repeat(200_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String hash = payloads.put("kept", large);
+        assertThat(hash).isEqualTo(JournalStore.Payloads.sha256(large)).matches("[0-9a-f]{64}");
+        assertThat(payloads.put("kept", large)).as("the same content again: the same name, nothing changed").isEqualTo(hash);
+        assertThat(payloads.get("kept", hash)).hasValueSatisfying(b -> assertThat(b).isEqualTo(large));
+        assertThat(reopened().payloads().orElseThrow().get("kept", hash)).as("another process reads it")
+                .hasValueSatisfying(b -> assertThat(b).isEqualTo(large));
+        assertThat(payloads.get("other", hash)).as("another run's payloads are not its own").isEmpty();
+        assertThat(payloads.get("kept", JournalStore.Payloads.sha256(new byte[1]))).isEmpty();
+        String small = payloads.put("other", new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> payloads.put("kept", new byte[JournalStore.Payloads.MAX_BYTES + 1]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("A payload of run 'kept' is 32.0 MiB, over the 32 MiB a payload may be (more than any model takes in one request).");
+        assertThat(payloads.remove("kept")).isEqualTo(1);
+        assertThat(payloads.get("kept", hash)).isEmpty();
+        assertThat(payloads.get("other", small)).as("another run's payloads stay").isPresent();
+        assertThat(payloads.remove("kept")).isZero();
+        assertThat(payloads.location("other", small)).contains("other").contains(small);
+    }
+
+    @Test
     void appendedEventsReadBackEqualAndInOrder() {
         List<RunEvent> events = EventsAccess.oneOfEach("r-1");
         try (JournalStore.Appender appender = store().open("r-1")) {

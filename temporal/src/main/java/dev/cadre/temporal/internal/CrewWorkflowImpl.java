@@ -85,7 +85,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
             if (start.resume()) {
                 events = readJournal();
             } else {
-                RunEvent.RunStarted first = RunCore.started(runId, crew, start.task(), options, setup.settings(), now());
+                RunEvent.RunStarted first = RunCore.started(runId, crew, start.task(), withWorkspace(options), setup.settings(), now());
                 journal.append(runId, new RunActivities.Events(List.of(first)));
                 events = List.of(first);
             }
@@ -111,6 +111,20 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
         }
         pending.clear();
         return result;
+    }
+
+    /**
+     * {@code options} with the workspace of the worker that takes the run's tool calls, as a local run records its
+     * {@code --workspace} (from workspace version 1 on; histories from before start without it).
+     */
+    private RunOptions withWorkspace(RunOptions options) {
+        if (Workflow.getVersion("cadre-workspace", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+            return options;
+        }
+        String workspace = tools.workspace();
+        return workspace == null ? options : new RunOptions(options.runId(), options.context(), options.streaming(),
+                options.maxOutputRetries(), options.gate(), options.crewSource(), options.trustUnverifiedJournal(), options.crewChanged(),
+                workspace);
     }
 
     /** The run's journal, for a resume: in pages (each a bounded local activity result), or in one (older histories). */

@@ -89,6 +89,10 @@ public final class RunActivities {
     public interface Tools {
         @ActivityMethod(name = "CallTool")
         ToolResult call(ToolCall call);
+
+        /** The directory this worker's tools work in (absolute), or {@code null}: what a run's run_started records. */
+        @ActivityMethod(name = "Workspace")
+        String workspace();
     }
 
     /** Keeps what is too large for the history beside the journals: a local activity, its argument left out of the history. */

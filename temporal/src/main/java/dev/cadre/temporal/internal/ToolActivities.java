@@ -22,8 +22,12 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
     private final PayloadStore payloads;
     private final Heartbeats beats = new Heartbeats();
 
-    public ToolActivities(List<? extends Tool> tools, PayloadStore payloads) {
+    private final String workspace;
+
+    /** {@code workspace}: the directory the tools work in (absolute), or {@code null} when this worker names none. */
+    public ToolActivities(List<? extends Tool> tools, PayloadStore payloads, String workspace) {
         this.payloads = payloads;
+        this.workspace = workspace;
         this.tools = tools.stream().collect(Collectors.toMap(Tool::name, Function.identity(), (a, b) -> a));
     }
 
@@ -34,8 +38,19 @@ public final class ToolActivities implements RunActivities.Tools, AutoCloseable 
     @Override
     public ToolResult call(RunActivities.ToolCall c) {
         ToolResult result = invoke(c);
-        String text = payloads.shrink(c.context().runId(), result.text());
+        String text;
+        try {
+            text = payloads.shrink(c.context().runId(), result.text());
+        } catch (IllegalArgumentException tooLarge) {   // over the payload limit: the agent is told, the run goes on
+            return ToolResult.error("Tool '" + c.tool() + "' returned " + result.text().length() + " characters, too many to keep: "
+                    + tooLarge.getMessage());
+        }
         return text.equals(result.text()) ? result : new ToolResult(text, null, result.error());
+    }
+
+    @Override
+    public String workspace() {
+        return workspace;
     }
 
     private ToolResult invoke(RunActivities.ToolCall c) {

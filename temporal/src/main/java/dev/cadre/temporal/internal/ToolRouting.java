@@ -41,6 +41,27 @@ final class ToolRouting {
         tools = Workflow.newActivityStub(RunActivities.Tools.class, b.build());
     }
 
+    /**
+     * The workspace of the worker that takes this run's tool calls (absolute), asked once as the run starts; {@code null}
+     * when that worker names none, or none took the question within {@link #WORKSPACE_WAIT} (its host is down: the run
+     * starts without it rather than wait).
+     */
+    String workspace() {
+        ActivityOptions.Builder b = ActivityOptions.newBuilder().setScheduleToStartTimeout(WORKSPACE_WAIT)
+                .setStartToCloseTimeout(WORKSPACE_WAIT).setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(1).build());
+        if (queue != null) {
+            b.setTaskQueue(queue);
+        }
+        try {
+            return Workflow.newActivityStub(RunActivities.Tools.class, b.build()).workspace();
+        } catch (io.temporal.failure.ActivityFailure unanswered) {
+            return null;
+        }
+    }
+
+    /** How long a starting run waits for its workspace host to say where its workspace is. */
+    static final java.time.Duration WORKSPACE_WAIT = java.time.Duration.ofSeconds(10);
+
     /** The task queue tool calls go to now ({@code null}: the workflow's own). */
     String queue() {
         return queue;
