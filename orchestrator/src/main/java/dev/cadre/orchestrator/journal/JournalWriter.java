@@ -105,12 +105,15 @@ public final class JournalWriter implements AutoCloseable {
 
     /** Writes one event as one line. */
     public synchronized void append(RunEvent event) {
-        JournalChain.Signed signed = chain.sign(mapper, previous, event, file.toString());
-        byte[] code = signed.code();
+        byte[] code;
         try {
-            byte[] line = signed.line();
-            out.write(line);
-            length += line.length;
+            code = chain.encode(mapper, previous, event);
+        } catch (IOException e) {
+            throw JournalChain.cannotSerialise(event, file.toString(), e);
+        }
+        try {
+            out.write(chain.line(), 0, chain.lineLength());
+            length += chain.lineLength();
             if (fsync) {
                 out.getFD().sync();
             }

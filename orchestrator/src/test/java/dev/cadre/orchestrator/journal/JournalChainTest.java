@@ -183,4 +183,46 @@ class JournalChainTest {
         assertThat(legacy.crewSource()).isNull();
         assertThat(legacy.crew()).isEqualTo("helper");
     }
+
+    @Test
+    void aLineEncodedInPlaceIsByteForByteTheLineOfJsonThenMacThenCopy() throws Exception {
+        JournalChain reused = new JournalChain(key);
+        JournalChain reference = new JournalChain(key);
+        List<RunEvent> events = new ArrayList<>(events("r"));
+        // a huge event grows the buffer; the small ones after it must not carry any of its bytes
+        events.add(3, new RunEvent.ToolReturned("r", "s", 99, Instant.EPOCH, "coder", 1, "c1", "read", "x".repeat(300_000), false, true));
+        byte[] previous = JournalChain.START;
+        for (RunEvent event : events) {
+            byte[] json = CadreJson.mapper().writeValueAsBytes(event);
+            byte[] expectedCode = reference.sign(previous, json);
+            byte[] code = reused.encode(CadreJson.mapper(), previous, event);
+            assertThat(code).isEqualTo(expectedCode);
+            assertThat(java.util.Arrays.copyOf(reused.line(), reused.lineLength())).isEqualTo(JournalChain.line(json, expectedCode));
+            previous = code;
+        }
+        assertThat(reused.retainedBytes()).isGreaterThan(JournalChainPool.MAX_KEPT_BYTES);
+    }
+
+    @Test
+    void aPoolLendsEachChainToOneAppendAtATimeAndDropsOneThatGrewHuge() throws Exception {
+        JournalChainPool pool = new JournalChainPool(key);
+        JournalChain first = pool.take();
+        JournalChain second = pool.take();
+        assertThat(second).isNotSameAs(first);
+        pool.give(first);
+        assertThat(pool.take()).isSameAs(first);
+        first.encode(CadreJson.mapper(), JournalChain.START,
+                new RunEvent.ToolReturned("r", "s", 1, Instant.EPOCH, "coder", 1, "c1", "read", "x".repeat(300_000), false, true));
+        pool.give(first);
+        pool.give(second);
+        assertThat(pool.take()).isSameAs(second);
+        assertThat(pool.take()).isNotSameAs(first).isNotSameAs(second);
+    }
+
+    @Test
+    void anEventJacksonCannotWriteIsOneSentenceNamingTheEventAndTheJournal() {
+        RunEvent event = events("r").get(0);
+        JournalException e = JournalChain.cannotSerialise(event, "journal-x", new java.io.IOException("disk gone"));
+        assertThat(e).hasMessage("Cannot serialise event RunStarted #1 for journal journal-x: disk gone");
+    }
 }
