@@ -111,7 +111,9 @@ final class JournalChain {
 
     /** A growable byte buffer that Jackson writes into and that is kept between events (no copy on the way out). */
     private static final class LineBuffer extends OutputStream {
-        private byte[] bytes = new byte[1024];
+        private static final byte[] NONE = new byte[0];
+        /** Empty until the first event: a chain that only verifies (a reader's) holds no buffer. */
+        private byte[] bytes = NONE;
         private int size;
 
         void reset() {
@@ -129,7 +131,7 @@ final class JournalChain {
         /** Makes room for {@code more} bytes past {@link #size()}. */
         void reserve(int more) {
             if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+                bytes = Arrays.copyOf(bytes, Math.max(Math.max(1024, bytes.length * 2), size + more));
             }
         }
 
