@@ -1,5 +1,6 @@
 package dev.cadre.orchestrator.journal;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cadre.api.RunEvent;
 import java.io.IOException;
@@ -29,6 +30,8 @@ final class JournalChain {
     private final LineBuffer buffer = new LineBuffer();
     private final byte[] base64 = new byte[MAC_CHARS + 1];
     private int lineLength;
+    private JsonGenerator generator;
+    private ObjectMapper generatorMapper;
 
     JournalChain(JournalKey key) {
         this.mac = key.newMac();
@@ -50,7 +53,14 @@ final class JournalChain {
      */
     byte[] encode(ObjectMapper mapper, byte[] previous, RunEvent event) throws IOException {
         buffer.reset();
-        mapper.writeValue(buffer, event);
+        JsonGenerator out = generator(mapper);
+        try {
+            mapper.writeValue(out, event);
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            generator = null;   // it may hold half an object: the next event gets a new one
+            throw e;
+        }
         byte[] json = buffer.bytes();
         int length = buffer.size();
         mac.update(previous);
@@ -69,6 +79,19 @@ final class JournalChain {
         json[at++] = '\n';
         lineLength = at;
         return code;
+    }
+
+    /**
+     * The generator writing into the buffer, kept between events (its context and buffers are reused); with no
+     * separator between root values, so each event's bytes are those {@code mapper.writeValueAsBytes} gives.
+     */
+    private JsonGenerator generator(ObjectMapper mapper) throws IOException {
+        if (generator == null || generatorMapper != mapper) {
+            generator = mapper.createGenerator(buffer);
+            generator.setRootValueSeparator(null);
+            generatorMapper = mapper;
+        }
+        return generator;
     }
 
     /** The buffer holding the line {@link #encode} wrote last (valid until the next call). */

@@ -204,6 +204,35 @@ class JournalChainTest {
     }
 
     @Test
+    void anEventThatFailsHalfWrittenLeavesNothingBehindForTheNextLine() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper failing = CadreJson.mapper().copy().registerModule(
+                new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(RunEvent.ToolReturned.class,
+                        new com.fasterxml.jackson.databind.JsonSerializer<RunEvent.ToolReturned>() {
+                            @Override
+                            public void serialize(RunEvent.ToolReturned value, com.fasterxml.jackson.core.JsonGenerator gen,
+                                                  com.fasterxml.jackson.databind.SerializerProvider serializers) throws java.io.IOException {
+                                gen.writeStartObject();
+                                gen.writeStringField("half", "written");
+                                throw new java.io.IOException("cannot write " + value.tool());
+                            }
+
+                            @Override
+                            public void serializeWithType(RunEvent.ToolReturned value, com.fasterxml.jackson.core.JsonGenerator gen,
+                                                          com.fasterxml.jackson.databind.SerializerProvider serializers,
+                                                          com.fasterxml.jackson.databind.jsontype.TypeSerializer typeSer) throws java.io.IOException {
+                                serialize(value, gen, serializers);
+                            }
+                        }));
+        JournalChain chain = new JournalChain(key);
+        RunEvent bad = new RunEvent.ToolReturned("r", "s", 2, Instant.EPOCH, "coder", 1, "c1", "read", "text", false, false);
+        assertThatThrownBy(() -> chain.encode(failing, JournalChain.START, bad)).isInstanceOf(java.io.IOException.class);
+        RunEvent good = events("r").get(0);
+        byte[] code = chain.encode(failing, JournalChain.START, good);
+        byte[] json = failing.writeValueAsBytes(good);
+        assertThat(java.util.Arrays.copyOf(chain.line(), chain.lineLength())).isEqualTo(JournalChain.line(json, code));
+    }
+
+    @Test
     void aPoolLendsEachChainToOneAppendAtATimeAndDropsOneThatGrewHuge() throws Exception {
         JournalChainPool pool = new JournalChainPool(key);
         JournalChain first = pool.take();
