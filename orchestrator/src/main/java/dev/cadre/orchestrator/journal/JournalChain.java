@@ -104,9 +104,14 @@ final class JournalChain {
         return lineLength;
     }
 
-    /** Bytes this chain keeps between events (its buffer), so a pool can drop one that grew for a huge event. */
+    /** Bytes this chain keeps between events (its buffer). */
     int retainedBytes() {
         return buffer.bytes().length;
+    }
+
+    /** Lets go of a buffer over {@code maxKept} bytes (grown for a huge event); the next event starts a new one. */
+    void trim(int maxKept) {
+        buffer.trim(maxKept);
     }
 
     /** The error for an event {@link #encode} could not serialise; {@code where} names the journal. */
@@ -141,6 +146,13 @@ final class JournalChain {
 
         void reset() {
             size = 0;
+        }
+
+        void trim(int maxKept) {
+            if (bytes.length > maxKept) {
+                bytes = NONE;
+                size = 0;
+            }
         }
 
         int size() {

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * The {@link JournalChain}s of one store, lent to appends: a chain (a {@link javax.crypto.Mac} under the store's key and
  * the buffer an event is encoded into) is made once and reused by every run, so a run holds nothing but its last MAC
- * and an append allocates no buffer. A few chains are kept (about as many as threads append at once); one whose
- * buffer grew past {@link #MAX_KEPT_BYTES} for a huge event is dropped rather than kept.
+ * and an append allocates no buffer. A few chains are kept (about as many as threads append at once); a buffer that
+ * grew past {@link #MAX_KEPT_BYTES} for a huge event is let go when its chain comes back.
  */
 final class JournalChainPool {
 
@@ -33,9 +33,7 @@ final class JournalChainPool {
 
     /** Returns a chain taken from this pool. */
     void give(JournalChain chain) {
-        if (chain.retainedBytes() > MAX_KEPT_BYTES) {
-            return;
-        }
+        chain.trim(MAX_KEPT_BYTES);
         for (int i = 0; i < idle.length(); i++) {
             if (idle.compareAndSet(i, null, chain)) {
                 return;

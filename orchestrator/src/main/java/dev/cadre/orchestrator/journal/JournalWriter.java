@@ -21,6 +21,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class JournalWriter implements AutoCloseable {
 
+    /** The most of its encoding buffer a writer keeps between events (one is open per running run). */
+    static final int MAX_KEPT_BYTES = 16 << 10;
+
     private final Path file;
     private final FileOutputStream out;
     private final boolean fsync;
@@ -121,6 +124,7 @@ public final class JournalWriter implements AutoCloseable {
             throw new JournalException("Cannot append to journal " + file + ": " + e.getMessage(), e);
         }
         previous = code;
+        chain.trim(MAX_KEPT_BYTES);
     }
 
     /**

@@ -233,7 +233,7 @@ class JournalChainTest {
     }
 
     @Test
-    void aPoolLendsEachChainToOneAppendAtATimeAndDropsOneThatGrewHuge() throws Exception {
+    void aPoolLendsEachChainToOneAppendAtATimeAndLetsGoOfABufferThatGrewHuge() throws Exception {
         JournalChainPool pool = new JournalChainPool(key);
         JournalChain first = pool.take();
         JournalChain second = pool.take();
@@ -242,10 +242,31 @@ class JournalChainTest {
         assertThat(pool.take()).isSameAs(first);
         first.encode(CadreJson.mapper(), JournalChain.START,
                 new RunEvent.ToolReturned("r", "s", 1, Instant.EPOCH, "coder", 1, "c1", "read", "x".repeat(300_000), false, true));
+        second.encode(CadreJson.mapper(), JournalChain.START, events("r").get(0));
+        int small = second.retainedBytes();
         pool.give(first);
         pool.give(second);
+        assertThat(first.retainedBytes()).isZero();
+        assertThat(second.retainedBytes()).isEqualTo(small).isPositive();
+        assertThat(pool.take()).isSameAs(first);
         assertThat(pool.take()).isSameAs(second);
         assertThat(pool.take()).isNotSameAs(first).isNotSameAs(second);
+        // a trimmed chain encodes as before
+        byte[] code = first.encode(CadreJson.mapper(), JournalChain.START, events("r").get(1));
+        byte[] json = CadreJson.mapper().writeValueAsBytes(events("r").get(1));
+        assertThat(java.util.Arrays.copyOf(first.line(), first.lineLength())).isEqualTo(JournalChain.line(json, code));
+    }
+
+    @Test
+    void aWriterGoesOnAfterAHugeEventWhoseBufferItLetGoAndItsJournalVerifies() {
+        List<RunEvent> events = new ArrayList<>(events("w"));
+        RunEvent third = events.get(3);
+        events.set(3, new RunEvent.ToolReturned("w", third.stepPath(), third.seq(), third.timestamp(), "coder", 1, "c1", "read",
+                "y".repeat(100_000), false, false));
+        Path file = write("w", events);
+        JournalReader.Journal journal = JournalReader.read(file, key);
+        assertThat(journal.integrity().isIntact()).isTrue();
+        assertThat(journal.events()).containsExactlyElementsOf(events);
     }
 
     @Test
