@@ -86,6 +86,8 @@ final class BenchStore implements JournalStore {
     }
 
     @Override public Appender open(String runId) { return current.open(runId); }
+    /** A new run (the orchestrator's made-up id): the store's own create, which looks for no earlier journal of it. */
+    @Override public Appender create(String runId) { return current.create(runId); }
     @Override public boolean contains(String runId) { return current.contains(runId); }
     @Override public StoredJournal read(String runId) { return current.read(runId); }
     @Override public List<String> runIds() { return current.runIds(); }

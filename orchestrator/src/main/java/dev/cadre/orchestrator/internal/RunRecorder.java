@@ -46,6 +46,11 @@ public final class RunRecorder {
     private final List<RunEvent> liveTail = new java.util.ArrayList<>();
     private static final int MAX_LIVE_TAIL = 4096;
     private long seq;
+    /**
+     * A new run's first event (run_started) until its second is made: the orchestrator's listeners subscribe right
+     * after it, and are sent it from here rather than by reading the journal back from the store.
+     */
+    private RunEvent opening;
     private boolean closed;
 
     public RunRecorder(String runId, JournalStore store, JournalStore.Appender journal, Clock clock, Redactor redactor) {
@@ -94,15 +99,17 @@ public final class RunRecorder {
             long upTo;
             Sinks.Many<RunEvent> live = null;
             List<RunEvent> tail;
+            RunEvent first;
             synchronized (this) {
                 upTo = seq;
+                first = upTo == 1 ? opening : null;
                 tail = List.copyOf(liveTail);
                 if (!closed) {
                     live = Sinks.many().unicast().onBackpressureBuffer();
                     subscribers.add(live);
                 }
             }
-            Flux<RunEvent> journaled = journaled(upTo);
+            Flux<RunEvent> journaled = first != null ? Flux.just(first) : journaled(upTo);
             if (live == null) {
                 return journaled;
             }
@@ -149,12 +156,15 @@ public final class RunRecorder {
             return null;
         }
         T event = (T) redactor.redact(factory.create(runId, seq + 1, clock.instant()));
-        RunEvent earlier = recorded.get(RecordedRun.key(event));
-        if (earlier != null && earlier.getClass() == event.getClass()) {
-            return (T) earlier;
+        if (!recorded.isEmpty()) {
+            RunEvent earlier = recorded.get(RecordedRun.key(event));
+            if (earlier != null && earlier.getClass() == event.getClass()) {
+                return (T) earlier;
+            }
         }
         journal.append(event);
         seq++;
+        opening = seq == 1 ? event : null;
         liveTail.clear();
         publish(event);
         return event;

@@ -21,6 +21,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class JournalWriter implements AutoCloseable {
 
+    /** The most of its encoding buffer a writer keeps between events (one is open per running run). */
+    static final int MAX_KEPT_BYTES = 16 << 10;
+
     private final Path file;
     private final FileOutputStream out;
     private final boolean fsync;
@@ -105,12 +108,15 @@ public final class JournalWriter implements AutoCloseable {
 
     /** Writes one event as one line. */
     public synchronized void append(RunEvent event) {
-        JournalChain.Signed signed = chain.sign(mapper, previous, event, file.toString());
-        byte[] code = signed.code();
+        byte[] code;
         try {
-            byte[] line = signed.line();
-            out.write(line);
-            length += line.length;
+            code = chain.encode(mapper, previous, event);
+        } catch (IOException e) {
+            throw JournalChain.cannotSerialise(event, file.toString(), e);
+        }
+        try {
+            out.write(chain.line(), 0, chain.lineLength());
+            length += chain.lineLength();
             if (fsync) {
                 out.getFD().sync();
             }
@@ -118,6 +124,7 @@ public final class JournalWriter implements AutoCloseable {
             throw new JournalException("Cannot append to journal " + file + ": " + e.getMessage(), e);
         }
         previous = code;
+        chain.trim(MAX_KEPT_BYTES);
     }
 
     /**

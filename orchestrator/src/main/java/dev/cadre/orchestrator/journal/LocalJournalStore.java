@@ -46,12 +46,14 @@ public final class LocalJournalStore implements JournalStore {
     private final SegmentIndex index;
     private final SegmentLog log;
     private final ObjectMapper mapper = CadreJson.mapper();
+    private final JournalChainPool chains;
     private volatile boolean scanned;
 
     private LocalJournalStore(Path directory, JournalKey key, Durability durability, int segmentBytes) {
         this.directory = directory;
         this.segments = directory.resolve("segments");
         this.key = key;
+        this.chains = new JournalChainPool(key);
         this.oldFiles = new RunFilesJournalStore(directory, key, durability);
         this.index = new SegmentIndex(segments);
         this.log = new SegmentLog(segments, index, durability, segmentBytes, Instant.now());
@@ -285,7 +287,6 @@ public final class LocalJournalStore implements JournalStore {
     private final class LocalAppender implements Appender {
         private final String runId;
         private final byte[] id;
-        private final JournalChain chain = new JournalChain(key);
         private byte[] previous;
 
         LocalAppender(String runId, byte[] id, byte[] previous) {
@@ -296,9 +297,19 @@ public final class LocalJournalStore implements JournalStore {
 
         @Override
         public synchronized void append(RunEvent event) {
-            JournalChain.Signed signed = chain.sign(mapper, previous, event, location());
-            log.append(runId, id, event.seq(), signed.line(), signed.line().length - 1);
-            previous = signed.code();
+            JournalChain chain = chains.take();
+            try {
+                byte[] code;
+                try {
+                    code = chain.encode(mapper, previous, event);
+                } catch (IOException e) {
+                    throw JournalChain.cannotSerialise(event, location(), e);
+                }
+                log.append(runId, id, event.seq(), chain.line(), chain.lineLength() - 1);   // a record holds no newline
+                previous = code;
+            } finally {
+                chains.give(chain);
+            }
         }
 
         @Override

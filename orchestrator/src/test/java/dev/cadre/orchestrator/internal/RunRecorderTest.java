@@ -45,6 +45,24 @@ class RunRecorderTest {
     }
 
     @Test
+    void aSubscriberRightAfterRunStartedIsSentItWithoutReadingTheStoreAndOneAfterTheSecondEventReads() {
+        RunEvent.RunStarted started = recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, "crew", Task.of("t", "Do it.")));
+        List<RunEvent> early = new CopyOnWriteArrayList<>();
+        recorder.events().subscribe(early::add);
+        assertThat(store.reads.get()).isZero();
+        assertThat(early).containsExactly(started);
+
+        step(1);
+        List<RunEvent> later = new CopyOnWriteArrayList<>();
+        recorder.events().subscribe(later::add);
+        assertThat(store.reads.get()).isEqualTo(1);
+        step(2);
+        recorder.emitFinal((id, seq, at) -> new RunEvent.RunFinished(id, "", seq, at, "done", Usage.ZERO));
+        assertThat(early).containsExactlyElementsOf(store.inner.read("r").events());
+        assertThat(later).containsExactlyElementsOf(store.inner.read("r").events()).hasSize(4);
+    }
+
+    @Test
     void aFinishedRunIsReplayedFromTheStore() {
         recorder.emit((id, seq, at) -> new RunEvent.RunStarted(id, "", seq, at, "crew", Task.of("t", "Do it.")));
         step(1);

@@ -183,4 +183,96 @@ class JournalChainTest {
         assertThat(legacy.crewSource()).isNull();
         assertThat(legacy.crew()).isEqualTo("helper");
     }
+
+    @Test
+    void aLineEncodedInPlaceIsByteForByteTheLineOfJsonThenMacThenCopy() throws Exception {
+        JournalChain reused = new JournalChain(key);
+        JournalChain reference = new JournalChain(key);
+        List<RunEvent> events = new ArrayList<>(events("r"));
+        // a huge event grows the buffer; the small ones after it must not carry any of its bytes
+        events.add(3, new RunEvent.ToolReturned("r", "s", 99, Instant.EPOCH, "coder", 1, "c1", "read", "x".repeat(300_000), false, true));
+        byte[] previous = JournalChain.START;
+        for (RunEvent event : events) {
+            byte[] json = CadreJson.mapper().writeValueAsBytes(event);
+            byte[] expectedCode = reference.sign(previous, json);
+            byte[] code = reused.encode(CadreJson.mapper(), previous, event);
+            assertThat(code).isEqualTo(expectedCode);
+            assertThat(java.util.Arrays.copyOf(reused.line(), reused.lineLength())).isEqualTo(JournalChain.line(json, expectedCode));
+            previous = code;
+        }
+        assertThat(reused.retainedBytes()).isGreaterThan(JournalChainPool.MAX_KEPT_BYTES);
+    }
+
+    @Test
+    void anEventThatFailsHalfWrittenLeavesNothingBehindForTheNextLine() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper failing = CadreJson.mapper().copy().registerModule(
+                new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(RunEvent.ToolReturned.class,
+                        new com.fasterxml.jackson.databind.JsonSerializer<RunEvent.ToolReturned>() {
+                            @Override
+                            public void serialize(RunEvent.ToolReturned value, com.fasterxml.jackson.core.JsonGenerator gen,
+                                                  com.fasterxml.jackson.databind.SerializerProvider serializers) throws java.io.IOException {
+                                gen.writeStartObject();
+                                gen.writeStringField("half", "written");
+                                throw new java.io.IOException("cannot write " + value.tool());
+                            }
+
+                            @Override
+                            public void serializeWithType(RunEvent.ToolReturned value, com.fasterxml.jackson.core.JsonGenerator gen,
+                                                          com.fasterxml.jackson.databind.SerializerProvider serializers,
+                                                          com.fasterxml.jackson.databind.jsontype.TypeSerializer typeSer) throws java.io.IOException {
+                                serialize(value, gen, serializers);
+                            }
+                        }));
+        JournalChain chain = new JournalChain(key);
+        RunEvent bad = new RunEvent.ToolReturned("r", "s", 2, Instant.EPOCH, "coder", 1, "c1", "read", "text", false, false);
+        assertThatThrownBy(() -> chain.encode(failing, JournalChain.START, bad)).isInstanceOf(java.io.IOException.class);
+        RunEvent good = events("r").get(0);
+        byte[] code = chain.encode(failing, JournalChain.START, good);
+        byte[] json = failing.writeValueAsBytes(good);
+        assertThat(java.util.Arrays.copyOf(chain.line(), chain.lineLength())).isEqualTo(JournalChain.line(json, code));
+    }
+
+    @Test
+    void aPoolLendsEachChainToOneAppendAtATimeAndLetsGoOfABufferThatGrewHuge() throws Exception {
+        JournalChainPool pool = new JournalChainPool(key);
+        JournalChain first = pool.take();
+        JournalChain second = pool.take();
+        assertThat(second).isNotSameAs(first);
+        pool.give(first);
+        assertThat(pool.take()).isSameAs(first);
+        first.encode(CadreJson.mapper(), JournalChain.START,
+                new RunEvent.ToolReturned("r", "s", 1, Instant.EPOCH, "coder", 1, "c1", "read", "x".repeat(300_000), false, true));
+        second.encode(CadreJson.mapper(), JournalChain.START, events("r").get(0));
+        int small = second.retainedBytes();
+        pool.give(first);
+        pool.give(second);
+        assertThat(first.retainedBytes()).isZero();
+        assertThat(second.retainedBytes()).isEqualTo(small).isPositive();
+        assertThat(pool.take()).isSameAs(first);
+        assertThat(pool.take()).isSameAs(second);
+        assertThat(pool.take()).isNotSameAs(first).isNotSameAs(second);
+        // a trimmed chain encodes as before
+        byte[] code = first.encode(CadreJson.mapper(), JournalChain.START, events("r").get(1));
+        byte[] json = CadreJson.mapper().writeValueAsBytes(events("r").get(1));
+        assertThat(java.util.Arrays.copyOf(first.line(), first.lineLength())).isEqualTo(JournalChain.line(json, code));
+    }
+
+    @Test
+    void aWriterGoesOnAfterAHugeEventWhoseBufferItLetGoAndItsJournalVerifies() {
+        List<RunEvent> events = new ArrayList<>(events("w"));
+        RunEvent third = events.get(3);
+        events.set(3, new RunEvent.ToolReturned("w", third.stepPath(), third.seq(), third.timestamp(), "coder", 1, "c1", "read",
+                "y".repeat(100_000), false, false));
+        Path file = write("w", events);
+        JournalReader.Journal journal = JournalReader.read(file, key);
+        assertThat(journal.integrity().isIntact()).isTrue();
+        assertThat(journal.events()).containsExactlyElementsOf(events);
+    }
+
+    @Test
+    void anEventJacksonCannotWriteIsOneSentenceNamingTheEventAndTheJournal() {
+        RunEvent event = events("r").get(0);
+        JournalException e = JournalChain.cannotSerialise(event, "journal-x", new java.io.IOException("disk gone"));
+        assertThat(e).hasMessage("Cannot serialise event RunStarted #1 for journal journal-x: disk gone");
+    }
 }

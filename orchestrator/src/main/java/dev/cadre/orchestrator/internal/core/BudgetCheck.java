@@ -49,8 +49,10 @@ final class BudgetCheck {
 
     void add(String agent, String task, Usage usage) {
         run = run.plus(usage);
-        byAgent.merge(agent, usage, Usage::plus);
-        if (task != null) {
+        if (!policy.agentBudgets().isEmpty()) {   // counted per agent and per task only for the budgets that read it
+            byAgent.merge(agent, usage, Usage::plus);
+        }
+        if (task != null && !policy.taskBudgets().isEmpty()) {
             byTask.merge(task, usage, Usage::plus);
         }
     }
@@ -71,17 +73,21 @@ final class BudgetCheck {
      */
     Promise<Object> beforeModelCall(String path, String agent, String task, Instant stepStart, Estimate estimate,
                                     boolean journaled) {
+        Budget agentBudget = policy.agentBudgets().get(agent);
+        Budget taskBudget = task == null ? null : policy.taskBudgets().get(task);
+        if (policy.runBudget().isUnlimited() && (agentBudget == null || agentBudget.isUnlimited())
+                && (taskBudget == null || taskBudget.isUnlimited())) {
+            return core.trampoline.done(Boolean.TRUE);   // the common case: no budget to check, nothing to build
+        }
         Instant now = core.now();
         List<Scope> scopes = new ArrayList<>();
         Usage next = new Usage(estimate.inputTokens(), 0, 1, 0, estimate.inputCost(), 0, 0);
         scopes.add(new Scope("run", "the run", policy.runBudget(), run.plus(next), Duration.between(core.setup.startedAt(), now)));
-        Budget agentBudget = policy.agentBudgets().get(agent);
         if (agentBudget != null) {
             Budget noTime = new Budget(agentBudget.maxTokens(), agentBudget.maxCost(), agentBudget.maxModelCalls(), null);
             scopes.add(new Scope("agent " + agent, "agent '" + agent + "'", noTime,
                     byAgent.getOrDefault(agent, Usage.ZERO).plus(next), Duration.ZERO));
         }
-        Budget taskBudget = task == null ? null : policy.taskBudgets().get(task);
         if (taskBudget != null) {
             scopes.add(new Scope("task " + task, "task '" + task + "'", taskBudget,
                     byTask.getOrDefault(task, Usage.ZERO).plus(next), Duration.between(stepStart, now)));

@@ -110,13 +110,17 @@ final class ModelCalls {
                         limiter.pause(Transient.retryAfter(error).orElse(retry.firstBackoff()));
                     }
                 });
-        Mono<ChatResponse> admitted = limiter.admit(estimate, (reason, expected, ahead) -> recorder.publishLive((id, seq, at) ->
+        // decided anew on every attempt; the queued path is built only when the limiter is closed
+        return Mono.defer(() -> limiter.open() ? observed : admitted(c, limiter, estimate, observed));
+    }
+
+    private Mono<ChatResponse> admitted(Command.CallModel c, ModelLimiter limiter, long estimate, Mono<ChatResponse> observed) {
+        return limiter.admit(estimate, (reason, expected, ahead) -> recorder.publishLive((id, seq, at) ->
                         new RunEvent.RateLimitWait(id, c.stepPath(), seq, at, c.agent(), c.model().toString(), reason,
                                 expected.toMillis(), ahead)))
                 .flatMap(permit -> observed.doOnNext(response -> limiter.settle(permit,
                         response.tokenUsage() != null && response.tokenUsage().totalTokenCount() != null
                                 ? response.tokenUsage().totalTokenCount() : permit.tokens())));
-        return Mono.defer(() -> limiter.open() ? observed : admitted);   // decided anew on every attempt
     }
 
     /** About a token per four characters of the request, and the answer's cap when it has one. */

@@ -1,6 +1,9 @@
 package dev.cadre.orchestrator.redaction.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -15,19 +18,35 @@ import java.util.function.Predicate;
  */
 public final class RecordStrings {
 
-    /** The public accessors of a record class's components (a cache of reflection, not state). */
-    private static final ClassValue<List<Method>> ACCESSORS = new ClassValue<>() {
+    /**
+     * The accessors of a record class's components that can hold a string, as method handles typed
+     * {@code (Object)Object} (a cache of reflection, not state): components of a primitive type, an enum or a time
+     * type are left out, and calling a handle boxes nothing and builds no argument array.
+     */
+    private static final ClassValue<MethodHandle[]> ACCESSORS = new ClassValue<>() {
         @Override
-        protected List<Method> computeValue(Class<?> type) {
-            List<Method> accessors = new ArrayList<>();
+        protected MethodHandle[] computeValue(Class<?> type) {
+            List<MethodHandle> accessors = new ArrayList<>();
             for (RecordComponent component : type.getRecordComponents()) {
+                if (holdsNoString(component.getType())) {
+                    continue;
+                }
                 Method accessor = component.getAccessor();
                 accessor.trySetAccessible();
-                accessors.add(accessor);
+                try {
+                    accessors.add(MethodHandles.lookup().unreflect(accessor).asType(MethodType.methodType(Object.class, Object.class)));
+                } catch (IllegalAccessException e) {
+                    accessors.add(null);   // walked as unknown: the caller takes the exact path
+                }
             }
-            return List.copyOf(accessors);
+            return accessors.toArray(MethodHandle[]::new);
         }
     };
+
+    private static boolean holdsNoString(Class<?> type) {
+        return type.isPrimitive() || type.isEnum() || Number.class.isAssignableFrom(type) || type == Boolean.class
+                || java.time.temporal.TemporalAccessor.class.isAssignableFrom(type) || type == java.time.Duration.class;
+    }
 
     private RecordStrings() {
     }
@@ -54,13 +73,16 @@ public final class RecordStrings {
             return test.test(text);
         }
         if (value instanceof Record record) {
-            List<Method> accessors = ACCESSORS.get(record.getClass());
-            for (int i = 0; i < accessors.size(); i++) {
-                Method accessor = accessors.get(i);
+            for (MethodHandle accessor : ACCESSORS.get(record.getClass())) {
+                if (accessor == null) {
+                    return true;
+                }
                 Object component;
                 try {
-                    component = accessor.invoke(record);
-                } catch (ReflectiveOperationException | RuntimeException e) {
+                    component = (Object) accessor.invokeExact((Object) record);
+                } catch (Error e) {
+                    throw e;
+                } catch (Throwable e) {
                     return true;
                 }
                 if (anyMatch(component, test, depth + 1)) {
