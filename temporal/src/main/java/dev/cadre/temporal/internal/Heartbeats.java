@@ -41,15 +41,22 @@ public final class Heartbeats implements AutoCloseable {
     /**
      * Waits for {@code answer} on the current activity's thread, heartbeating at the same pace meanwhile. A cancelled
      * activity (the run was cancelled) or one Temporal no longer waits for is an {@code ActivityCompletionException},
-     * thrown here at the next beat; {@code answer}'s own failure is thrown as it is (wrapped when checked).
+     * thrown here at the next beat; {@code answer}'s own failure is thrown as it is (wrapped when checked). It waits at
+     * most the activity's start-to-close timeout (the most Temporal waits for it), then gives up in one sentence.
      */
     static <T> T await(CompletableFuture<T> answer) {
         ActivityExecutionContext context = Activity.getExecutionContext();
         long every = every(context);
+        Duration most = context.getInfo().getStartToCloseTimeout();
+        long deadline = System.nanoTime() + (most == null || most.isZero() ? Duration.ofMinutes(10) : most).toNanos();
         while (true) {
             try {
                 return answer.get(every, TimeUnit.MILLISECONDS);
             } catch (TimeoutException stillWorking) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("The model's streamed answer did not end within the call's "
+                            + (most == null || most.isZero() ? "10 min" : most.toSeconds() + " s") + ".");
+                }
                 context.heartbeat(null);
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
