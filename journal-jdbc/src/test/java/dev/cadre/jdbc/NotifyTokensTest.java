@@ -125,6 +125,41 @@ class NotifyTokensTest {
         run.dispose();
     }
 
+    @Test
+    void aLostConnectionDropsChunksForAMomentAndThenTheyComeAgainOnBothSides() throws Exception {
+        JdbcJournalStore worker = store();
+        JdbcJournalStore client = store();
+        LiveTokens sending = worker.liveTokens().orElseThrow();
+        NotifyTokens watching = (NotifyTokens) client.liveTokens().orElseThrow();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Disposable run = watching.subscribe("run-1").subscribe(c -> seen.add(c.text()));
+        await("the LISTEN of run-1", () -> watching.listening("run-1"));
+        sending.publish(chunk("run-1", "drafter", "one"));
+        await("the first chunk", () -> seen.contains("one"));
+
+        assertThat(terminate("SELECT pg_notify%")).as("the worker's sending connection, killed").isEqualTo(1);
+        sending.publish(chunk("run-1", "drafter", "lost"));   // fails quietly: the stream goes on without it
+        assertThat(terminate("LISTEN%")).as("the client's listening connection, killed").isEqualTo(1);
+        await("a chunk after both connections were lost", () -> {
+            sending.publish(chunk("run-1", "drafter", "again"));
+            return seen.contains("again");
+        });
+
+        assertThat(seen).first().isEqualTo("one");
+        assertThat(seen).doesNotContain("lost");
+        run.dispose();
+    }
+
+    /** Ends the other connections to this database whose last query is like {@code query}; how many. */
+    private long terminate(String query) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
+                     + " AND query LIKE '" + query + "' AND pid <> pg_backend_pid()")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
     private long rows() throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT (SELECT count(*) FROM cadre_journal_events) + (SELECT count(*) FROM cadre_journal_runs)"

@@ -29,7 +29,8 @@ import reactor.core.publisher.Flux;
  * hands what arrives to them ({@link LiveTokenHub}: at most {@link LiveTokens#MAX_QUEUED} queued a subscriber, the
  * oldest dropped). A subscriber sees the chunks sent once its LISTEN is in place (within {@link #POLL_MILLIS} ms); a
  * lost connection is opened again and its channels listened to again, chunks sent meanwhile are lost (the journal has
- * the whole answer). A notification that is not a chunk is ignored.
+ * the whole answer). A notification that is not a chunk is ignored. Chunks are sent on a connection of their own too,
+ * never one of the pool's (journal appends never wait for tokens); a failed send drops chunks for a second.
  */
 public final class NotifyTokens implements LiveTokens, AutoCloseable {
 
@@ -51,6 +52,14 @@ public final class NotifyTokens implements LiveTokens, AutoCloseable {
     private final Set<String> confirmed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private Thread listener;
+    /** Guards the sending connection. */
+    private final Object sending = new Object();
+    private Connection sender;
+    /** Before this {@link System#nanoTime()}, nothing is sent (the last send failed). */
+    private long retryAt = System.nanoTime();
+    static final long RETRY_MILLIS = 1000;
+    /** The longest a notification may take to send before the sending connection is dropped. */
+    static final int SEND_TIMEOUT_MILLIS = 5000;
 
     public NotifyTokens(ConnectionPool pool, String where) {
         this.pool = pool;
@@ -68,8 +77,8 @@ public final class NotifyTokens implements LiveTokens, AutoCloseable {
             for (Chunk part : LiveTokens.split(chunk, MAX_CHUNK_CHARS)) {
                 notify(part);
             }
-        } catch (JournalException | JsonProcessingException e) {
-            log.debug("A live token of run {} was not sent to {}: {}", chunk.runId(), where, e.getMessage());
+        } catch (JsonProcessingException e) {
+            log.debug("A live token of run {} was not sent to {}: {}", chunk.runId(), where, e.getOriginalMessage());
         }
     }
 
@@ -86,14 +95,36 @@ public final class NotifyTokens implements LiveTokens, AutoCloseable {
             }
             return;
         }
-        pool.with("send a live token of run '" + chunk.runId() + "'", c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                s.setString(1, channel(chunk.runId()));
-                s.setString(2, payload);
-                s.execute();
+        send(chunk.runId(), payload);
+    }
+
+    /**
+     * One {@code pg_notify} on the sending connection, a connection of its own (so tokens never wait for, nor take, the
+     * pool's connections the journal appends with); after a failure nothing is sent for {@link #RETRY_MILLIS} ms (the
+     * chunks are dropped) rather than make every token wait for a database that does not answer.
+     */
+    private void send(String runId, String payload) {
+        synchronized (sending) {
+            if (closed || System.nanoTime() - retryAt < 0) {
+                return;
             }
-            return null;
-        });
+            try {
+                if (sender == null) {
+                    sender = pool.dedicated("send live tokens");
+                    sender.setNetworkTimeout(Runnable::run, SEND_TIMEOUT_MILLIS);
+                }
+                try (PreparedStatement s = sender.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    s.setString(1, channel(runId));
+                    s.setString(2, payload);
+                    s.execute();
+                }
+            } catch (SQLException | JournalException e) {
+                close(sender);
+                sender = null;
+                retryAt = System.nanoTime() + RETRY_MILLIS * 1_000_000L;
+                log.debug("Live tokens of run {} are not sent to {} for a second: {}", runId, where, e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -199,10 +230,14 @@ public final class NotifyTokens implements LiveTokens, AutoCloseable {
         }
     }
 
-    /** Stops listening; waits briefly for the listener to close its connection. */
+    /** Stops sending and listening; waits briefly for the listener to close its connection. */
     @Override
     public void close() {
         closed = true;
+        synchronized (sending) {
+            close(sender);
+            sender = null;
+        }
         Thread t;
         synchronized (this) {
             t = listener;
