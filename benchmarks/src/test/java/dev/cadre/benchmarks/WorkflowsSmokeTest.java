@@ -85,9 +85,10 @@ class WorkflowsSmokeTest {
     /** P1's program at a smoke size: runs park at their checkpoint, then all are resolved and finish. */
     @org.junit.jupiter.api.Test
     void aShortP1RunParksEveryRunThenResolvesThemAll() {
-        ParkedBenchmark.Result r = ParkedBenchmark.measure(200);
+        // 1,000 runs (~7 MB parked): at 200 (~1.4 MB) what the surefire JVM freed meanwhile could exceed what they hold
+        ParkedBenchmark.Result r = ParkedBenchmark.measure(1_000);
         assertThat(r.failed()).isZero();
-        assertThat(r.retainedBytesPerRun()).isPositive();
+        assertThat(r.retainedBytesPerRun()).as(r.row()).isPositive();
     }
 
     private static void check(Workflows w, Function<Workflows, String> workflow, int calls) {
