@@ -84,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
             if (temporal.enabled()) {
                 try (TemporalRuns cluster = TemporalRuns.connect(temporal, models, settings.runsOption, env)) {
                     RunHandle run = cluster.cadre().run(file.crew(), Task.of("task", task).withInputs(values),
-                            RunOptions.DEFAULTS.withCrewSource(source));
+                            RunOptions.DEFAULTS.withCrewSource(source).withStreaming(session.view().live()));
                     return outputFiles.afterRun(run, cluster.follow(run, session, settings.runsOption), System.err);
                 }
             }

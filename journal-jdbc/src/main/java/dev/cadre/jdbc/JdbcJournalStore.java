@@ -3,6 +3,7 @@ package dev.cadre.jdbc;
 import dev.cadre.api.RunEvent;
 import dev.cadre.jdbc.internal.ConnectionPool;
 import dev.cadre.jdbc.internal.EventLines;
+import dev.cadre.jdbc.internal.NotifyTokens;
 import dev.cadre.jdbc.internal.PayloadRows;
 import dev.cadre.jdbc.internal.Pruner;
 import dev.cadre.jdbc.internal.RunRows;
@@ -39,7 +40,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>One writer appends a run at a time: an event appended twice, or a run appended by two writers at once, is refused
  * with a {@link JournalException} that says so, and the journal keeps the first.
  *
- * <p>Just over 300 lines: the whole JournalStore contract on one pool (open, append, read in pages, export, prune,
+ * <p>Just over 300 lines: the whole JournalStore contract on one pool (open, append, read in pages, export, prune, live tokens,
  * retention hooks); the SQL itself is in {@code internal} ({@code RunRows}, {@code EventLines}, {@code Pruner}).
  */
 public final class JdbcJournalStore implements JournalStore {
@@ -59,6 +60,7 @@ public final class JdbcJournalStore implements JournalStore {
     private final int pageSize;
     private final java.util.function.Consumer<String> whenRemoved;
     private final PayloadRows payloads;
+    private final NotifyTokens liveTokens;
 
     JdbcJournalStore(JdbcJournalBuilder b, ConnectionPool pool) {
         this.where = b.where();
@@ -67,6 +69,7 @@ public final class JdbcJournalStore implements JournalStore {
         this.pageSize = b.pageSize();
         this.whenRemoved = b.whenRemoved();
         this.payloads = new PayloadRows(pool, where);
+        this.liveTokens = new NotifyTokens(pool, where);
     }
 
     /** A store on the PostgreSQL database at {@code url} ({@code jdbc:postgresql://host:port/database}). */
@@ -221,6 +224,15 @@ public final class JdbcJournalStore implements JournalStore {
         return java.util.Optional.of(payloads);
     }
 
+    /**
+     * Streamed tokens through PostgreSQL's LISTEN/NOTIFY ({@code NotifyTokens}): every process with a store on this
+     * database sees the tokens another publishes for the runs it subscribes to; nothing is stored.
+     */
+    @Override
+    public java.util.Optional<dev.cadre.orchestrator.journal.LiveTokens> liveTokens() {
+        return java.util.Optional.of(liveTokens);
+    }
+
     @Override
     public String location(String runId) {
         return where + " (run " + runId + ")";
@@ -228,6 +240,7 @@ public final class JdbcJournalStore implements JournalStore {
 
     @Override
     public void close() {
+        liveTokens.close();
         pool.close();
     }
 

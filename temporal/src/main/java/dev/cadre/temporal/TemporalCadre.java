@@ -144,7 +144,8 @@ public final class TemporalCadre implements AutoCloseable {
             opened.add(journal);
             opened.add(toolCalls);
         }
-        worker.registerActivitiesImplementations(new ModelActivities(settings.models(), payloads, toolCalls.heartbeats()), journal, new PayloadActivities(payloads));
+        worker.registerActivitiesImplementations(new ModelActivities(settings.models(), payloads, toolCalls.heartbeats(),
+                store.liveTokens().orElse(null), settings.redactor()), journal, new PayloadActivities(payloads));
         if (toolQueue == null || toolQueue.equals(taskQueue)) {
             worker.registerActivitiesImplementations(toolCalls);
         } else {
@@ -162,7 +163,7 @@ public final class TemporalCadre implements AutoCloseable {
                     + " already exists.");
         }
         return start(new CrewWorkflow.Start(runId, crew.name(), task, options.context(), options.maxOutputRetries(), false, toolQueue,
-                options.crewSource()));
+                options.crewSource(), options.streaming()));
     }
 
     /**
@@ -181,7 +182,7 @@ public final class TemporalCadre implements AutoCloseable {
                     + crew.name() + "': resume it with the same crew.");
         }
         return start(new CrewWorkflow.Start(runId, crew.name(), started.task(), options.context(), options.maxOutputRetries(), true,
-                toolQueue));
+                toolQueue, null, options.streaming()));
     }
 
     private RunHandle start(CrewWorkflow.Start start) {

@@ -15,6 +15,7 @@ import dev.cadre.api.ToolContext;
 import dev.cadre.api.ToolResult;
 import dev.cadre.api.Usage;
 import dev.cadre.temporal.internal.CrewWorkflow;
+import dev.cadre.temporal.internal.ChatJson;
 import dev.cadre.temporal.internal.RunActivities;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -121,12 +122,19 @@ class PayloadsTest {
     }
 
     @Test
-    void theWorkflowsAndActivitiesRecordsComeBackEqual() {
+    void theWorkflowsAndActivitiesRecordsComeBackEqual() throws Exception {
         Task task = Task.of("job", "Ship it.");
         CrewWorkflow.Start start = new CrewWorkflow.Start("r1", "coder-reviewer", task, Map.of("spec", "text"), 2, true, "host-a");
         assertThat(roundTrip(start, CrewWorkflow.Start.class)).isEqualTo(start);
         RunActivities.ModelCall call = new RunActivities.ModelCall("r1", "job/code", "coder", 2, ModelRef.parse("openai:gpt-4.1-mini"), request());
         assertThat(roundTrip(call, RunActivities.ModelCall.class)).isEqualTo(call);
+        CrewWorkflow.Start streaming = new CrewWorkflow.Start("r1", "coder-reviewer", task, Map.of(), 2, false, null, null, true);
+        assertThat(roundTrip(streaming, CrewWorkflow.Start.class)).isEqualTo(streaming);
+        RunActivities.ModelCall streamed = new RunActivities.ModelCall("r1", "job/code", "coder", 2, ModelRef.parse("openai:gpt-4.1-mini"),
+                null, "sha256:abc", true);
+        assertThat(roundTrip(streamed, RunActivities.ModelCall.class)).isEqualTo(streamed);
+        assertThat(ChatJson.mapper().readValue("{\"runId\":\"r1\",\"stepPath\":\"s\",\"agent\":\"a\",\"turn\":1,\"requestRef\":\"x\"}",
+                RunActivities.ModelCall.class).stream()).as("a call recorded before streaming does not stream").isFalse();
         RunActivities.ToolCall tool = new RunActivities.ToolCall("write_file",
                 JsonNodeFactory.instance.objectNode().put("path", "a.txt"), new ToolContext("r1", "job/code", "coder", "c1"), true);
         assertThat(roundTrip(tool, RunActivities.ToolCall.class)).isEqualTo(tool);

@@ -65,6 +65,21 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection of its own, outside the pool's count, for one long-lived user (the live tokens' LISTEN connection);
+     * the caller closes it.
+     */
+    public Connection dedicated(String what) {
+        if (closed) {
+            throw new JournalException("The journal store " + where + " is closed: cannot " + what + ".");
+        }
+        try {
+            return source.getConnection();
+        } catch (SQLException e) {
+            throw Sql.failure(what, where, e);
+        }
+    }
+
     private Connection borrow() throws SQLException {
         Connection c;
         while ((c = idle.pollFirst()) != null) {

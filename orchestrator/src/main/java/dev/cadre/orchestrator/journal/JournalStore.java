@@ -76,6 +76,16 @@ public interface JournalStore extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The live side channel for streamed tokens beside this store ({@link LiveTokens}), or empty when it has none: a
+     * driver whose model calls run in another process (the Temporal driver's workers) publishes tokens here, a run's
+     * handle subscribes. Nothing it carries is journaled. The memory and local stores fan out within their process (one
+     * store object shared by publisher and subscriber); the PostgreSQL store crosses processes and machines.
+     */
+    default java.util.Optional<LiveTokens> liveTokens() {
+        return java.util.Optional.empty();
+    }
+
     /** Releases the store's threads and files; appending afterwards fails. */
     @Override
     void close();

@@ -35,6 +35,8 @@ import java.util.Set;
  */
 public final class LocalJournalStore implements JournalStore {
 
+    private final LiveTokenHub liveTokens = new LiveTokenHub();
+
     static final String SEGMENT_SUFFIX = ".seg";
     /** The default size of a segment file (created sparse: disk is used as records are written). */
     public static final int DEFAULT_SEGMENT_BYTES = 16 << 20;
@@ -172,6 +174,12 @@ public final class LocalJournalStore implements JournalStore {
             return oldFiles.location(runId);
         }
         return segments + " (run " + runId + ")";
+    }
+
+    /** Streamed tokens within this process: those who publish and subscribe share this store object ({@link LiveTokenHub}). */
+    @Override
+    public java.util.Optional<LiveTokens> liveTokens() {
+        return java.util.Optional.of(liveTokens);
     }
 
     @Override

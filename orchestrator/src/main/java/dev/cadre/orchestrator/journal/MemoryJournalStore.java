@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class MemoryJournalStore implements JournalStore {
 
+    private final LiveTokenHub liveTokens = new LiveTokenHub();
+
     private final ConcurrentMap<String, List<RunEvent>> runs = new ConcurrentHashMap<>();
 
     @Override
@@ -61,6 +63,12 @@ public final class MemoryJournalStore implements JournalStore {
     @Override
     public String location(String runId) {
         return "memory:" + runId;
+    }
+
+    /** Streamed tokens within this process: those who publish and subscribe share this store object ({@link LiveTokenHub}). */
+    @Override
+    public java.util.Optional<LiveTokens> liveTokens() {
+        return java.util.Optional.of(liveTokens);
     }
 
     @Override

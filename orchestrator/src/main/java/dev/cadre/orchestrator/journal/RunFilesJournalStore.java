@@ -15,6 +15,8 @@ import java.util.stream.Stream;
  */
 public final class RunFilesJournalStore implements JournalStore {
 
+    private final LiveTokenHub liveTokens = new LiveTokenHub();
+
     private static final String SUFFIX = ".jsonl";
 
     private final Path directory;
@@ -105,6 +107,12 @@ public final class RunFilesJournalStore implements JournalStore {
     @Override
     public String location(String runId) {
         return JournalWriter.fileFor(directory, runId).toString();
+    }
+
+    /** Streamed tokens within this process: those who publish and subscribe share this store object ({@link LiveTokenHub}). */
+    @Override
+    public java.util.Optional<LiveTokens> liveTokens() {
+        return java.util.Optional.of(liveTokens);
     }
 
     @Override

@@ -22,9 +22,16 @@ public interface CrewWorkflow {
      * worker that holds the run's workspace (tool calls go there), or {@code null} for the workflow's own. {@code crewSource}:
      * the definition the crew was loaded from, journaled in the run's start as a local run's is (so the run resumes
      * with it, without naming the crew again), or {@code null} (a crew made in Java; histories from before it was kept).
+     * {@code streaming}: model answers are streamed where the model can, tokens live to the run's subscribers (never
+     * into the history or the journal); false in histories from before.
      */
     record Start(String runId, String crew, Task task, Map<String, String> context, int maxOutputRetries, boolean resume,
-                 String toolQueue, dev.cadre.api.CrewSource crewSource) {
+                 String toolQueue, dev.cadre.api.CrewSource crewSource, boolean streaming) {
+
+        public Start(String runId, String crew, Task task, Map<String, String> context, int maxOutputRetries, boolean resume,
+                     String toolQueue, dev.cadre.api.CrewSource crewSource) {
+            this(runId, crew, task, context, maxOutputRetries, resume, toolQueue, crewSource, false);
+        }
 
         public Start(String runId, String crew, Task task, Map<String, String> context, int maxOutputRetries, boolean resume,
                      String toolQueue) {

@@ -163,7 +163,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
         flush(new ArrayList<>(next.stream().filter(DriverCommand.Record.class::isInstance)
                 .map(c -> ((DriverCommand.Record) c).event()).toList()));
         Workflow.continueAsNew(new Start(runId, start.crew(), start.task(), start.context(), start.maxOutputRetries(), true,
-                tools.queue(), start.crewSource()));
+                tools.queue(), start.crewSource(), start.streaming()));
     }
 
     private void execute(List<DriverCommand> commands) {
@@ -210,7 +210,7 @@ public final class CrewWorkflowImpl implements CrewWorkflow {
             call = new RunActivities.ModelCall(runId, c.stepPath(), c.agent(), c.turn(), c.model(), c.request());
         } else {
             String ref = payloads.putRequest(runId, c.request());
-            call = new RunActivities.ModelCall(runId, c.stepPath(), c.agent(), c.turn(), c.model(), null, ref);
+            call = new RunActivities.ModelCall(runId, c.stepPath(), c.agent(), c.turn(), c.model(), null, ref, start.streaming());
         }
         Promise<RunActivities.ModelAnswer> answer = Async.function(models::call, call);
         inFlight++;

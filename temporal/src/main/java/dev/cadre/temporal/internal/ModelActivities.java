@@ -2,6 +2,13 @@ package dev.cadre.temporal.internal;
 
 import dev.cadre.api.ModelCallAttributes;
 import dev.cadre.api.ModelRegistry;
+import dev.cadre.orchestrator.journal.LiveTokens;
+import dev.cadre.orchestrator.redaction.Redactor;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.temporal.client.ActivityCompletionException;
+import java.time.Clock;
+import java.util.Optional;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.exception.NonRetriableException;
@@ -18,25 +25,37 @@ import io.temporal.failure.ApplicationFailure;
  * (as the local driver gives them). A failure worth retrying (a timeout, 429, 5xx) is thrown for Temporal to retry under
  * the crew's retry policy; an unknown model or a request the provider refuses is an answer with a failure, at once.
  * The request comes by reference from the {@link PayloadStore} (or inline, in histories from before), and the model
- * sees each large tool result whole again.
+ * sees each large tool result whole again. A call of a streaming run whose model streams, on a worker whose journal store
+ * has a live channel, is streamed ({@link StreamedAnswer}): its tokens go to that channel, its result is the whole answer.
  */
 public final class ModelActivities implements RunActivities.Models {
 
     private final ModelRegistry models;
     private final PayloadStore payloads;
     private final Heartbeats beats;
+    /** Where streamed tokens go, or {@code null}: the journal store has no live channel, so calls are not streamed. */
+    private final LiveTokens live;
+    private final Redactor redactor;
 
     public ModelActivities(ModelRegistry models, PayloadStore payloads, Heartbeats beats) {
+        this(models, payloads, beats, null, Redactor.none());
+    }
+
+    public ModelActivities(ModelRegistry models, PayloadStore payloads, Heartbeats beats, LiveTokens live, Redactor redactor) {
         this.models = models;
         this.payloads = payloads;
         this.beats = beats;
+        this.live = live;
+        this.redactor = redactor;
     }
 
     @Override
     public RunActivities.ModelAnswer call(RunActivities.ModelCall c) {
         ChatModel model;
+        Optional<StreamingChatModel> streaming;
         try {
             model = models.chatModel(c.model());
+            streaming = c.stream() && live != null ? models.streamingChatModel(c.model()) : Optional.empty();
         } catch (IllegalArgumentException e) {
             return new RunActivities.ModelAnswer(null, e.getMessage());
         }
@@ -46,9 +65,14 @@ public final class ModelActivities implements RunActivities.Models {
                 .addListenerAttribute(ModelCallAttributes.AGENT, c.agent())
                 .addListenerAttribute(ModelCallAttributes.TURN, c.turn())
                 .build();
-        java.util.concurrent.ScheduledFuture<?> beating = beats.start();
+        java.util.concurrent.ScheduledFuture<?> beating = streaming.isPresent() ? null : beats.start();
         try {
-            return new RunActivities.ModelAnswer(model.chat(request(c), options), null);
+            ChatResponse response = streaming.isPresent()
+                    ? StreamedAnswer.chat(streaming.get(), request(c), options, c, live, redactor, Clock.systemUTC())
+                    : model.chat(request(c), options);
+            return new RunActivities.ModelAnswer(response, null);
+        } catch (ActivityCompletionException e) {
+            throw e;   // cancelled, or Temporal no longer waits: not a model failure
         } catch (NonRetriableException | IllegalArgumentException e) {
             return new RunActivities.ModelAnswer(null, "Model '" + c.model() + "' failed for agent '" + c.agent() + "' at step '"
                     + c.stepPath() + "': " + describe(e));
@@ -56,7 +80,9 @@ public final class ModelActivities implements RunActivities.Models {
             int attempt = Activity.getExecutionContext().getInfo().getAttempt();
             throw ApplicationFailure.newFailureWithCause(describe(e) + " (attempt " + attempt + ")", e.getClass().getSimpleName(), e);
         } finally {
-            beating.cancel(false);
+            if (beating != null) {
+                beating.cancel(false);
+            }
         }
     }
 

@@ -19,11 +19,18 @@ public final class RunActivities {
 
     /**
      * A model call: its chat request itself, or (from payload-refs version 1 on) {@code requestRef}, the request kept in
-     * the {@link PayloadStore}, so the history holds a reference, not the whole transcript.
+     * the {@link PayloadStore}, so the history holds a reference, not the whole transcript. {@code stream}: the run
+     * streams, so the answer is streamed when the model can, its tokens to the journal store's live channel (false in
+     * histories from before).
      */
-    public record ModelCall(String runId, String stepPath, String agent, int turn, ModelRef model, ChatRequest request, String requestRef) {
+    public record ModelCall(String runId, String stepPath, String agent, int turn, ModelRef model, ChatRequest request, String requestRef,
+                            boolean stream) {
         public ModelCall(String runId, String stepPath, String agent, int turn, ModelRef model, ChatRequest request) {
-            this(runId, stepPath, agent, turn, model, request, null);
+            this(runId, stepPath, agent, turn, model, request, null, false);
+        }
+
+        public ModelCall(String runId, String stepPath, String agent, int turn, ModelRef model, ChatRequest request, String requestRef) {
+            this(runId, stepPath, agent, turn, model, request, requestRef, false);
         }
     }
 

@@ -21,8 +21,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * A Temporal run as a {@link RunHandle}: its events are its journal, tailed once for all subscribers (a late subscriber reads it from the start;
- * streamed tokens are not journaled and do not cross the history), its result the workflow's, checkpoints answered by the
+ * A Temporal run as a {@link RunHandle}: its events are its journal, tailed once for all subscribers (a late subscriber reads it from the start),
+ * with streamed tokens from the store's live channel (never journaled, never in the history), its result the workflow's, checkpoints answered by the
  * {@code decide} update (which the workflow's validator refuses for a checkpoint it is not waiting on), cancel a
  * workflow cancellation.
  */
@@ -78,10 +78,14 @@ public final class TemporalRunHandle implements RunHandle {
         return runId;
     }
 
-    /** One shared, incremental tail of the run's journal, however many subscribe ({@link JournalTail}). */
+    /**
+     * One shared, incremental tail of the run's journal, however many subscribe ({@link JournalTail}), with the tokens
+     * the model activity streams to the store's live channel placed before each call's journaled answer
+     * ({@link LiveMerge}); a store without a live channel gives the journal alone.
+     */
     @Override
     public Flux<RunEvent> events() {
-        return tail.events();
+        return store.liveTokens().map(live -> LiveMerge.events(runId, tail.events(), live.subscribe(runId))).orElseGet(tail::events);
     }
 
     private List<RunEvent> read() {
