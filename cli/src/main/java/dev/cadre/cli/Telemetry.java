@@ -67,17 +67,9 @@ final class Telemetry {
                     .build()
                     .getOpenTelemetrySdk();
         } catch (ConfigurationException e) {
-            throw new IllegalArgumentException("OpenTelemetry could not be set up from the OTEL_* variables (" + rootMessage(e)
+            throw new IllegalArgumentException("OpenTelemetry could not be set up from the OTEL_* variables (" + TerminalText.rootMessage(e)
                     + "); fix them, or set " + VARIABLE + "=off.", e);
         }
         return Optional.of(OpenTelemetryListener.of(sdk));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip();
     }
 }

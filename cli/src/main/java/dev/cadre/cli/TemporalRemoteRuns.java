@@ -56,21 +56,13 @@ final class TemporalRemoteRuns implements RemoteRuns, AutoCloseable {
             open = isOpen.test(runId);
         } catch (RuntimeException e) {
             throw new IllegalStateException("The Temporal cluster at " + target + " did not say whether run '" + runId
-                    + "' is open: " + TerminalText.line(String.valueOf(rootMessage(e))) + ".", e);
+                    + "' is open: " + TerminalText.line(TerminalText.rootMessage(e)) + ".", e);
         }
         if (!open) {
             handles.invalidate(runId);
             return Optional.empty();
         }
         return Optional.of(handles.get(runId, handle));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     @Override

@@ -27,6 +27,16 @@ final class TerminalText {
         return escape(text, false);
     }
 
+
+    /** The message of {@code e}'s innermost cause (its class name when it has none), stripped. */
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip();
+    }
+
     /** {@code text} on one line: like {@link #escape(String)}, and a newline is shown as {@code \n}. */
     static String line(String text) {
         return escape(text, true);
