@@ -142,7 +142,8 @@ final class RunsCommand implements Runnable {
             RecordedCrew.Continued go = RecordedCrew.open(settings, id, crew, trustUnverified, workspace, true);
             if (temporal.enabled()) {
                 try (TemporalRuns cluster = TemporalRuns.connect(temporal, go.models(), settings.runsOption, System.getenv())) {
-                    RunHandle run = cluster.resume(id, go.file().crew(), RunOptions.DEFAULTS.withTrustUnverifiedJournal(trustUnverified));
+                    RunHandle run = cluster.resume(id, go.file().crew(), RunOptions.DEFAULTS.withTrustUnverifiedJournal(trustUnverified)
+                            .withStreaming(go.session().view().live()));
                     return go.outputFiles().afterRun(run, cluster.follow(run, go.session(), settings.runsOption), System.err);
                 }
             }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * workspace and a runs directory, {@code cadre run --temporal} and {@code cadre runs resume --temporal} in others, a
  * coder-reviewer run on the loopback model stub (it answers by request content, as a resumed run needs).
  *
- * <p>{@code -Dtemporal.kills=N} SIGKILL trials (default 10, the issue's per-build count; {@code .ci/run}'s soak runs 20 more), {@code -Dtemporal.seed=S}. The
+ * <p>{@code -Dtemporal.kills=N} SIGKILL trials (default 10, the issue's per-build count; {@code .ci/run}'s soak runs 50), {@code -Dtemporal.seed=S}. The
  * first trial also shows that an uninterrupted run on Temporal ends as the local run: each trial is compared with it.
  */
 class TemporalWorkersProcessTest {
