@@ -19,8 +19,23 @@ public interface RemoteRuns {
      */
     Optional<RunHandle> find(String runId);
 
+    /** Whether this is {@link #none()}: callers need not look for runs open elsewhere (a list of them is empty). */
+    default boolean isNone() {
+        return false;
+    }
+
     /** No runs elsewhere: every run is answered in the process that runs it. */
     static RemoteRuns none() {
-        return runId -> Optional.empty();
+        return new RemoteRuns() {
+            @Override
+            public Optional<RunHandle> find(String runId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean isNone() {
+                return true;
+            }
+        };
     }
 }

@@ -186,6 +186,12 @@ class TemporalAnswerProcessTest {
             assertThat(s.get("status")).isEqualTo("WAITING_FOR_HUMAN");
             String checkpoint = (String) ((Map<?, ?>) ((List<?>) s.get("pendingCheckpoints")).get(0)).get("id");
 
+            // the list finds the run from its journal in the shared runs directory, and asks the cluster for its checkpoints
+            Map<?, ?> listed = (Map<?, ?>) client.callTool(new McpSchema.CallToolRequest("cadre_checkpoints_list", Map.of())).structuredContent();
+            assertThat((List<?>) listed.get("checkpoints")).as(String.valueOf(listed)).singleElement()
+                    .satisfies(c -> assertThat(((Map<?, ?>) c).get("runId")).isEqualTo(runId))
+                    .satisfies(c -> assertThat(((Map<?, ?>) c).get("id")).isEqualTo(checkpoint));
+
             McpSchema.CallToolResult unknown = client.callTool(new McpSchema.CallToolRequest("cadre_checkpoint_resolve",
                     Map.of("run_id", runId, "checkpoint_id", "no/such#review", "decision", "approve")));
             assertThat(unknown.isError()).isTrue();

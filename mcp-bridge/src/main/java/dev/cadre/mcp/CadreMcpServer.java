@@ -10,6 +10,7 @@ import dev.cadre.mcp.internal.Cancellations;
 import dev.cadre.mcp.internal.CrewCatalog;
 import dev.cadre.mcp.internal.CrewResults;
 import dev.cadre.mcp.internal.CrewRuns;
+import dev.cadre.mcp.internal.WaitingJournals;
 import dev.cadre.mcp.internal.CrewTools;
 import dev.cadre.mcp.internal.ExperimentalTasks;
 import dev.cadre.mcp.internal.HttpGuard;
@@ -348,7 +349,7 @@ public final class CadreMcpServer implements AutoCloseable {
                         ? McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().completions().build()
                         : McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().build());
         List<McpServerFeatures.AsyncToolSpecification> tools = new ArrayList<>(new ToolCalls(config).specifications());
-        tools.addAll(new RunTools(runs, results, config.remoteRuns()).specifications());
+        tools.addAll(new RunTools(runs, results, config.remoteRuns(), new WaitingJournals(crewRuns.store())).specifications());
         List<McpServerFeatures.AsyncToolSpecification> crews = new ArrayList<>();
         Map<String, McpAsyncTool> modernCrews = new LinkedHashMap<>();
         CrewTools crewTools = new CrewTools(config, catalog, crewRuns, results, cancellations, http, () -> server);

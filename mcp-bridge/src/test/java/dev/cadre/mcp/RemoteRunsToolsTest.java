@@ -125,6 +125,35 @@ class RemoteRunsToolsTest {
     }
 
     @Test
+    void theListShowsTheCheckpointsOfARunOpenElsewhereThatItsJournalShowsWaitingUntilTheRunEnds() {
+        String first = run.pendingCheckpoints().get(0).id();
+        Map<?, ?> listed = (Map<?, ?>) call("cadre_checkpoints_list", Map.of()).structuredContent();
+        assertThat((List<?>) listed.get("checkpoints")).singleElement()
+                .satisfies(c -> assertThat(((Map<?, ?>) c).get("runId")).isEqualTo("far-1"))
+                .satisfies(c -> assertThat(((Map<?, ?>) c).get("id")).isEqualTo(first));
+        assertThat(listed.containsKey("unlisted")).isFalse();
+
+        // a journal that waits but whose run the remote does not have open (it ended elsewhere, or is another's) is not listed
+        elsewhere.remove("far-1");
+        assertThat(text(call("cadre_checkpoints_list", Map.of()))).isEqualTo("No checkpoint is waiting.");
+        elsewhere.put("far-1", run);
+
+        run.resolve(first, dev.cadre.api.Decision.approve("test"));
+        run.result().block(Duration.ofSeconds(10));
+        assertThat(text(call("cadre_checkpoints_list", Map.of()))).as("an ended run's journal no longer waits").isEqualTo("No checkpoint is waiting.");
+    }
+
+    @Test
+    void anUnreachableRemoteLeavesTheListWithASentenceSayingWhatIsNotListed() {
+        unreachable.set(new IllegalStateException("The Temporal cluster at localhost:1 did not answer within 10 s."));
+        McpSchema.CallToolResult result = call("cadre_checkpoints_list", Map.of());
+        assertThat(result.isError()).isFalse();
+        assertThat((Object) ((Map<?, ?>) result.structuredContent()).get("unlisted"))
+                .isEqualTo("Runs open elsewhere are not all listed: The Temporal cluster at localhost:1 did not answer within 10 s.");
+        assertThat(text(result)).startsWith("No checkpoint is waiting. Runs open elsewhere are not all listed");
+    }
+
+    @Test
     void anUnreachableRemoteIsTheToolsOneSentenceAndTheRunWaitsOn() {
         unreachable.set(new IllegalStateException("The Temporal cluster at localhost:1 did not answer within 10 s."));
         McpSchema.CallToolResult result = call("cadre_checkpoint_resolve",

@@ -8,6 +8,7 @@ import dev.cadre.api.RunResult;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,22 +21,26 @@ import reactor.core.scheduler.Schedulers;
  * The tools that follow this server's runs, for clients without elicitation: {@code cadre_run_status},
  * {@code cadre_checkpoints_list} and {@code cadre_checkpoint_resolve}. Status and resolve also reach a run open
  * elsewhere ({@link RemoteRuns}, e.g. a Temporal workflow) by its id, on a bounded-elastic thread (asking the remote
- * blocks); the list shows this server's runs.
+ * blocks); the list shows this server's runs and, with a remote, those of the newest runs in the journal store that
+ * wait at a checkpoint and the remote has open ({@link WaitingJournals}).
  */
 public final class RunTools {
 
     private final Map<String, RunHandle> runs;
     private final CrewResults results;
     private final RemoteRuns remote;
+    private final WaitingJournals waiting;
 
     public RunTools(Map<String, RunHandle> runs, CrewResults results) {
-        this(runs, results, RemoteRuns.none());
+        this(runs, results, RemoteRuns.none(), null);
     }
 
-    public RunTools(Map<String, RunHandle> runs, CrewResults results, RemoteRuns remote) {
+    /** {@code waiting}: where the list looks for {@code remote}'s runs (may be null when {@code remote} is none). */
+    public RunTools(Map<String, RunHandle> runs, CrewResults results, RemoteRuns remote, WaitingJournals waiting) {
         this.runs = runs;
         this.results = results;
         this.remote = remote;
+        this.waiting = waiting;
     }
 
     /** The run {@code id}: this server's, else one open elsewhere; {@code null} when neither has it. */
@@ -79,14 +84,34 @@ public final class RunTools {
     private McpServerFeatures.AsyncToolSpecification checkpoints() {
         return ToolCalls.simple("cadre_checkpoints_list", "Checkpoints waiting for a decision, in every run of this server.",
                 Map.of("type", "object", "properties", Map.of()),
-                (exchange, args) -> {
-                    List<Object> pending = runs.values().stream().flatMap(r -> r.pendingCheckpoints().stream())
-                            .map(c -> (Object) CadreJson.mapper().convertValue(c, Map.class)).toList();
-                    Map<String, Object> s = Map.of("checkpoints", pending);
-                    return Mono.just(McpSchema.CallToolResult.builder()
-                            .addTextContent(pending.isEmpty() ? "No checkpoint is waiting." : CadreJson.mapper().valueToTree(s).toString())
+                (exchange, args) -> offThread(() -> {
+                    List<Object> pending = new ArrayList<>();
+                    runs.values().forEach(r -> r.pendingCheckpoints().forEach(c -> pending.add(CadreJson.mapper().convertValue(c, Map.class))));
+                    String unlisted = remote.isNone() || waiting == null ? null : remotePending(pending);
+                    Map<String, Object> s = new LinkedHashMap<>();
+                    s.put("checkpoints", pending);
+                    if (unlisted != null) {
+                        s.put("unlisted", unlisted);
+                    }
+                    String text = pending.isEmpty() ? "No checkpoint is waiting." : CadreJson.mapper().valueToTree(Map.of("checkpoints", pending)).toString();
+                    return Mono.just(McpSchema.CallToolResult.builder().addTextContent(unlisted == null ? text : text + " " + unlisted)
                             .structuredContent(s).build());
-                });
+                }));
+    }
+
+    /**
+     * Adds to {@code pending} the checkpoints of the remote's runs that the journals show waiting; returns why some
+     * could not be listed (the remote unreachable), or null.
+     */
+    private String remotePending(List<Object> pending) {
+        for (String id : waiting.runIds(runs::containsKey)) {
+            try {
+                remote.find(id).ifPresent(r -> r.pendingCheckpoints().forEach(c -> pending.add(CadreJson.mapper().convertValue(c, Map.class))));
+            } catch (IllegalStateException unreachable) {
+                return "Runs open elsewhere are not all listed: " + unreachable.getMessage();
+            }
+        }
+        return null;
     }
 
     private McpServerFeatures.AsyncToolSpecification resolve() {
