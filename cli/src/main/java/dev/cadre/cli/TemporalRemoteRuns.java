@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * {@code cadre console --temporal} and {@code cadre mcp --temporal}: the runs open on a Temporal cluster, found by their
@@ -20,8 +19,6 @@ final class TemporalRemoteRuns implements RemoteRuns, AutoCloseable {
 
     static final int MAX_HANDLES = 1_000;
     static final Duration IDLE = Duration.ofMinutes(10);
-    /** What a run id looks like; anything else is no workflow of ours. */
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
     private final Predicate<String> isOpen;
     private final Function<String, RunHandle> handle;
@@ -48,7 +45,7 @@ final class TemporalRemoteRuns implements RemoteRuns, AutoCloseable {
 
     @Override
     public Optional<RunHandle> find(String runId) {
-        if (!RUN_ID.matcher(runId).matches()) {
+        if (!dev.cadre.orchestrator.RunOptions.isRunId(runId)) {   // anything else is no workflow of ours
             return Optional.empty();
         }
         boolean open;

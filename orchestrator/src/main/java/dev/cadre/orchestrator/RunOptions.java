@@ -28,12 +28,24 @@ public record RunOptions(String runId, Map<String, String> context, boolean stre
 
     public static final RunOptions DEFAULTS = new RunOptions(null, Map.of(), false, 2, null);
 
+    /**
+     * What a run id is: 1-128 letters, digits, {@code _}, {@code .} and {@code -}, starting with a letter or digit. The
+     * console, the MCP server and the Temporal bridge accept only such ids from a request (it names a journal and a
+     * workflow), so nothing else reaches a store.
+     */
+    public static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
+
+    /** Whether {@code id} is a run id ({@link #RUN_ID}). */
+    public static boolean isRunId(String id) {
+        return id != null && RUN_ID.matcher(id).matches();
+    }
+
     public RunOptions {
         context = context == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(context));
         if (maxOutputRetries < 0) {
             throw new IllegalArgumentException("maxOutputRetries is " + maxOutputRetries + ": it must be 0 or more.");
         }
-        if (runId != null && !runId.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}")) {
+        if (runId != null && !isRunId(runId)) {
             throw new IllegalArgumentException("Run id '" + runId + "' is invalid: use letters, digits, '_', '.' and '-'.");
         }
     }

@@ -35,7 +35,7 @@ public final class RunBoard implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RunBoard.class);
     /** What a run id looks like (and all a URL may name: no path can escape the runs directory). */
-    public static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    public static final Pattern RUN_ID = dev.cadre.orchestrator.RunOptions.RUN_ID;
 
     private record Live(RunHandle handle, Tally tally) {}
 

@@ -26,7 +26,7 @@ import reactor.core.scheduler.Schedulers;
 public final class JournalResources {
 
     private static final Logger log = LoggerFactory.getLogger(JournalResources.class);
-    private static final Pattern RUN_URI = Pattern.compile("cadre://runs/([A-Za-z0-9][A-Za-z0-9_.-]{0,127})");
+    private static final Pattern RUN_URI = Pattern.compile("cadre://runs/(" + dev.cadre.orchestrator.RunOptions.RUN_ID.pattern() + ")");
 
     private final JournalStore store;
     private final Redactor redactor;

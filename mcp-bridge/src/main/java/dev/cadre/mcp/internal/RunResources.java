@@ -25,7 +25,7 @@ public final class RunResources {
     /** Resources per page. */
     public static final int PAGE = 50;
 
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern RUN_ID = dev.cadre.orchestrator.RunOptions.RUN_ID;
     private static final String RUNS = "cadre://runs/";
 
     private final JournalStore store;

@@ -1,6 +1,7 @@
 package dev.cadre.mcp.internal;
 
 import dev.cadre.api.RunEvent;
+import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.journal.JournalStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The runs of a journal store whose journals end waiting at a checkpoint (one requested and not resolved, the run not
@@ -21,8 +21,6 @@ public final class WaitingJournals {
     /** How many of the newest runs are looked at. */
     public static final int MAX_RUNS = 50;
 
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-
     private final JournalStore store;
 
     public WaitingJournals(JournalStore store) {
@@ -31,7 +29,7 @@ public final class WaitingJournals {
 
     /** The ids of the newest runs that wait at a checkpoint and {@code skip} does not exclude, newest first. */
     public List<String> runIds(Predicate<String> skip) {
-        List<String> newest = store.runIds().stream().filter(id -> RUN_ID.matcher(id).matches() && !skip.test(id))
+        List<String> newest = store.runIds().stream().filter(id -> RunOptions.isRunId(id) && !skip.test(id))
                 .sorted(Comparator.reverseOrder()).limit(MAX_RUNS).toList();
         List<String> waiting = new ArrayList<>();
         for (String id : newest) {
