@@ -54,8 +54,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * RunResult result = cadre.run(crew, task, RunOptions.DEFAULTS).result().block();
  * }</pre>
  *
- * <p>A run's workflow id is its run id; its events go to the same journal store (the runs directory's segments) a local
- * run writes. Crews are code, as workflows are: every worker on the task queue registers the crews it may run.
+ * <p>A run's workflow id is its run id; its events go to a journal store local runs, the console and {@code cadre runs}
+ * read: by default per-run files in the runs directory (workers sharing it append a run in turn), or a shared store
+ * such as PostgreSQL for workers on several machines ({@link Builder#journalStore}). Crews are code, as workflows are: every worker on the task queue registers the crews it may run.
  *
  * <p>Over 300 lines: the embedded API (register workers, run, resume, handle, move, the workspace-host status) and its
  * builder's documented settings; the workflow and activities it wires are in {@code internal}.
