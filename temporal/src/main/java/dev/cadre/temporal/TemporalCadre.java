@@ -56,7 +56,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>A run's workflow id is its run id; its events go to a journal store local runs, the console and {@code cadre runs}
  * read: by default per-run files in the runs directory (workers sharing it append a run in turn), or a shared store
- * such as PostgreSQL for workers on several machines ({@link Builder#journalStore}). Crews are code, as workflows are: every worker on the task queue registers the crews it may run.
+ * such as PostgreSQL for workers on several machines ({@link Builder#journalStore}). Crews are code, as workflows
+ * are: every worker on the task queue registers the crews it may run.
  *
  * <p>Over 300 lines: the embedded API (register workers, run, resume, handle, move, the workspace-host status) and its
  * builder's documented settings; the workflow and activities it wires are in {@code internal}.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.api.RunEvent;
+import dev.cadre.orchestrator.RunOptions;
 import dev.cadre.orchestrator.journal.JournalStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * {@code resources/list}, answered by Cadre rather than the SDK (whose list has no pages and knows only what was
@@ -25,7 +25,6 @@ public final class RunResources {
     /** Resources per page. */
     public static final int PAGE = 50;
 
-    private static final Pattern RUN_ID = dev.cadre.orchestrator.RunOptions.RUN_ID;
     private static final String RUNS = "cadre://runs/";
 
     private final JournalStore store;
@@ -52,7 +51,7 @@ public final class RunResources {
                 }
             }
             if (start < 0) {
-                if (!after.startsWith(RUNS) || !RUN_ID.matcher(after.substring(RUNS.length())).matches()) {
+                if (!after.startsWith(RUNS) || !RunOptions.isRunId(after.substring(RUNS.length()))) {
                     throw new IllegalArgumentException("cursor is not one this server gave.");
                 }
                 start = fixedResources.size();
@@ -81,7 +80,7 @@ public final class RunResources {
 
     /** The ids of the journals in the runs directory's store, newest first (run ids start with their time). */
     private List<String> runIds() {
-        return store.runIds().stream().filter(id -> RUN_ID.matcher(id).matches()).sorted(Comparator.reverseOrder()).toList();
+        return store.runIds().stream().filter(RunOptions::isRunId).sorted(Comparator.reverseOrder()).toList();
     }
 
     private ObjectNode run(String id) {

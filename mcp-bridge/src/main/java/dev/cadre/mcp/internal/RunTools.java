@@ -86,7 +86,7 @@ public final class RunTools {
                 Map.of("type", "object", "properties", Map.of()),
                 (exchange, args) -> offThread(() -> {
                     List<Object> pending = new ArrayList<>();
-                    runs.values().forEach(r -> r.pendingCheckpoints().forEach(c -> pending.add(CadreJson.mapper().convertValue(c, Map.class))));
+                    runs.values().forEach(r -> addPending(r, pending));
                     String unlisted = remote.isNone() || waiting == null ? null : remotePending(pending);
                     Map<String, Object> s = new LinkedHashMap<>();
                     s.put("checkpoints", pending);
@@ -99,6 +99,11 @@ public final class RunTools {
                 }));
     }
 
+    /** Adds {@code run}'s pending checkpoints to {@code pending}, each as the JSON object the tools return. */
+    private static void addPending(RunHandle run, List<Object> pending) {
+        run.pendingCheckpoints().forEach(c -> pending.add(CadreJson.mapper().convertValue(c, Map.class)));
+    }
+
     /**
      * Adds to {@code pending} the checkpoints of the remote's runs that the journals show waiting; returns why some
      * could not be listed (the remote unreachable), or null.
@@ -106,7 +111,7 @@ public final class RunTools {
     private String remotePending(List<Object> pending) {
         for (String id : waiting.runIds(runs::containsKey)) {
             try {
-                remote.find(id).ifPresent(r -> r.pendingCheckpoints().forEach(c -> pending.add(CadreJson.mapper().convertValue(c, Map.class))));
+                remote.find(id).ifPresent(r -> addPending(r, pending));
             } catch (IllegalStateException unreachable) {
                 return "Runs open elsewhere are not all listed: " + unreachable.getMessage();
             }

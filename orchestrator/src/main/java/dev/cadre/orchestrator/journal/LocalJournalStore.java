@@ -35,13 +35,13 @@ import java.util.Set;
  */
 public final class LocalJournalStore implements JournalStore {
 
-    private final LiveTokenHub liveTokens = new LiveTokenHub();
-
     static final String SEGMENT_SUFFIX = ".seg";
     /** The default size of a segment file (created sparse: disk is used as records are written). */
     public static final int DEFAULT_SEGMENT_BYTES = 16 << 20;
 
     private final Path directory;
+    /** Streamed tokens within this process ({@link #liveTokens()}). */
+    private final LiveTokenHub liveTokens = new LiveTokenHub();
     private final Path segments;
     private final JournalKey key;
     private final RunFilesJournalStore oldFiles;

@@ -15,11 +15,11 @@ import java.util.stream.Stream;
  */
 public final class RunFilesJournalStore implements JournalStore {
 
-    private final LiveTokenHub liveTokens = new LiveTokenHub();
-
     private static final String SUFFIX = ".jsonl";
 
     private final Path directory;
+    /** Streamed tokens within this process ({@link #liveTokens()}). */
+    private final LiveTokenHub liveTokens = new LiveTokenHub();
     private final JournalKey key;
     private final Durability durability;
 
